@@ -1,0 +1,2 @@
+/** The DhanHQ v2 live market feed protocol, as plain Java. */
+package io.tickshard.feed;
