@@ -1,0 +1,504 @@
+package io.tickshard.simulator;
+
+import io.tickshard.feed.DisconnectPacket;
+import io.tickshard.feed.DisconnectReason;
+import io.tickshard.feed.FeedEncoder;
+import io.tickshard.feed.FeedMode;
+import io.tickshard.feed.FeedPacket;
+import io.tickshard.feed.FeedRequest;
+import io.tickshard.feed.Instrument;
+import io.tickshard.feed.MarketPacket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection to the simulator, from the first byte to the last: an HTTP request head, then
+ * either an admin call answered at once or a WebSocket feed session that behaves like the broker
+ * (auth, subscriptions, ticks, pings, limits, faults).
+ */
+final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> {
+  private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+  private static final int MAX_HEAD_BYTES = 16 * 1024;
+  private static final int MAX_FRAME_BYTES = 1024 * 1024;
+  private static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration RESET_DELAY = Duration.ofMillis(200);
+
+  /** Bytes queued for a client beyond which market ticks are skipped rather than piled up. */
+  private static final long BACKLOG_LIMIT = 1024 * 1024;
+
+  private final Inlet<ByteString> in = Inlet.create("ClientSession.in");
+  private final Outlet<ByteString> out = Outlet.create("ClientSession.out");
+  private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+  private final SimulatorConfig config;
+  private final SimulatorState state;
+  private final AdminApi admin;
+  private final String remoteAddress;
+
+  ClientSession(
+      SimulatorConfig config, SimulatorState state, AdminApi admin, String remoteAddress) {
+    this.config = config;
+    this.state = state;
+    this.admin = admin;
+    this.remoteAddress = remoteAddress;
+  }
+
+  @Override
+  public FlowShape<ByteString, ByteString> shape() {
+    return shape;
+  }
+
+  @Override
+  public GraphStageLogic createLogic(Attributes attributes) {
+    return new Logic();
+  }
+
+  /** Fails the stage so that the TCP connection is aborted (reset), not closed. */
+  private static final class SimulatedReset extends RuntimeException {
+    SimulatedReset(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  private final class Logic extends TimerGraphStageLogic {
+    private static final String HEAD_TIMER = "head-timeout";
+    private static final String TICK_TIMER = "tick";
+    private static final String PING_TIMER = "ping";
+    private static final String RESET_TIMER = "reset";
+
+    private ByteString buffer = ByteString.emptyByteString();
+    private final ArrayDeque<ByteString> outbox = new ArrayDeque<>();
+    private long outboxBytes;
+    private boolean headRead;
+    private boolean feedOpen;
+    private boolean finishing;
+    private boolean stalled;
+    private long lastPongNanos;
+    private int fragmentOpcode = -1;
+    private ByteString fragments = ByteString.emptyByteString();
+    private ConnectionHandle handle;
+    private final Map<Instrument, FeedMode> subscriptions = new LinkedHashMap<>();
+    private final Map<Instrument, MarketWalk> walks = new HashMap<>();
+    private final AsyncCallback<ConnectionCommand> commands = createAsyncCallback(this::onCommand);
+
+    Logic() {
+      super(shape);
+      setHandler(
+          in,
+          new AbstractInHandler() {
+            @Override
+            public void onPush() {
+              buffer = buffer.concat(grab(in));
+              if (!headRead) {
+                readHead();
+              }
+              if (feedOpen) {
+                readFrames();
+              }
+              if (!finishing && !isClosed(in) && !hasBeenPulled(in)) {
+                pull(in);
+              }
+            }
+
+            @Override
+            public void onUpstreamFinish() {
+              completeStage();
+            }
+
+            @Override
+            public void onUpstreamFailure(Throwable cause) {
+              completeStage();
+            }
+          });
+      setHandler(
+          out,
+          new AbstractOutHandler() {
+            @Override
+            public void onPull() {
+              flush();
+            }
+          });
+    }
+
+    @Override
+    public void preStart() {
+      pull(in);
+      scheduleOnce(HEAD_TIMER, HEAD_TIMEOUT);
+    }
+
+    @Override
+    public void postStop() {
+      if (handle != null) {
+        state.deregister(handle);
+        log.info(
+            "feed connection {} closed (client {}, {} instruments)",
+            handle.id,
+            handle.clientId,
+            subscriptions.size());
+      }
+    }
+
+    // ---- HTTP head ------------------------------------------------------------------------
+
+    private void readHead() {
+      String text = buffer.decodeString(StandardCharsets.ISO_8859_1);
+      int end = text.indexOf("\r\n\r\n");
+      if (end < 0) {
+        if (buffer.size() > MAX_HEAD_BYTES) {
+          answerAndFinish(
+              HttpHead.response(
+                  431, "Request Header Fields Too Large", "text/plain", "request head too large"));
+        }
+        return;
+      }
+      headRead = true;
+      cancelTimer(HEAD_TIMER);
+      buffer = buffer.drop(end + 4);
+      Optional<HttpHead> parsed = HttpHead.parse(text.substring(0, end));
+      if (parsed.isEmpty()) {
+        answerAndFinish(HttpHead.response(400, "Bad Request", "text/plain", "bad request"));
+        return;
+      }
+      HttpHead head = parsed.get();
+      if (head.path().startsWith("/admin")) {
+        AdminApi.Answer answer = admin.handle(head);
+        answerAndFinish(
+            HttpHead.response(answer.status(), answer.reason(), "application/json", answer.json()));
+      } else if (!head.path().equals("/") && !head.path().isEmpty()) {
+        answerAndFinish(HttpHead.response(404, "Not Found", "text/plain", "not found"));
+      } else if (!head.isWebSocketUpgrade()) {
+        answerAndFinish(
+            HttpHead.response(426, "Upgrade Required", "text/plain", "this is a WebSocket feed"));
+      } else {
+        openFeed(head);
+      }
+    }
+
+    private void openFeed(HttpHead head) {
+      state.connectionsOpened.incrementAndGet();
+      Optional<AuthRefusal> refusal = state.takeAuthRefusal();
+      if (refusal.map(r -> r.style() == AuthRefusal.Style.HTTP_429).orElse(false)) {
+        state.authFailures.incrementAndGet();
+        log.info("feed handshake from {} answered 429 (fault switch)", remoteAddress);
+        answerAndFinish(
+            HttpHead.response(429, "Too Many Requests", "text/plain", "too many requests"));
+        return;
+      }
+      send(HttpHead.switchingProtocols(head.header("sec-websocket-key")));
+      if (refusal.map(r -> r.style() == AuthRefusal.Style.RESET).orElse(false)) {
+        state.authFailures.incrementAndGet();
+        log.info("feed connection from {} will be reset after upgrade (fault switch)", remoteAddress);
+        finishing = true;
+        scheduleOnce(RESET_TIMER, RESET_DELAY);
+        return;
+      }
+      int refusedWith = refusal.map(AuthRefusal::reasonCode).orElseGet(() -> authenticate(head));
+      String clientId = head.query().getOrDefault("clientId", "");
+      if (refusedWith != 0) {
+        state.authFailures.incrementAndGet();
+        log.info("feed auth refused for client '{}' with reason {}", clientId, refusedWith);
+        disconnect(refusedWith);
+        return;
+      }
+      feedOpen = true;
+      lastPongNanos = System.nanoTime();
+      handle =
+          new ConnectionHandle(
+              state.nextConnectionId(), clientId, Instant.now(), remoteAddress, commands::invoke);
+      state.register(handle, config.maxConnectionsPerClient());
+      log.info("feed connection {} opened (client {}, from {})", handle.id, clientId, remoteAddress);
+      scheduleAtFixedRate(TICK_TIMER, tickInterval(), tickInterval());
+      scheduleAtFixedRate(PING_TIMER, config.pingInterval(), config.pingInterval());
+    }
+
+    /** Zero when the query's credentials are accepted, else the disconnect reason to send. */
+    private int authenticate(HttpHead head) {
+      Map<String, String> query = head.query();
+      String clientId = query.get("clientId");
+      String token = query.get("token");
+      if (!"2".equals(query.get("version"))
+          || !"2".equals(query.get("authType"))
+          || token == null
+          || token.isEmpty()) {
+        return DisconnectReason.AUTHENTICATION_FAILED.code();
+      }
+      if (clientId == null || !config.credentials().containsKey(clientId)) {
+        return DisconnectReason.CLIENT_ID_INVALID.code();
+      }
+      if (config.expiredTokens().contains(token)) {
+        return DisconnectReason.ACCESS_TOKEN_EXPIRED.code();
+      }
+      return config.credentials().get(clientId).equals(token)
+          ? 0
+          : DisconnectReason.ACCESS_TOKEN_INVALID.code();
+    }
+
+    private Duration tickInterval() {
+      return Duration.ofNanos(Math.max(1_000_000L, (long) (1_000_000_000L / config.ticksPerSecond())));
+    }
+
+    // ---- WebSocket frames -----------------------------------------------------------------
+
+    private void readFrames() {
+      while (!finishing) {
+        long needed = WebSocketFrames.frameLength(buffer);
+        if (needed > MAX_FRAME_BYTES) {
+          closeFeed(WebSocketFrames.CLOSE_TOO_BIG, "frame too large");
+          return;
+        }
+        if (needed < 0 || buffer.size() < needed) {
+          return;
+        }
+        WebSocketFrames.Frame frame;
+        try {
+          frame = WebSocketFrames.read(buffer.take((int) needed));
+        } catch (WebSocketFrames.ProtocolViolation violation) {
+          closeFeed(violation.closeCode, violation.getMessage());
+          return;
+        }
+        buffer = buffer.drop((int) needed);
+        onFrame(frame);
+      }
+    }
+
+    private void onFrame(WebSocketFrames.Frame frame) {
+      switch (frame.opcode()) {
+        case WebSocketFrames.PING -> sendUnlessStalled(
+            WebSocketFrames.frame(WebSocketFrames.PONG, frame.payload().toArray()));
+        case WebSocketFrames.PONG -> lastPongNanos = System.nanoTime();
+        case WebSocketFrames.CLOSE -> closeFeed(
+            WebSocketFrames.closeCode(frame.payload()), "closed by client");
+        case WebSocketFrames.TEXT, WebSocketFrames.BINARY -> {
+          if (fragmentOpcode >= 0) {
+            closeFeed(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "new message inside a fragmented one");
+          } else if (frame.fin()) {
+            onMessage(frame.opcode(), frame.payload());
+          } else {
+            fragmentOpcode = frame.opcode();
+            fragments = frame.payload();
+          }
+        }
+        case WebSocketFrames.CONTINUATION -> {
+          if (fragmentOpcode < 0) {
+            closeFeed(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "continuation without a message");
+            return;
+          }
+          fragments = fragments.concat(frame.payload());
+          if (fragments.size() > MAX_FRAME_BYTES) {
+            closeFeed(WebSocketFrames.CLOSE_TOO_BIG, "message too large");
+          } else if (frame.fin()) {
+            int opcode = fragmentOpcode;
+            fragmentOpcode = -1;
+            onMessage(opcode, fragments);
+            fragments = ByteString.emptyByteString();
+          }
+        }
+        default -> closeFeed(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "unknown opcode");
+      }
+    }
+
+    private void onMessage(int opcode, ByteString payload) {
+      if (opcode == WebSocketFrames.BINARY) {
+        // The official client sends a legacy binary header on disconnect: ignore, never fail.
+        log.debug("connection {} sent a binary frame of {} bytes; ignored", handle.id, payload.size());
+        return;
+      }
+      FeedRequest request;
+      try {
+        request = FeedRequest.parse(payload.utf8String());
+      } catch (FeedRequest.MalformedRequestException e) {
+        state.badRequests.incrementAndGet();
+        log.info("connection {} sent a request the broker would ignore: {}", handle.id, e.getMessage());
+        return;
+      }
+      if (request.code().isSubscribe()) {
+        subscribe(request);
+      } else if (request.code().isUnsubscribe()) {
+        state.unsubscribeMessages.incrementAndGet();
+        request.instruments().forEach(subscriptions::remove);
+        request.instruments().forEach(walks::remove);
+        publish();
+      } else {
+        log.info("connection {} asked to disconnect", handle.id);
+        closeFeed(WebSocketFrames.CLOSE_NORMAL, "disconnect requested");
+      }
+    }
+
+    private void subscribe(FeedRequest request) {
+      state.subscribeMessages.incrementAndGet();
+      if (request.instruments().size() > config.maxInstrumentsPerRequest()) {
+        refuseOverLimit(request.instruments().size() + " instruments in one message");
+        return;
+      }
+      long added = request.instruments().stream().filter(i -> !subscriptions.containsKey(i)).count();
+      if (subscriptions.size() + added > config.maxInstrumentsPerConnection()) {
+        refuseOverLimit((subscriptions.size() + added) + " instruments on one connection");
+        return;
+      }
+      FeedMode mode = request.code().mode().orElseThrow();
+      for (Instrument instrument : request.instruments()) {
+        subscriptions.put(instrument, mode);
+        MarketWalk walk = walks.computeIfAbsent(instrument, i -> new MarketWalk(i, config.seed()));
+        sendPacket(walk.previousClose());
+      }
+      publish();
+    }
+
+    private void refuseOverLimit(String what) {
+      state.limitDisconnects.incrementAndGet();
+      log.info("connection {} exceeded the instrument limit ({}): 804", handle.id, what);
+      disconnect(DisconnectReason.INSTRUMENTS_EXCEED_LIMIT.code());
+    }
+
+    private void publish() {
+      if (handle != null) {
+        handle.publish(subscriptions, stalled);
+      }
+    }
+
+    // ---- timers and commands ---------------------------------------------------------------
+
+    @Override
+    public void onTimer(Object key) {
+      switch ((String) key) {
+        case HEAD_TIMER -> completeStage();
+        case RESET_TIMER -> failStage(new SimulatedReset("reset after upgrade"));
+        case PING_TIMER -> ping();
+        case TICK_TIMER -> tick();
+        default -> throw new IllegalStateException("unknown timer " + key);
+      }
+    }
+
+    private void ping() {
+      if (stalled || finishing) {
+        return;
+      }
+      if (System.nanoTime() - lastPongNanos > config.pongTimeout().toNanos()) {
+        state.pingTimeouts.incrementAndGet();
+        log.info("connection {} answered no ping for {}: closing", handle.id, config.pongTimeout());
+        closeFeed(WebSocketFrames.CLOSE_GOING_AWAY, "ping timeout");
+        return;
+      }
+      send(WebSocketFrames.frame(WebSocketFrames.PING, new byte[0]));
+    }
+
+    private void tick() {
+      if (stalled || finishing || outboxBytes > BACKLOG_LIMIT) {
+        return;
+      }
+      Instant now = Instant.now();
+      subscriptions.forEach(
+          (instrument, mode) -> {
+            for (MarketPacket packet : walks.get(instrument).next(mode, now)) {
+              sendPacket(packet);
+            }
+          });
+    }
+
+    private void onCommand(ConnectionCommand command) {
+      if (command instanceof ConnectionCommand.Drop) {
+        log.info("connection {} dropped (fault switch)", handle.id);
+        failStage(new SimulatedReset("dropped"));
+      } else if (command instanceof ConnectionCommand.Stall stall) {
+        stalled = stall.stalled();
+        lastPongNanos = System.nanoTime();
+        publish();
+        log.info("connection {} {}", handle.id, stalled ? "stalled (fault switch)" : "resumed");
+      } else if (command instanceof ConnectionCommand.Garbage) {
+        // An unknown response code, then 3 stray bytes: a decoder must skip one and flag the other.
+        byte[] unknown = FeedEncoder.rawPacket(99, 1, 1, new byte[4]);
+        byte[] frame = new byte[unknown.length + 3];
+        System.arraycopy(unknown, 0, frame, 0, unknown.length);
+        frame[unknown.length] = (byte) 0xFF;
+        sendBinary(frame);
+      } else if (command instanceof ConnectionCommand.Disconnect disconnect) {
+        log.info("connection {} disconnected with reason {}", handle.id, disconnect.reasonCode());
+        disconnect(disconnect.reasonCode());
+      } else if (command instanceof ConnectionCommand.Shutdown) {
+        closeFeed(WebSocketFrames.CLOSE_GOING_AWAY, "simulator shutting down");
+      }
+    }
+
+    // ---- output ---------------------------------------------------------------------------
+
+    private void disconnect(int reasonCode) {
+      stalled = false;
+      sendPacket(new DisconnectPacket(reasonCode));
+      closeFeed(WebSocketFrames.CLOSE_NORMAL, "");
+    }
+
+    private void closeFeed(int code, String reason) {
+      if (finishing) {
+        return;
+      }
+      stalled = false;
+      send(WebSocketFrames.close(code, reason));
+      finishing = true;
+      cancelTimer(TICK_TIMER);
+      cancelTimer(PING_TIMER);
+      flush();
+    }
+
+    private void answerAndFinish(ByteString response) {
+      send(response);
+      finishing = true;
+      flush();
+    }
+
+    private void sendPacket(FeedPacket packet) {
+      sendBinary(FeedEncoder.encode(packet));
+    }
+
+    private void sendBinary(byte[] payload) {
+      if (stalled) {
+        return;
+      }
+      state.framesSent.incrementAndGet();
+      send(WebSocketFrames.frame(WebSocketFrames.BINARY, payload));
+    }
+
+    private void sendUnlessStalled(ByteString bytes) {
+      if (!stalled) {
+        send(bytes);
+      }
+    }
+
+    private void send(ByteString bytes) {
+      outbox.add(bytes);
+      outboxBytes += bytes.size();
+      flush();
+    }
+
+    private void flush() {
+      if (isAvailable(out) && !outbox.isEmpty()) {
+        ByteString all = outbox.poll();
+        while (!outbox.isEmpty()) {
+          all = all.concat(outbox.poll());
+        }
+        outboxBytes = 0;
+        push(out, all);
+      }
+      if (finishing && outbox.isEmpty() && !isTimerActive(RESET_TIMER)) {
+        completeStage();
+      }
+    }
+  }
+}

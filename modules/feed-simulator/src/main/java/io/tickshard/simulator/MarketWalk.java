@@ -1,0 +1,133 @@
+package io.tickshard.simulator;
+
+import io.tickshard.feed.DepthLevel;
+import io.tickshard.feed.ExchangeSegment;
+import io.tickshard.feed.FeedMode;
+import io.tickshard.feed.FullPacket;
+import io.tickshard.feed.Instrument;
+import io.tickshard.feed.LastTradeTime;
+import io.tickshard.feed.MarketPacket;
+import io.tickshard.feed.OiPacket;
+import io.tickshard.feed.PrevClosePacket;
+import io.tickshard.feed.QuotePacket;
+import io.tickshard.feed.TickerPacket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A seeded random-walk market for one instrument: the same seed gives the same prices, so tests and
+ * demos can be repeated.
+ */
+final class MarketWalk {
+  private static final float TICK_SIZE = 0.05f;
+
+  private final Instrument instrument;
+  private final Random random;
+  private final boolean derivative;
+  private final float previousClose;
+  private final int previousOpenInterest;
+  private final float open;
+  private float price;
+  private float high;
+  private float low;
+  private int volume;
+  private double notional;
+  private int openInterest;
+  private int openInterestHigh;
+  private int openInterestLow;
+
+  MarketWalk(Instrument instrument, long seed) {
+    this.instrument = instrument;
+    this.random =
+        new Random(seed * 1_000_003L + instrument.segment().code() * 1_000_000_007L + instrument.securityId());
+    this.derivative =
+        switch (instrument.segment()) {
+          case NSE_FNO, BSE_FNO, MCX_COMM, NSE_CURRENCY, BSE_CURRENCY -> true;
+          default -> false;
+        };
+    this.previousClose = roundToTick(50 + random.nextFloat() * 2_950);
+    this.previousOpenInterest = derivative ? 10_000 + random.nextInt(5_000_000) : 0;
+    this.open = roundToTick(previousClose * (1 + (float) random.nextGaussian() * 0.005f));
+    this.price = open;
+    this.high = open;
+    this.low = open;
+    this.openInterest = previousOpenInterest;
+    this.openInterestHigh = openInterest;
+    this.openInterestLow = openInterest;
+  }
+
+  /** Sent once for every subscribe, in every mode. */
+  PrevClosePacket previousClose() {
+    return new PrevClosePacket(
+        instrument.segment(), instrument.securityId(), previousClose, previousOpenInterest);
+  }
+
+  /** Moves the market one trade and returns what a subscriber in {@code mode} receives. */
+  List<MarketPacket> next(FeedMode mode, Instant now) {
+    trade();
+    ExchangeSegment segment = instrument.segment();
+    int id = instrument.securityId();
+    int ltt = LastTradeTime.toRaw(now);
+    int lastQuantity = 1 + random.nextInt(500);
+    int sellQuantity = 1_000 + random.nextInt(100_000);
+    int buyQuantity = 1_000 + random.nextInt(100_000);
+    float average = (float) (notional / Math.max(1, volume));
+    List<MarketPacket> packets = new ArrayList<>(2);
+    switch (mode) {
+      case TICKER -> packets.add(new TickerPacket(segment, id, price, ltt));
+      case QUOTE -> {
+        packets.add(
+            new QuotePacket(
+                segment, id, price, lastQuantity, ltt, average, volume, sellQuantity,
+                buyQuantity, open, previousClose, high, low));
+        if (derivative) {
+          packets.add(new OiPacket(segment, id, openInterest));
+        }
+      }
+      case FULL ->
+          packets.add(
+              new FullPacket(
+                  segment, id, price, lastQuantity, ltt, average, volume, sellQuantity,
+                  buyQuantity, openInterest, openInterestHigh, openInterestLow, open,
+                  previousClose, high, low, depth()));
+    }
+    return packets;
+  }
+
+  private void trade() {
+    price = Math.max(TICK_SIZE, roundToTick(price * (1 + (float) random.nextGaussian() * 0.001f)));
+    high = Math.max(high, price);
+    low = Math.min(low, price);
+    int quantity = 1 + random.nextInt(500);
+    volume += quantity;
+    notional += (double) quantity * price;
+    if (derivative) {
+      openInterest = Math.max(0, openInterest + random.nextInt(2_001) - 1_000);
+      openInterestHigh = Math.max(openInterestHigh, openInterest);
+      openInterestLow = Math.min(openInterestLow, openInterest);
+    }
+  }
+
+  private List<DepthLevel> depth() {
+    List<DepthLevel> levels = new ArrayList<>(5);
+    for (int level = 0; level < 5; level++) {
+      float bid = Math.max(TICK_SIZE, roundToTick(price - TICK_SIZE * (level + 1)));
+      float ask = roundToTick(price + TICK_SIZE * (level + 1));
+      levels.add(
+          new DepthLevel(
+              1 + random.nextInt(5_000),
+              1 + random.nextInt(5_000),
+              1 + random.nextInt(50),
+              1 + random.nextInt(50),
+              bid,
+              ask));
+    }
+    return levels;
+  }
+
+  private static float roundToTick(float value) {
+    return Math.round(value / TICK_SIZE) * TICK_SIZE;
+  }
+}
