@@ -79,7 +79,8 @@ final class AdminApi {
       parsed = AuthRefusal.Style.valueOf(style);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "style must be disconnect_packet, reset or http_429, not " + style.toLowerCase(Locale.ROOT));
+          "style must be disconnect_packet, reset or http_429, not "
+              + style.toLowerCase(Locale.ROOT));
     }
     int count = query.containsKey("count") ? (int) number(query.get("count")) : -1;
     return new AuthRefusal(

@@ -205,7 +205,8 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
       send(HttpHead.switchingProtocols(head.header("sec-websocket-key")));
       if (refusal.map(r -> r.style() == AuthRefusal.Style.RESET).orElse(false)) {
         state.authFailures.incrementAndGet();
-        log.info("feed connection from {} will be reset after upgrade (fault switch)", remoteAddress);
+        log.info(
+            "feed connection from {} will be reset after upgrade (fault switch)", remoteAddress);
         finishing = true;
         scheduleOnce(RESET_TIMER, RESET_DELAY);
         return;
@@ -224,7 +225,8 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
           new ConnectionHandle(
               state.nextConnectionId(), clientId, Instant.now(), remoteAddress, commands::invoke);
       state.register(handle, config.maxConnectionsPerClient());
-      log.info("feed connection {} opened (client {}, from {})", handle.id, clientId, remoteAddress);
+      log.info(
+          "feed connection {} opened (client {}, from {})", handle.id, clientId, remoteAddress);
       scheduleAtFixedRate(TICK_TIMER, tickInterval(), tickInterval());
       scheduleAtFixedRate(PING_TIMER, config.pingInterval(), config.pingInterval());
     }
@@ -252,7 +254,8 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
     }
 
     private Duration tickInterval() {
-      return Duration.ofNanos(Math.max(1_000_000L, (long) (1_000_000_000L / config.ticksPerSecond())));
+      return Duration.ofNanos(
+          Math.max(1_000_000L, (long) (1_000_000_000L / config.ticksPerSecond())));
     }
 
     // ---- WebSocket frames -----------------------------------------------------------------
@@ -281,11 +284,12 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
 
     private void onFrame(WebSocketFrames.Frame frame) {
       switch (frame.opcode()) {
-        case WebSocketFrames.PING -> sendUnlessStalled(
-            WebSocketFrames.frame(WebSocketFrames.PONG, frame.payload().toArray()));
+        case WebSocketFrames.PING ->
+            sendUnlessStalled(
+                WebSocketFrames.frame(WebSocketFrames.PONG, frame.payload().toArray()));
         case WebSocketFrames.PONG -> lastPongNanos = System.nanoTime();
-        case WebSocketFrames.CLOSE -> closeFeed(
-            WebSocketFrames.closeCode(frame.payload()), "closed by client");
+        case WebSocketFrames.CLOSE ->
+            closeFeed(WebSocketFrames.closeCode(frame.payload()), "closed by client");
         case WebSocketFrames.TEXT, WebSocketFrames.BINARY -> {
           if (fragmentOpcode >= 0) {
             closeFeed(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "new message inside a fragmented one");
@@ -318,7 +322,8 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
     private void onMessage(int opcode, ByteString payload) {
       if (opcode == WebSocketFrames.BINARY) {
         // The official client sends a legacy binary header on disconnect: ignore, never fail.
-        log.debug("connection {} sent a binary frame of {} bytes; ignored", handle.id, payload.size());
+        log.debug(
+            "connection {} sent a binary frame of {} bytes; ignored", handle.id, payload.size());
         return;
       }
       FeedRequest request;
@@ -326,7 +331,8 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
         request = FeedRequest.parse(payload.utf8String());
       } catch (FeedRequest.MalformedRequestException e) {
         state.badRequests.incrementAndGet();
-        log.info("connection {} sent a request the broker would ignore: {}", handle.id, e.getMessage());
+        log.info(
+            "connection {} sent a request the broker would ignore: {}", handle.id, e.getMessage());
         return;
       }
       if (request.code().isSubscribe()) {
@@ -348,7 +354,8 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
         refuseOverLimit(request.instruments().size() + " instruments in one message");
         return;
       }
-      long added = request.instruments().stream().filter(i -> !subscriptions.containsKey(i)).count();
+      long added =
+          request.instruments().stream().filter(i -> !subscriptions.containsKey(i)).count();
       if (subscriptions.size() + added > config.maxInstrumentsPerConnection()) {
         refuseOverLimit((subscriptions.size() + added) + " instruments on one connection");
         return;

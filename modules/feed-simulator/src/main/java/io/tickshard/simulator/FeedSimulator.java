@@ -49,7 +49,9 @@ public final class FeedSimulator implements AutoCloseable {
             ConfigFactory.parseString(
                     "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
                         + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
-                        + "pekko.loglevel = INFO\n")
+                        + "pekko.loglevel = INFO\n"
+                        // close() stops this system; a JVM hook of its own would race with it.
+                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n")
                 .withFallback(ConfigFactory.load()));
     try {
       return bind(config, system, system);
@@ -83,8 +85,7 @@ public final class FeedSimulator implements AutoCloseable {
             .run(materializer);
     Tcp.ServerBinding binding;
     try {
-      binding =
-          bound.toCompletableFuture().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      binding = bound.toCompletableFuture().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while binding the feed simulator", e);

@@ -41,7 +41,10 @@ final class MarketWalk {
   MarketWalk(Instrument instrument, long seed) {
     this.instrument = instrument;
     this.random =
-        new Random(seed * 1_000_003L + instrument.segment().code() * 1_000_000_007L + instrument.securityId());
+        new Random(
+            seed * 1_000_003L
+                + instrument.segment().code() * 1_000_000_007L
+                + instrument.securityId());
     this.derivative =
         switch (instrument.segment()) {
           case NSE_FNO, BSE_FNO, MCX_COMM, NSE_CURRENCY, BSE_CURRENCY -> true;
@@ -80,8 +83,19 @@ final class MarketWalk {
       case QUOTE -> {
         packets.add(
             new QuotePacket(
-                segment, id, price, lastQuantity, ltt, average, volume, sellQuantity,
-                buyQuantity, open, previousClose, high, low));
+                segment,
+                id,
+                price,
+                lastQuantity,
+                ltt,
+                average,
+                volume,
+                sellQuantity,
+                buyQuantity,
+                open,
+                previousClose,
+                high,
+                low));
         if (derivative) {
           packets.add(new OiPacket(segment, id, openInterest));
         }
@@ -89,9 +103,23 @@ final class MarketWalk {
       case FULL ->
           packets.add(
               new FullPacket(
-                  segment, id, price, lastQuantity, ltt, average, volume, sellQuantity,
-                  buyQuantity, openInterest, openInterestHigh, openInterestLow, open,
-                  previousClose, high, low, depth()));
+                  segment,
+                  id,
+                  price,
+                  lastQuantity,
+                  ltt,
+                  average,
+                  volume,
+                  sellQuantity,
+                  buyQuantity,
+                  openInterest,
+                  openInterestHigh,
+                  openInterestLow,
+                  open,
+                  previousClose,
+                  high,
+                  low,
+                  depth()));
     }
     return packets;
   }

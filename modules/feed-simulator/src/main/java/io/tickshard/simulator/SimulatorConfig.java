@@ -53,8 +53,8 @@ public record SimulatorConfig(
   }
 
   /**
-   * The broker's behaviour on an ephemeral loopback port: one client ({@value #DEFAULT_CLIENT_ID}
-   * / {@value #DEFAULT_ACCESS_TOKEN}), 2 ticks per second, pings every 10 s, 40 s pong timeout.
+   * The broker's behaviour on an ephemeral loopback port: one client ({@value #DEFAULT_CLIENT_ID} /
+   * {@value #DEFAULT_ACCESS_TOKEN}), 2 ticks per second, pings every 10 s, 40 s pong timeout.
    */
   public static SimulatorConfig defaults() {
     return new SimulatorConfig(

@@ -58,15 +58,18 @@ public final class SimulatorMain {
                   stopped.countDown();
                 },
                 "feed-simulator-shutdown"));
-    System.out.println("feed:  " + simulator.baseUrl() + "?version=2&token=<token>&clientId=<id>&authType=2");
-    System.out.println("admin: " + simulator.adminUrl() + "connections, " + simulator.adminUrl() + "stats");
+    System.out.println(
+        "feed:  " + simulator.baseUrl() + "?version=2&token=<token>&clientId=<id>&authType=2");
+    System.out.println(
+        "admin: " + simulator.adminUrl() + "connections, " + simulator.adminUrl() + "stats");
     System.out.println("clients: " + config.credentials().keySet() + " (Ctrl-C stops)");
     stopped.await();
   }
 
   /** The configuration the flags describe, or {@code null} when help was asked for. */
   static SimulatorConfig parse(String[] args) {
-    SimulatorConfig config = SimulatorConfig.defaults().withAddress("127.0.0.1", SimulatorConfig.DEFAULT_PORT);
+    SimulatorConfig config =
+        SimulatorConfig.defaults().withAddress("127.0.0.1", SimulatorConfig.DEFAULT_PORT);
     Iterator<String> it = Arrays.asList(args).iterator();
     while (it.hasNext()) {
       String flag = it.next();
@@ -81,27 +84,34 @@ public final class SimulatorMain {
           switch (flag) {
             case "--host" -> config.withAddress(value, config.port());
             case "--port" -> config.withAddress(config.host(), integer(flag, value));
-            case "--credentials" -> config.withCredentials(credentials(value), config.expiredTokens());
-            case "--expired-tokens" -> config.withCredentials(
-                config.credentials(), new HashSet<>(Arrays.asList(value.split(","))));
+            case "--credentials" ->
+                config.withCredentials(credentials(value), config.expiredTokens());
+            case "--expired-tokens" ->
+                config.withCredentials(
+                    config.credentials(), new HashSet<>(Arrays.asList(value.split(","))));
             case "--rate" -> config.withMarket(decimal(flag, value), config.seed());
             case "--seed" -> config.withMarket(config.ticksPerSecond(), integer(flag, value));
-            case "--max-instruments-per-request" -> config.withLimits(
-                integer(flag, value),
-                config.maxInstrumentsPerConnection(),
-                config.maxConnectionsPerClient());
-            case "--max-instruments-per-connection" -> config.withLimits(
-                config.maxInstrumentsPerRequest(),
-                integer(flag, value),
-                config.maxConnectionsPerClient());
-            case "--max-connections-per-client" -> config.withLimits(
-                config.maxInstrumentsPerRequest(),
-                config.maxInstrumentsPerConnection(),
-                integer(flag, value));
-            case "--ping-interval-seconds" -> config.withKeepAlive(
-                Duration.ofSeconds(integer(flag, value)), config.pongTimeout());
-            case "--pong-timeout-seconds" -> config.withKeepAlive(
-                config.pingInterval(), Duration.ofSeconds(integer(flag, value)));
+            case "--max-instruments-per-request" ->
+                config.withLimits(
+                    integer(flag, value),
+                    config.maxInstrumentsPerConnection(),
+                    config.maxConnectionsPerClient());
+            case "--max-instruments-per-connection" ->
+                config.withLimits(
+                    config.maxInstrumentsPerRequest(),
+                    integer(flag, value),
+                    config.maxConnectionsPerClient());
+            case "--max-connections-per-client" ->
+                config.withLimits(
+                    config.maxInstrumentsPerRequest(),
+                    config.maxInstrumentsPerConnection(),
+                    integer(flag, value));
+            case "--ping-interval-seconds" ->
+                config.withKeepAlive(
+                    Duration.ofSeconds(integer(flag, value)), config.pongTimeout());
+            case "--pong-timeout-seconds" ->
+                config.withKeepAlive(
+                    config.pingInterval(), Duration.ofSeconds(integer(flag, value)));
             default -> throw new IllegalArgumentException("unknown flag " + flag);
           };
     }
@@ -135,5 +145,4 @@ public final class SimulatorMain {
       throw new IllegalArgumentException(flag + " takes a number, not '" + value + "'");
     }
   }
-
 }

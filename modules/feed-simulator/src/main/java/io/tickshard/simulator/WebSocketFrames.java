@@ -11,10 +11,10 @@ import org.apache.pekko.util.ByteString;
 /**
  * The server side of RFC 6455 framing.
  *
- * <p>Why not pekko-http's WebSocket support: it answers pings and swallows pongs inside the
- * engine, and cannot reset a socket. The broker pings every 10 s, drops clients that stop ponging,
- * and is seen resetting sockets after a failed auth; the simulator has to do all three, so it owns
- * the framing.
+ * <p>Why not pekko-http's WebSocket support: it answers pings and swallows pongs inside the engine,
+ * and cannot reset a socket. The broker pings every 10 s, drops clients that stop ponging, and is
+ * seen resetting sockets after a failed auth; the simulator has to do all three, so it owns the
+ * framing.
  */
 final class WebSocketFrames {
   static final int CONTINUATION = 0x0;

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * frame it receives, for tests.
  */
 final class FeedClient implements AutoCloseable {
+  /** RFC 6455's code for "ended without a close frame"; never sent on the wire. */
+  static final int ABNORMAL_CLOSURE = 1006;
+
   final List<Integer> frameSizes = new CopyOnWriteArrayList<>();
   final List<FeedPacket> packets = new CopyOnWriteArrayList<>();
   final List<SkippedPacket> skipped = new CopyOnWriteArrayList<>();
@@ -143,9 +146,9 @@ final class FeedClient implements AutoCloseable {
     public void onError(WebSocket webSocket, Throwable error) {
       FeedClient target = client;
       if (target != null) {
-        target.closed.complete(WebSocket.NORMAL_CLOSURE == 0 ? 0 : 1006);
+        target.closed.complete(ABNORMAL_CLOSURE);
       } else {
-        attached.thenAccept(c -> c.closed.complete(1006));
+        attached.thenAccept(c -> c.closed.complete(ABNORMAL_CLOSURE));
       }
     }
   }
