@@ -19,7 +19,9 @@ public enum DisconnectReason {
     RETRY_WITH_BACKOFF,
     /** The request itself was refused: sending it again gets the same answer. */
     DO_NOT_RETRY_SAME_REQUEST,
-    /** Too many connections or requests: wait long, and say so loudly (the account may be blocked). */
+    /**
+     * Too many connections or requests: wait long, and say so loudly (the account may be blocked).
+     */
     LONG_COOL_OFF,
     /** Credentials or plan: nothing changes until a person fixes it. */
     FATAL

@@ -80,7 +80,8 @@ public final class FeedDecoder {
 
   /** Everything in one frame, collected; convenient off the hot path. */
   public DecodedFrame decodeAll(ByteBuffer frame) {
-    DecodedFrame decoded = new DecodedFrame(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    DecodedFrame decoded =
+        new DecodedFrame(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     decode(
         frame,
         new FrameListener() {

@@ -83,6 +83,9 @@ public record FeedRequest(RequestCode code, List<Instrument> instruments) {
    * @throws MalformedRequestException saying what is wrong
    */
   public static FeedRequest parse(String text) {
+    if (text == null) {
+      throw new MalformedRequestException("request is empty");
+    }
     JsonNode root;
     try {
       root = JSON.readTree(text);
@@ -93,7 +96,7 @@ public record FeedRequest(RequestCode code, List<Instrument> instruments) {
       throw new MalformedRequestException("request is not a JSON object");
     }
     JsonNode codeNode = root.get("RequestCode");
-    if (codeNode == null || !codeNode.canConvertToInt()) {
+    if (codeNode == null || !codeNode.isIntegralNumber() || !codeNode.canConvertToInt()) {
       throw new MalformedRequestException("RequestCode is missing or not a number");
     }
     RequestCode code =

@@ -5,7 +5,8 @@ package io.tickshard.feed;
  *
  * <p>Written as {@code SEGMENT:ID} (for example {@code NSE_FNO:55796}) by {@link #toString()}.
  */
-public record Instrument(ExchangeSegment segment, int securityId) implements Comparable<Instrument> {
+public record Instrument(ExchangeSegment segment, int securityId)
+    implements Comparable<Instrument> {
 
   public Instrument {
     if (segment == null) {
