@@ -170,6 +170,8 @@ class FeedRequestTest {
     assertRejected("{\"RequestCode\":99,\"InstrumentList\":[]}", "unknown RequestCode 99");
     assertRejected("{\"InstrumentList\":[]}", "RequestCode");
     assertRejected("{\"RequestCode\":\"seventeen\",\"InstrumentList\":[]}", "RequestCode");
+    assertRejected("{\"RequestCode\":17.5,\"InstrumentList\":[]}", "RequestCode");
+    assertRejected(null, "empty");
   }
 
   @Test
