@@ -1,0 +1,532 @@
+package io.tickshard.streams;
+
+import io.tickshard.feed.DisconnectPacket;
+import io.tickshard.feed.DisconnectReason;
+import io.tickshard.feed.FeedDecoder;
+import io.tickshard.feed.FeedPacket;
+import io.tickshard.feed.FeedRequest;
+import io.tickshard.feed.FrameListener;
+import io.tickshard.feed.MalformedFrame;
+import io.tickshard.feed.MarketPacket;
+import java.net.URLEncoder;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The one upstream WebSocket of a stream, as a child of its {@link StreamEntity}: connects,
+ * subscribes every instrument after every (re)connect, decodes frames, publishes ticks, watches for
+ * a stale feed, and reconnects with backoff — or gives up for good on a fatal disconnect reason.
+ *
+ * <p>The socket lives on a materializer owned by this actor, so it cannot outlive it.
+ */
+public final class FeedConnection extends AbstractBehavior<FeedConnection.Command> {
+
+  /** Messages this actor handles; only its parent and itself send them. */
+  public sealed interface Command {}
+
+  /** Replies with the live figures of the connection. */
+  public record GetLive(ActorRef<Live> replyTo) implements Command {}
+
+  /** Replies with the latest values per instrument. */
+  public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
+
+  /** Drops the socket and connects again soon (the health check's remedy for a stuck stream). */
+  public record RestartConnection(String reason) implements Command {}
+
+  /** Sends the disconnect request, closes the socket, then stops. */
+  public record Close() implements Command {}
+
+  private record Upgraded(long generation, WebSocketUpgradeResponse response) implements Command {}
+
+  private record ConnectFailed(long generation, Throwable cause) implements Command {}
+
+  private record FrameReceived(long generation, ByteString bytes) implements Command {}
+
+  private record StreamEnded(long generation, Throwable cause) implements Command {}
+
+  private record Reconnect(long generation) implements Command {}
+
+  private record StaleCheck() implements Command {}
+
+  private record HeartbeatTick() implements Command {}
+
+  private record CloseTimedOut() implements Command {}
+
+  /** What the connection tells its parent, as it happens. */
+  public sealed interface Report {}
+
+  public record Connected(Instant at) implements Report {}
+
+  public record Reconnecting(String reason, int attempt, Duration retryIn) implements Report {}
+
+  public record Failed(String reason) implements Report {}
+
+  public record Heartbeat(Instant at) implements Report {}
+
+  /** The connection's figures for status answers. */
+  public record Live(
+      Phase phase,
+      long ticks,
+      Instant lastTickAt,
+      Instant lastFrameAt,
+      Instant heartbeatAt,
+      int reconnects,
+      String lastError,
+      long malformedFrames) {}
+
+  public record Snapshot(List<Tick> ticks) {}
+
+  /** Where the connection is in its life. */
+  public enum Phase {
+    CONNECTING,
+    CONNECTED,
+    BACKOFF,
+    FAILED,
+    CLOSING
+  }
+
+  private static final Object RECONNECT_TIMER = "reconnect";
+  private static final Object CLOSE_TIMER = "close";
+
+  private final StreamSpec spec;
+  private final FeedSettings settings;
+  private final ActorRef<Topic.Command<Tick>> topic;
+  private final ActorRef<Report> parent;
+  private final TimerScheduler<Command> timers;
+  private final Materializer materializer;
+  private final String node;
+  private final FeedDecoder decoder = new FeedDecoder();
+  private final LatestValues latest = new LatestValues();
+  private final EnumSet<MalformedFrame.Kind> reportedMalformed =
+      EnumSet.noneOf(MalformedFrame.Kind.class);
+
+  private long generation;
+  private Phase phase = Phase.CONNECTING;
+  private UniqueKillSwitch killSwitch;
+  private BoundedSourceQueue<Message> outbound;
+  private int attempt;
+  private int reconnects;
+  private long ticks;
+  private Instant connectedAt;
+  private Instant lastFrameAt;
+  private Instant lastTickAt;
+  private Instant heartbeatAt;
+  private String lastError;
+  private Integer lastDisconnectCode;
+
+  public static Behavior<Command> create(
+      StreamSpec spec,
+      FeedSettings settings,
+      ActorRef<Topic.Command<Tick>> topic,
+      ActorRef<Report> parent) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new FeedConnection(context, timers, spec, settings, topic, parent)));
+  }
+
+  private FeedConnection(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      StreamSpec spec,
+      FeedSettings settings,
+      ActorRef<Topic.Command<Tick>> topic,
+      ActorRef<Report> parent) {
+    super(context);
+    this.spec = spec;
+    this.settings = settings;
+    this.topic = topic;
+    this.parent = parent;
+    this.timers = timers;
+    this.materializer = Materializer.createMaterializer(context);
+    this.node = NodeName.of(context.getSystem());
+    Duration staleCheck =
+        Duration.ofMillis(Math.max(250, settings.staleAfter().toMillis() / 4));
+    timers.startTimerWithFixedDelay(new StaleCheck(), staleCheck);
+    timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
+    connect();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(FrameReceived.class, this::onFrame)
+        .onMessage(Upgraded.class, this::onUpgraded)
+        .onMessage(ConnectFailed.class, this::onConnectFailed)
+        .onMessage(StreamEnded.class, this::onStreamEnded)
+        .onMessage(Reconnect.class, this::onReconnect)
+        .onMessage(StaleCheck.class, this::onStaleCheck)
+        .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
+        .onMessage(GetLive.class, this::onGetLive)
+        .onMessage(GetSnapshot.class, this::onGetSnapshot)
+        .onMessage(RestartConnection.class, this::onRestart)
+        .onMessage(Close.class, this::onClose)
+        .onMessage(CloseTimedOut.class, timedOut -> Behaviors.stopped())
+        .onSignal(PostStop.class, this::onPostStop)
+        .build();
+  }
+
+  // ---- connecting ---------------------------------------------------------------------------
+
+  private void connect() {
+    long current = ++generation;
+    phase = Phase.CONNECTING;
+    lastDisconnectCode = null;
+    ActorRef<Command> self = getContext().getSelf();
+    Sink<Message, Pair<UniqueKillSwitch, CompletionStage<Done>>> inbound =
+        Flow.<Message>create()
+            .viaMat(KillSwitches.single(), Keep.right())
+            .mapAsync(1, message -> strictBytes(message))
+            .filter(bytes -> !bytes.isEmpty())
+            .toMat(
+                Sink.foreach(bytes -> self.tell(new FrameReceived(current, bytes))), Keep.both());
+    Source<Message, BoundedSourceQueue<Message>> requests = Source.queue(256);
+    Pair<CompletionStage<WebSocketUpgradeResponse>, Pair<Pair<UniqueKillSwitch, CompletionStage<Done>>, BoundedSourceQueue<Message>>>
+        materialized =
+            Http.get(getContext().getSystem())
+                .singleWebSocketRequest(
+                    WebSocketRequest.create(settings.connectUri().toString()),
+                    Flow.fromSinkAndSourceCoupledMat(inbound, requests, Keep.both()),
+                    materializer);
+    killSwitch = materialized.second().first().first();
+    outbound = materialized.second().second();
+    getContext()
+        .pipeToSelf(
+            materialized.first(),
+            (response, failure) ->
+                failure == null
+                    ? new Upgraded(current, response)
+                    : new ConnectFailed(current, failure));
+    getContext()
+        .pipeToSelf(
+            materialized.second().first().second(),
+            (done, failure) -> new StreamEnded(current, failure));
+  }
+
+  /** Binary frames as bytes; the broker sends no text, so text is drained and dropped. */
+  private CompletionStage<ByteString> strictBytes(Message message) {
+    long timeout = settings.connectTimeout().toMillis();
+    if (message.isText()) {
+      return message
+          .asTextMessage()
+          .toStrict(timeout, materializer)
+          .thenApply(text -> ByteString.emptyByteString());
+    }
+    BinaryMessage binary = message.asBinaryMessage();
+    return binary.isStrict()
+        ? java.util.concurrent.CompletableFuture.completedFuture(binary.getStrictData())
+        : binary.toStrict(timeout, materializer).thenApply(BinaryMessage::getStrictData);
+  }
+
+  private Behavior<Command> onUpgraded(Upgraded upgraded) {
+    if (upgraded.generation() != generation || phase != Phase.CONNECTING) {
+      return this;
+    }
+    int status = upgraded.response().response().status().intValue();
+    if (status == StatusCodes.TOO_MANY_REQUESTS.intValue()) {
+      return fail(
+          "feed handshake answered HTTP 429: account blocked or data plan lapsed", true);
+    }
+    if (status != StatusCodes.SWITCHING_PROTOCOLS.intValue()) {
+      return lost("feed handshake answered HTTP " + status, null);
+    }
+    phase = Phase.CONNECTED;
+    connectedAt = Instant.now();
+    lastFrameAt = connectedAt;
+    for (FeedRequest request : FeedRequest.subscribe(spec.mode(), spec.key().instruments())) {
+      QueueOfferResult offered = outbound.offer(TextMessage.create(request.toJson()));
+      if (offered != QueueOfferResult.enqueued()) {
+        return lost("could not queue the subscribe requests (" + offered + ")", null);
+      }
+    }
+    getContext()
+        .getLog()
+        .info(
+            "stream {} on {}: feed connected, {} instruments subscribed in {} mode",
+            spec.key().label(),
+            node,
+            spec.key().instruments().size(),
+            spec.mode().wireName());
+    parent.tell(new Connected(connectedAt));
+    return this;
+  }
+
+  private Behavior<Command> onConnectFailed(ConnectFailed failed) {
+    if (failed.generation() != generation || phase != Phase.CONNECTING) {
+      return this;
+    }
+    return lost("could not connect: " + describe(failed.cause()), null);
+  }
+
+  // ---- frames -------------------------------------------------------------------------------
+
+  private Behavior<Command> onFrame(FrameReceived frame) {
+    if (frame.generation() != generation) {
+      return this;
+    }
+    Instant now = Instant.now();
+    lastFrameAt = now;
+    // The protocol is little-endian: order the view so the decoder need not copy it.
+    decoder.decode(
+        frame.bytes().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN),
+        new FrameListener() {
+          @Override
+          public void onPacket(FeedPacket packet) {
+            if (packet instanceof MarketPacket market) {
+              Tick tick = Tick.from(market, now);
+              latest.update(tick);
+              topic.tell(Topic.publish(tick));
+              ticks++;
+              lastTickAt = now;
+            } else if (packet instanceof DisconnectPacket disconnect) {
+              lastDisconnectCode = disconnect.reasonCode();
+            }
+          }
+
+          @Override
+          public void onMalformed(MalformedFrame malformed) {
+            if (reportedMalformed.add(malformed.kind())) {
+              getContext()
+                  .getLog()
+                  .warn(
+                      "stream {} on {}: skipped a malformed frame ({}: {}); further ones of this"
+                          + " kind are only counted",
+                      spec.key().label(),
+                      node,
+                      malformed.kind(),
+                      malformed.reason());
+            }
+          }
+        });
+    return this;
+  }
+
+  private Behavior<Command> onStreamEnded(StreamEnded ended) {
+    if (ended.generation() != generation) {
+      return this;
+    }
+    if (phase == Phase.CLOSING) {
+      return Behaviors.stopped();
+    }
+    if (phase == Phase.FAILED || phase == Phase.BACKOFF) {
+      return this;
+    }
+    if (lastDisconnectCode != null) {
+      int code = lastDisconnectCode;
+      String reason =
+          "disconnected by the broker: "
+              + code
+              + DisconnectReason.fromCode(code).map(r -> " " + r.name()).orElse("");
+      return switch (DisconnectReason.actionFor(code)) {
+        case FATAL -> fail(reason + " (will not retry until restarted)", true);
+        case DO_NOT_RETRY_SAME_REQUEST -> fail(reason + " (the same request would fail again)", true);
+        case LONG_COOL_OFF -> {
+          getContext()
+              .getLog()
+              .error(
+                  "stream {} on {}: {} — too many connections for this account; cooling off {}"
+                      + " before reconnecting. Another client may be using the same account.",
+                  spec.key().label(),
+                  node,
+                  reason,
+                  settings.tooManyConnectionsCoolOff());
+          yield lost(reason, settings.tooManyConnectionsCoolOff());
+        }
+        case RETRY_WITH_BACKOFF -> lost(reason, null);
+      };
+    }
+    return lost(
+        ended.cause() == null
+            ? "the feed closed the connection"
+            : "the feed connection failed: " + describe(ended.cause()),
+        null);
+  }
+
+  // ---- reconnecting -------------------------------------------------------------------------
+
+  /** The socket is gone: schedule the next attempt, after {@code delay} or the backoff. */
+  private Behavior<Command> lost(String reason, Duration delay) {
+    abortSocket();
+    Instant now = Instant.now();
+    if (connectedAt != null
+        && Duration.between(connectedAt, now).compareTo(settings.backoffResetAfter()) >= 0) {
+      attempt = 0;
+    }
+    attempt++;
+    reconnects++;
+    lastError = reason;
+    phase = Phase.BACKOFF;
+    connectedAt = null;
+    Duration wait =
+        delay != null ? delay : settings.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+    timers.startSingleTimer(RECONNECT_TIMER, new Reconnect(generation), wait);
+    getContext()
+        .getLog()
+        .info(
+            "stream {} on {}: feed lost ({}); reconnect attempt {} in {} ms",
+            spec.key().label(),
+            node,
+            reason,
+            attempt,
+            wait.toMillis());
+    parent.tell(new Reconnecting(reason, attempt, wait));
+    return this;
+  }
+
+  private Behavior<Command> onReconnect(Reconnect reconnect) {
+    if (reconnect.generation() == generation && phase == Phase.BACKOFF) {
+      connect();
+    }
+    return this;
+  }
+
+  private Behavior<Command> fail(String reason, boolean loud) {
+    abortSocket();
+    phase = Phase.FAILED;
+    lastError = reason;
+    timers.cancel(RECONNECT_TIMER);
+    if (loud) {
+      getContext().getLog().error("stream {} on {}: failed: {}", spec.key().label(), node, reason);
+    }
+    parent.tell(new Failed(reason));
+    return this;
+  }
+
+  private Behavior<Command> onStaleCheck(StaleCheck check) {
+    if (phase == Phase.CONNECTED
+        && Duration.between(lastFrameAt, Instant.now()).compareTo(settings.staleAfter()) > 0) {
+      return lost("no frame received for " + settings.staleAfter().toSeconds() + " s", null);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRestart(RestartConnection restart) {
+    if (phase == Phase.CLOSING || phase == Phase.FAILED) {
+      return this;
+    }
+    getContext()
+        .getLog()
+        .info(
+            "stream {} on {}: restarting the feed connection ({})",
+            spec.key().label(),
+            node,
+            restart.reason());
+    return lost(restart.reason(), settings.backoffMin());
+  }
+
+  private Behavior<Command> onHeartbeatTick(HeartbeatTick tick) {
+    Instant now = Instant.now();
+    // A heartbeat means "my socket delivered a frame recently", not "a timer fired".
+    if (phase == Phase.CONNECTED
+        && Duration.between(lastFrameAt, now).compareTo(settings.heartbeatInterval()) <= 0) {
+      heartbeatAt = now;
+      parent.tell(new Heartbeat(now));
+    }
+    return this;
+  }
+
+  // ---- answers and closing ------------------------------------------------------------------
+
+  private Behavior<Command> onGetLive(GetLive get) {
+    get.replyTo()
+        .tell(
+            new Live(
+                phase,
+                ticks,
+                lastTickAt,
+                lastFrameAt,
+                heartbeatAt,
+                reconnects,
+                lastError,
+                decoder.counters().malformed()));
+    return this;
+  }
+
+  private Behavior<Command> onGetSnapshot(GetSnapshot get) {
+    get.replyTo().tell(new Snapshot(latest.snapshot(spec.key().instruments())));
+    return this;
+  }
+
+  private Behavior<Command> onClose(Close close) {
+    if (phase != Phase.CONNECTED) {
+      return Behaviors.stopped();
+    }
+    phase = Phase.CLOSING;
+    // Tell the broker first, then close: completing the requests ends the socket.
+    outbound.offer(TextMessage.create(FeedRequest.disconnect().toJson()));
+    outbound.complete();
+    outbound = null;
+    timers.startSingleTimer(CLOSE_TIMER, new CloseTimedOut(), settings.closeTimeout());
+    return this;
+  }
+
+  private Behavior<Command> onPostStop(PostStop stop) {
+    abortSocket();
+    getContext()
+        .getLog()
+        .info("stream {} on {}: feed connection closed", spec.key().label(), node);
+    return this;
+  }
+
+  private void abortSocket() {
+    generation++;
+    if (killSwitch != null) {
+      killSwitch.shutdown();
+      killSwitch = null;
+    }
+    if (outbound != null) {
+      try {
+        outbound.complete();
+      } catch (IllegalStateException alreadyEnded) {
+        // The stream ended first (the broker closed it): its queue is done already.
+      }
+      outbound = null;
+    }
+  }
+
+  /** An exception's message with the access token taken out, should a library have put it in. */
+  private String describe(Throwable cause) {
+    String text = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    String token = settings.accessToken();
+    if (!token.isEmpty()) {
+      text =
+          text.replace(token, "***")
+              .replace(URLEncoder.encode(token, StandardCharsets.UTF_8), "***");
+    }
+    return text;
+  }
+}

@@ -1,0 +1,79 @@
+package io.tickshard.streams;
+
+import com.typesafe.config.Config;
+import io.tickshard.feed.FeedMode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * How streams reach the broker: the feed URL and credentials, and the timings of reconnects,
+ * staleness and heartbeats. Read from {@code tickshard.feed}.
+ *
+ * @param url the feed URL without credentials (they are added by {@link #connectUri()})
+ */
+public record FeedSettings(
+    URI url,
+    String clientId,
+    String accessToken,
+    FeedMode defaultMode,
+    Duration connectTimeout,
+    Duration backoffMin,
+    Duration backoffMax,
+    double backoffRandomFactor,
+    Duration backoffResetAfter,
+    Duration tooManyConnectionsCoolOff,
+    Duration staleAfter,
+    Duration heartbeatInterval,
+    Duration closeTimeout) {
+
+  public static FeedSettings fromConfig(Config root) {
+    Config feed = root.getConfig("tickshard.feed");
+    return new FeedSettings(
+        URI.create(feed.getString("url")),
+        feed.getString("client-id"),
+        feed.getString("access-token"),
+        FeedMode.parse(feed.getString("mode"))
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "tickshard.feed.mode must be ticker, quote or full")),
+        feed.getDuration("connect-timeout"),
+        feed.getDuration("backoff.min"),
+        feed.getDuration("backoff.max"),
+        feed.getDouble("backoff.random-factor"),
+        feed.getDuration("backoff.reset-after"),
+        feed.getDuration("too-many-connections-cool-off"),
+        feed.getDuration("stale-after"),
+        feed.getDuration("heartbeat-interval"),
+        feed.getDuration("close-timeout"));
+  }
+
+  /** The URL with the broker's four query parameters. Never log it: it holds the token. */
+  URI connectUri() {
+    String base = url.toString();
+    String separator = base.contains("?") ? "&" : "?";
+    return URI.create(
+        base
+            + separator
+            + "version=2&token="
+            + URLEncoder.encode(accessToken, StandardCharsets.UTF_8)
+            + "&clientId="
+            + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+            + "&authType=2");
+  }
+
+  /** The delay before reconnect attempt {@code attempt} (1-based): doubling, capped, jittered. */
+  Duration backoff(int attempt, double random) {
+    long min = backoffMin.toMillis();
+    long capped = Math.min(backoffMax.toMillis(), min << Math.min(30, Math.max(0, attempt - 1)));
+    return Duration.ofMillis((long) (capped * (1 + backoffRandomFactor * random)));
+  }
+
+  /** Never prints the token. */
+  @Override
+  public String toString() {
+    return "FeedSettings[url=" + url + ", clientId=" + clientId + ", mode=" + defaultMode + "]";
+  }
+}

@@ -1,0 +1,32 @@
+package io.tickshard.streams;
+
+import io.tickshard.feed.Instrument;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The latest known value of every field, per instrument. Previous close arrives once per subscribe,
+ * so a viewer that joins later gets it from here rather than from the feed.
+ */
+final class LatestValues {
+  private final Map<String, Tick> byInstrument = new HashMap<>();
+
+  void update(Tick tick) {
+    byInstrument.merge(
+        tick.segment() + ":" + tick.securityId(), tick, (older, newer) -> newer.over(older));
+  }
+
+  /** One merged tick per instrument that has had any update, ordered like the stream key. */
+  List<Tick> snapshot(List<Instrument> order) {
+    List<Tick> snapshot = new ArrayList<>(byInstrument.size());
+    for (Instrument instrument : order) {
+      Tick tick = byInstrument.get(instrument.toString());
+      if (tick != null) {
+        snapshot.add(tick);
+      }
+    }
+    return snapshot;
+  }
+}

@@ -1,0 +1,137 @@
+package io.tickshard.streams;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.tickshard.feed.ExchangeSegment;
+import io.tickshard.feed.FeedLimits;
+import io.tickshard.feed.Instrument;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * What one upstream stream serves: a screener type and a set of instruments, in canonical form
+ * {@code type:<screener>|ids:<list>}. The list is sorted (by segment code, then id) and
+ * de-duplicated; an NSE_EQ instrument is written as its bare id, any other as {@code SEGMENT:ID}.
+ * So {@code 3,1,2,2} and {@code 1,2,3} are the same key.
+ */
+public record StreamKey(String screenerType, List<Instrument> instruments) {
+
+  private static final Pattern SCREENER_TYPE = Pattern.compile("[a-z0-9_-]{1,32}");
+  private static final String TYPE_PREFIX = "type:";
+  private static final String IDS_PREFIX = "|ids:";
+
+  /** Longest key used as it is for the entity id; longer ones are hashed (journal ids are short). */
+  private static final int MAX_READABLE_ENTITY_ID = 180;
+
+  public StreamKey {
+    if (screenerType == null || !SCREENER_TYPE.matcher(screenerType).matches()) {
+      throw new InvalidStreamKeyException(
+          "screener type must be 1-32 characters of a-z, 0-9, '_' or '-'");
+    }
+    if (instruments == null || instruments.isEmpty()) {
+      throw new InvalidStreamKeyException("at least one instrument is required");
+    }
+    instruments = List.copyOf(new TreeSet<>(instruments));
+    if (instruments.size() > FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION) {
+      throw new InvalidStreamKeyException(
+          "at most "
+              + FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION
+              + " instruments per stream, got "
+              + instruments.size());
+    }
+  }
+
+  /**
+   * A key from a screener type and instruments as users write them: {@code 1333} (NSE_EQ) or
+   * {@code NSE_FNO:55796}.
+   *
+   * @throws InvalidStreamKeyException naming the first bad instrument
+   */
+  public static StreamKey of(String screenerType, Collection<String> instruments) {
+    if (instruments == null || instruments.isEmpty()) {
+      throw new InvalidStreamKeyException("at least one instrument is required");
+    }
+    if (instruments.size() > 2 * FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION) {
+      // Refuse absurd lists before parsing them; duplicates may still bring a long one under.
+      throw new InvalidStreamKeyException("too many instruments: " + instruments.size());
+    }
+    List<Instrument> parsed =
+        instruments.stream()
+            .map(
+                text -> {
+                  try {
+                    return Instrument.parse(text);
+                  } catch (IllegalArgumentException e) {
+                    throw new InvalidStreamKeyException(
+                        "instrument '" + text + "': " + e.getMessage());
+                  }
+                })
+            .toList();
+    return new StreamKey(screenerType, parsed);
+  }
+
+  /** Parses the canonical form (any order, duplicates allowed: it is normalised). */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  public static StreamKey parse(String key) {
+    if (key == null || !key.startsWith(TYPE_PREFIX) || !key.contains(IDS_PREFIX)) {
+      throw new InvalidStreamKeyException("a stream key looks like type:<screener>|ids:<list>");
+    }
+    int ids = key.indexOf(IDS_PREFIX);
+    String list = key.substring(ids + IDS_PREFIX.length());
+    return of(key.substring(TYPE_PREFIX.length(), ids), list.isEmpty() ? List.of() : List.of(list.split(",", -1)));
+  }
+
+  /** The canonical text. */
+  @JsonValue
+  public String value() {
+    StringBuilder text = new StringBuilder(TYPE_PREFIX).append(screenerType).append(IDS_PREFIX);
+    for (int i = 0; i < instruments.size(); i++) {
+      Instrument instrument = instruments.get(i);
+      if (i > 0) {
+        text.append(',');
+      }
+      if (instrument.segment() != ExchangeSegment.NSE_EQ) {
+        text.append(instrument.segment().name()).append(':');
+      }
+      text.append(instrument.securityId());
+    }
+    return text.toString();
+  }
+
+  /**
+   * The sharding entity id: the canonical text when it is short enough to be a journal id, else
+   * {@code sha256:} and its hash.
+   */
+  public String entityId() {
+    String value = value();
+    if (value.length() <= MAX_READABLE_ENTITY_ID) {
+      return value;
+    }
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /** A name for log lines: the key itself when short, else type, count and the hashed id. */
+  public String label() {
+    String value = value();
+    return value.length() <= 120
+        ? value
+        : TYPE_PREFIX + screenerType + "|" + instruments.size() + " instruments|" + entityId();
+  }
+
+  @Override
+  public String toString() {
+    return value();
+  }
+}

@@ -1,0 +1,20 @@
+package io.tickshard.streams;
+
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * The pub-sub topic a stream's ticks are published on. The entity publishes; any node that serves
+ * viewers spawns the same topic locally and subscribes.
+ */
+public final class TickTopic {
+  private TickTopic() {}
+
+  public static String name(StreamKey key) {
+    return "ticks:" + key.entityId();
+  }
+
+  public static Behavior<Topic.Command<Tick>> create(StreamKey key) {
+    return Topic.create(Tick.class, name(key));
+  }
+}

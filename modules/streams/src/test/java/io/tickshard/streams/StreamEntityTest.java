@@ -1,0 +1,289 @@
+package io.tickshard.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tickshard.feed.ExchangeSegment;
+import io.tickshard.feed.FeedMode;
+import io.tickshard.feed.Instrument;
+import io.tickshard.simulator.AuthRefusal;
+import io.tickshard.simulator.FeedSimulator;
+import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.simulator.SimulatorState;
+import io.tickshard.streams.testkit.ClusterOfOne;
+import io.tickshard.streams.testkit.EmbeddedDatabase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stream's life on one node, checked from both sides: what the entity says, and what the
+ * simulator (standing in for the broker) sees on its sockets.
+ */
+class StreamEntityTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private static FeedSimulator simulator;
+  private static EmbeddedDatabase.Database database;
+  private static ActorTestKit kit;
+  private static StreamScenarios scenarios;
+
+  @BeforeAll
+  static void start() {
+    simulator =
+        FeedSimulator.start(SimulatorConfig.defaults().withMarket(20, 11).withLimits(100, 5_000, 50));
+    database = EmbeddedDatabase.newDatabase();
+    kit =
+        ClusterOfOne.start(
+            ClusterOfOne.config(database, simulator, StreamTestConfig.FAST_FEED));
+    StreamEntity.init(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
+    scenarios = new StreamScenarios(kit);
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+    simulator.close();
+  }
+
+  @AfterEach
+  void clearFaults() {
+    simulator.state().clearFaults();
+  }
+
+  private static StreamKey key(String screener, int... ids) {
+    return StreamScenarios.key(screener, ids);
+  }
+
+  private static EntityRef<StreamEntity.Command> entity(StreamKey key) {
+    return StreamEntity.entityRefFor(kit.system(), key);
+  }
+
+  private static StreamEntity.StartReply start(StreamKey key, FeedMode mode) {
+    return scenarios.start(key, mode);
+  }
+
+  private static StreamEntity.StatusReply status(StreamKey key) {
+    return scenarios.status(key);
+  }
+
+  private static StreamEntity.Status found(StreamKey key) {
+    return scenarios.found(key);
+  }
+
+  private static StreamEntity.StopReply stop(StreamKey key) {
+    return scenarios.stop(key);
+  }
+
+  private static List<SimulatorState.ConnectionInfo> upstream(StreamKey key) {
+    return StreamScenarios.upstream(simulator, key);
+  }
+
+  private static void awaitRunningWithTicks(StreamKey key) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              StreamEntity.Status status = found(key);
+              assertThat(status.status()).isEqualTo("running");
+              assertThat(status.ticks()).isPositive();
+            });
+  }
+
+  @Test
+  void start_runs_the_stream_with_ticks_on_exactly_one_upstream_socket() {
+    StreamKey key = key("swing", 3, 1, 2, 2);
+    assertThat(key.value()).isEqualTo("type:swing|ids:1,2,3");
+
+    StreamEntity.StartReply reply = start(key, FeedMode.QUOTE);
+
+    assertThat(reply).isInstanceOf(StreamEntity.Started.class);
+    awaitRunningWithTicks(key);
+    StreamEntity.Status status = found(key);
+    assertThat(status.key()).isEqualTo("type:swing|ids:1,2,3");
+    assertThat(status.mode()).isEqualTo("quote");
+    assertThat(status.instruments()).isEqualTo(3);
+    assertThat(status.node()).startsWith("127.0.0.1:");
+    assertThat(status.pid()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(status.startedAt()).isNotNull();
+    assertThat(status.lastTickAt()).isNotNull();
+    assertThat(upstream(key)).singleElement().satisfies(c -> {
+      assertThat(c.instrumentCount()).isEqualTo(3);
+      assertThat(c.instrumentsPerMode()).isEqualTo(Map.of("quote", 3));
+    });
+  }
+
+  @Test
+  void a_second_start_is_already_running_and_opens_no_second_socket() {
+    StreamKey key = key("momentum", 10, 11);
+    start(key, FeedMode.TICKER);
+    awaitRunningWithTicks(key);
+    long opened = simulator.state().stats().connectionsOpened();
+
+    assertThat(start(key, FeedMode.TICKER)).isInstanceOf(StreamEntity.AlreadyRunning.class);
+    assertThat(start(StreamKey.parse("type:momentum|ids:11,10,10"), FeedMode.TICKER))
+        .isInstanceOf(StreamEntity.AlreadyRunning.class);
+
+    assertThat(simulator.state().stats().connectionsOpened()).isEqualTo(opened);
+    assertThat(upstream(key)).hasSize(1);
+  }
+
+  @Test
+  void starting_a_running_key_in_another_mode_is_a_conflict() {
+    StreamKey key = key("conflict", 20);
+    start(key, FeedMode.QUOTE);
+    StreamEntity.StartReply reply = start(key, FeedMode.FULL);
+    assertThat(reply).isInstanceOfSatisfying(StreamEntity.ModeConflict.class, conflict -> {
+      assertThat(conflict.runningMode()).isEqualTo(FeedMode.QUOTE);
+      assertThat(conflict.requestedMode()).isEqualTo(FeedMode.FULL);
+    });
+  }
+
+  @Test
+  void stop_closes_the_upstream_socket_within_seconds() {
+    StreamKey key = key("stopper", 30, 31);
+    start(key, FeedMode.QUOTE);
+    awaitRunningWithTicks(key);
+    assertThat(upstream(key)).hasSize(1);
+
+    assertThat(stop(key)).isInstanceOf(StreamEntity.Stopped.class);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream(key).isEmpty());
+    StreamEntity.Status status = found(key);
+    assertThat(status.status()).isEqualTo("stopped");
+    assertThat(status.stopReason()).isEqualTo("test");
+    assertThat(stop(key)).isInstanceOf(StreamEntity.NotRunning.class);
+  }
+
+  @Test
+  void a_stopped_key_can_be_started_again() {
+    StreamKey key = key("again", 40);
+    start(key, FeedMode.TICKER);
+    awaitRunningWithTicks(key);
+    stop(key);
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream(key).isEmpty());
+
+    assertThat(start(key, FeedMode.TICKER)).isInstanceOf(StreamEntity.Started.class);
+    awaitRunningWithTicks(key);
+    assertThat(upstream(key)).hasSize(1);
+  }
+
+  @Test
+  void when_the_simulator_drops_the_socket_it_reconnects_and_resubscribes_everything() {
+    StreamKey key = key("dropped", 50, 51, 52);
+    start(key, FeedMode.FULL);
+    awaitRunningWithTicks(key);
+    long firstConnection = upstream(key).get(0).id();
+
+    simulator.state().drop(Optional.of(firstConnection));
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(upstream(key))
+                    .singleElement()
+                    .satisfies(c -> {
+                      assertThat(c.id()).isNotEqualTo(firstConnection);
+                      assertThat(c.instrumentsPerMode()).isEqualTo(Map.of("full", 3));
+                    }));
+    await().atMost(WAIT).until(() -> found(key).status().equals("running"));
+    assertThat(found(key).reconnects()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void refused_auth_fails_the_stream_after_one_attempt_without_a_storm() {
+    StreamKey key = key("refused", 60);
+    long attemptsBefore = simulator.state().stats().connectionsOpened();
+    simulator.state().refuseAuth(new AuthRefusal(AuthRefusal.Style.DISCONNECT_PACKET, 808, -1));
+
+    start(key, FeedMode.QUOTE);
+
+    await().atMost(WAIT).until(() -> found(key).status().equals("failed"));
+    assertThat(found(key).lastError()).contains("808");
+    // Backoff starts at 200 ms in these tests: a storm would show within two seconds.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> simulator.state().stats().connectionsOpened() == attemptsBefore + 1);
+    assertThat(start(key, FeedMode.QUOTE)).isInstanceOf(StreamEntity.Rejected.class);
+    stop(key);
+  }
+
+  @Test
+  void a_stalled_feed_is_detected_and_reconnected() {
+    StreamKey key = key("stalled", 70, 71);
+    start(key, FeedMode.QUOTE);
+    awaitRunningWithTicks(key);
+    long stalledConnection = upstream(key).get(0).id();
+
+    simulator.state().stall(Optional.of(stalledConnection), true);
+
+    // stale-after is 1 s in these tests.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(upstream(key))
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.id()).isNotEqualTo(stalledConnection)));
+    await().atMost(WAIT).until(() -> found(key).status().equals("running"));
+    assertThat(found(key).lastError()).contains("no frame received");
+  }
+
+  @Test
+  void the_snapshot_has_the_latest_values_prev_close_included() {
+    StreamKey key = key("snapshot", 80, 81);
+    start(key, FeedMode.QUOTE);
+    awaitRunningWithTicks(key);
+
+    TestProbe<StreamEntity.SnapshotReply> probe = kit.createTestProbe();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              entity(key).tell(new StreamEntity.GetSnapshot(probe.getRef()));
+              List<Tick> ticks = probe.receiveMessage(WAIT).ticks();
+              assertThat(ticks).extracting(Tick::securityId).containsExactly(80, 81);
+              assertThat(ticks)
+                  .allSatisfy(
+                      t -> {
+                        assertThat(t.previousClose()).isNotNull();
+                        assertThat(t.ltp()).isNotNull();
+                        assertThat(t.volume()).isNotNull();
+                      });
+            });
+  }
+
+  @Test
+  void asking_about_a_key_never_started_answers_unknown_and_persists_nothing() {
+    StreamKey key = key("neverstarted", 90);
+    assertThat(status(key)).isInstanceOf(StreamEntity.Unknown.class);
+    assertThat(
+            EmbeddedDatabase.count(
+                database,
+                "select count(*) from event_journal where persistence_id = 'StreamEntity|"
+                    + key.entityId()
+                    + "'"))
+        .isZero();
+  }
+
+  @Test
+  void instruments_in_other_segments_keep_their_segment_upstream() {
+    StreamKey key =
+        new StreamKey("fno", List.of(Instrument.of(ExchangeSegment.NSE_FNO, 55796)));
+    assertThat(key.value()).isEqualTo("type:fno|ids:NSE_FNO:55796");
+    start(key, FeedMode.QUOTE);
+    awaitRunningWithTicks(key);
+    assertThat(upstream(key)).singleElement().satisfies(c ->
+        assertThat(c.instruments().get(0).segment()).isEqualTo("NSE_FNO"));
+  }
+}

@@ -1,0 +1,76 @@
+package io.tickshard.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tickshard.feed.FeedMode;
+import io.tickshard.simulator.FeedSimulator;
+import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.streams.testkit.ClusterOfOne;
+import io.tickshard.streams.testkit.EmbeddedDatabase;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The journal, not the node, remembers what should run. */
+class StreamRecoveryTest {
+  private static FeedSimulator simulator;
+
+  @BeforeAll
+  static void start() {
+    simulator = FeedSimulator.start(SimulatorConfig.defaults().withMarket(20, 9));
+  }
+
+  @AfterAll
+  static void stop() {
+    simulator.close();
+  }
+
+  private static ActorTestKit node(EmbeddedDatabase.Database database) {
+    ActorTestKit kit =
+        ClusterOfOne.start(ClusterOfOne.config(database, simulator, StreamTestConfig.FAST_FEED));
+    StreamEntity.init(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
+    return kit;
+  }
+
+  @Test
+  void after_a_restart_on_the_same_database_started_streams_resume_by_themselves() {
+    EmbeddedDatabase.Database database = EmbeddedDatabase.newDatabase();
+    StreamKey running = StreamScenarios.key("survivor", 100, 101);
+    StreamKey stopped = StreamScenarios.key("stopped", 102);
+
+    ActorTestKit first = node(database);
+    StreamScenarios before = new StreamScenarios(first);
+    before.start(running, FeedMode.FULL);
+    before.start(stopped, FeedMode.QUOTE);
+    await()
+        .atMost(StreamScenarios.WAIT)
+        .until(() -> StreamScenarios.upstream(simulator, running).size() == 1);
+    before.stop(stopped);
+    first.shutdownTestKit();
+    await()
+        .atMost(StreamScenarios.WAIT)
+        .until(() -> simulator.state().stats().connectionsOpen() == 0);
+
+    ActorTestKit second = node(database);
+    try {
+      // Nobody asks: remember-entities starts the stream, and it reconnects by itself.
+      await()
+          .atMost(StreamScenarios.WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(StreamScenarios.upstream(simulator, running))
+                      .singleElement()
+                      .satisfies(c -> assertThat(c.instrumentsPerMode()).containsEntry("full", 2)));
+      StreamScenarios after = new StreamScenarios(second);
+      await()
+          .atMost(StreamScenarios.WAIT)
+          .until(() -> after.found(running).status().equals("running"));
+      assertThat(after.found(stopped).status()).isEqualTo("stopped");
+      assertThat(StreamScenarios.upstream(simulator, stopped)).isEmpty();
+    } finally {
+      second.shutdownTestKit();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.tickshard.streams.testkit;
+
+import io.tickshard.streams.JournalSchema;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real PostgreSQL server (embedded binaries) per test JVM, with a fresh database per test
+ * class, the journal schema already in it.
+ */
+public final class EmbeddedDatabase {
+  /** Where a test's journal lives. */
+  public record Database(String url, String user, String password) {}
+
+  private static EmbeddedPostgres server;
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+
+  private EmbeddedDatabase() {}
+
+  private static synchronized EmbeddedPostgres server() {
+    if (server == null) {
+      try {
+        server = EmbeddedPostgres.builder().start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+      }
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      server.close();
+                    } catch (IOException e) {
+                      // The JVM is going away; the temporary data directory goes with it.
+                    }
+                  }));
+    }
+    return server;
+  }
+
+  /** A new, empty database with the journal tables. */
+  public static Database newDatabase() {
+    EmbeddedPostgres postgres = server();
+    String name = "tickshard_test_" + DATABASES.incrementAndGet();
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create database " + name, e);
+    }
+    Database database = new Database(postgres.getJdbcUrl("postgres", name), "postgres", "postgres");
+    JournalSchema.ensure(database.url(), database.user(), database.password());
+    return database;
+  }
+
+  /** Runs one SQL query returning a single number, for assertions on what was persisted. */
+  public static long count(Database database, String sql) {
+    try (Connection connection =
+            java.sql.DriverManager.getConnection(database.url(), database.user(), database.password());
+        Statement statement = connection.createStatement();
+        var result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+}
