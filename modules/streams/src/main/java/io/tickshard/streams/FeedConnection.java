@@ -174,8 +174,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     this.timers = timers;
     this.materializer = Materializer.createMaterializer(context);
     this.node = NodeName.of(context.getSystem());
-    Duration staleCheck =
-        Duration.ofMillis(Math.max(250, settings.staleAfter().toMillis() / 4));
+    Duration staleCheck = Duration.ofMillis(Math.max(250, settings.staleAfter().toMillis() / 4));
     timers.startTimerWithFixedDelay(new StaleCheck(), staleCheck);
     timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
     connect();
@@ -215,7 +214,9 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
             .toMat(
                 Sink.foreach(bytes -> self.tell(new FrameReceived(current, bytes))), Keep.both());
     Source<Message, BoundedSourceQueue<Message>> requests = Source.queue(256);
-    Pair<CompletionStage<WebSocketUpgradeResponse>, Pair<Pair<UniqueKillSwitch, CompletionStage<Done>>, BoundedSourceQueue<Message>>>
+    Pair<
+            CompletionStage<WebSocketUpgradeResponse>,
+            Pair<Pair<UniqueKillSwitch, CompletionStage<Done>>, BoundedSourceQueue<Message>>>
         materialized =
             Http.get(getContext().getSystem())
                 .singleWebSocketRequest(
@@ -258,8 +259,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     }
     int status = upgraded.response().response().status().intValue();
     if (status == StatusCodes.TOO_MANY_REQUESTS.intValue()) {
-      return fail(
-          "feed handshake answered HTTP 429: account blocked or data plan lapsed", true);
+      return fail("feed handshake answered HTTP 429: account blocked or data plan lapsed", true);
     }
     if (status != StatusCodes.SWITCHING_PROTOCOLS.intValue()) {
       return lost("feed handshake answered HTTP " + status, null);
@@ -353,7 +353,8 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
               + DisconnectReason.fromCode(code).map(r -> " " + r.name()).orElse("");
       return switch (DisconnectReason.actionFor(code)) {
         case FATAL -> fail(reason + " (will not retry until restarted)", true);
-        case DO_NOT_RETRY_SAME_REQUEST -> fail(reason + " (the same request would fail again)", true);
+        case DO_NOT_RETRY_SAME_REQUEST ->
+            fail(reason + " (the same request would fail again)", true);
         case LONG_COOL_OFF -> {
           getContext()
               .getLog()
@@ -496,9 +497,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   private Behavior<Command> onPostStop(PostStop stop) {
     abortSocket();
-    getContext()
-        .getLog()
-        .info("stream {} on {}: feed connection closed", spec.key().label(), node);
+    getContext().getLog().info("stream {} on {}: feed connection closed", spec.key().label(), node);
     return this;
   }
 
@@ -520,7 +519,8 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   /** An exception's message with the access token taken out, should a library have put it in. */
   private String describe(Throwable cause) {
-    String text = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    String text =
+        cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     String token = settings.accessToken();
     if (!token.isEmpty()) {
       text =

@@ -9,9 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Creates the journal, snapshot and durable-state tables pekko-persistence-jdbc uses on
- * PostgreSQL, when they are missing. Safe to run at every start: every statement is "if not
- * exists", so that several nodes starting together do not trip over each other.
+ * Creates the journal, snapshot and durable-state tables pekko-persistence-jdbc uses on PostgreSQL,
+ * when they are missing. Safe to run at every start: every statement is "if not exists", so that
+ * several nodes starting together do not trip over each other.
  */
 public final class JournalSchema {
   private static final String RESOURCE = "/tickshard-journal-schema.sql";

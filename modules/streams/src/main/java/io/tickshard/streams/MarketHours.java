@@ -1,5 +1,7 @@
 package io.tickshard.streams;
 
+import com.typesafe.config.Config;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -16,6 +18,22 @@ public interface MarketHours {
 
   /** A short name for logs and status: {@code always} or {@code nse}. */
   String name();
+
+  /**
+   * The hours {@code tickshard.market-hours} names: {@code always}, or {@code nse} with the
+   * holidays in {@code tickshard.market-holidays-file}.
+   */
+  static MarketHours fromConfig(Config config) {
+    String name = config.getString("tickshard.market-hours");
+    return switch (name) {
+      case "always" -> always();
+      case "nse" ->
+          NseMarketHours.fromFile(Path.of(config.getString("tickshard.market-holidays-file")));
+      default ->
+          throw new IllegalArgumentException(
+              "tickshard.market-hours must be 'always' or 'nse', not '" + name + "'");
+    };
+  }
 
   /** Always open: the simulator's default. */
   static MarketHours always() {

@@ -13,6 +13,8 @@ public final class NodeName {
   }
 
   public static String of(Address address) {
-    return address.getHost().orElse("local") + ":" + address.getPort().map(String::valueOf).orElse("0");
+    return address.getHost().orElse("local")
+        + ":"
+        + address.getPort().map(String::valueOf).orElse("0");
   }
 }

@@ -51,7 +51,9 @@ public final class StreamEntity
 
   public record GetStatus(ActorRef<StatusReply> replyTo) implements Command {}
 
-  /** The latest value per instrument, so a late viewer sees prices (prev close included) at once. */
+  /**
+   * The latest value per instrument, so a late viewer sees prices (prev close included) at once.
+   */
   public record GetSnapshot(ActorRef<SnapshotReply> replyTo) implements Command {}
 
   /** Drop the upstream socket and connect again (for the health check). */
@@ -159,16 +161,24 @@ public final class StreamEntity
       FeedSettings feed,
       MarketHours marketHours,
       Duration unknownPassivateAfter,
-      Duration askTimeout) {}
+      Duration askTimeout) {
 
-  public static ActorRef<ShardingEnvelope<Command>> init(
-      ActorSystem<?> system, Settings settings) {
+    /** Everything from configuration except the market hours, which the caller chooses. */
+    public static Settings fromConfig(com.typesafe.config.Config config, MarketHours hours) {
+      return new Settings(
+          FeedSettings.fromConfig(config),
+          hours,
+          config.getDuration("tickshard.streams.unknown-passivate-after"),
+          config.getDuration("tickshard.streams.ask-timeout"));
+    }
+  }
+
+  public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, Settings settings) {
     return ClusterSharding.get(system)
         .init(
             Entity.of(
                     TYPE_KEY,
-                    context ->
-                        create(context.getEntityId(), settings, context.getShard()))
+                    context -> create(context.getEntityId(), settings, context.getShard()))
                 .withStopMessage(new GracefulStop()));
   }
 
@@ -242,10 +252,11 @@ public final class StreamEntity
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(
-            StreamStarted.class, (state, started) ->
-                new State(started.spec(), started.at(), true, null, null))
+            StreamStarted.class,
+            (state, started) -> new State(started.spec(), started.at(), true, null, null))
         .onEvent(
-            StreamStopped.class, (state, stopped) ->
+            StreamStopped.class,
+            (state, stopped) ->
                 new State(state.spec(), state.startedAt(), false, stopped.reason(), stopped.at()))
         .build();
   }
@@ -260,7 +271,8 @@ public final class StreamEntity
   private void onRecovered(State state) {
     if (!state.active()) {
       // Asked about, never started (or stopped): answer and go, leaving nothing remembered.
-      timers.startSingleTimer(PASSIVATE_TIMER, new PassivateIfIdle(), settings.unknownPassivateAfter());
+      timers.startSingleTimer(
+          PASSIVATE_TIMER, new PassivateIfIdle(), settings.unknownPassivateAfter());
       return;
     }
     if (settings.marketHours().isOpen(Instant.now())) {
@@ -315,9 +327,7 @@ public final class StreamEntity
     }
     Instant now = Instant.now();
     if (!settings.marketHours().isOpen(now)) {
-      start
-          .replyTo()
-          .tell(new MarketClosed(settings.marketHours().nextOpen(now).orElse(null)));
+      start.replyTo().tell(new MarketClosed(settings.marketHours().nextOpen(now).orElse(null)));
       return Effect().none();
     }
     if (!start.spec().key().entityId().equals(entityId)) {
@@ -347,7 +357,8 @@ public final class StreamEntity
       stop.replyTo().tell(new NotRunning());
       return Effect().none();
     }
-    return persistStopped(state, stop.reason(), stopped -> stop.replyTo().tell(new Stopped(status(stopped, null))));
+    return persistStopped(
+        state, stop.reason(), stopped -> stop.replyTo().tell(new Stopped(status(stopped, null))));
   }
 
   private Effect<Event, State> onMarketClose(State state, MarketCloseDue due) {

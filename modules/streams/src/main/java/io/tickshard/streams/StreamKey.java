@@ -26,8 +26,13 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
   private static final String TYPE_PREFIX = "type:";
   private static final String IDS_PREFIX = "|ids:";
 
-  /** Longest key used as it is for the entity id; longer ones are hashed (journal ids are short). */
+  /**
+   * Longest key used as it is for the entity id; longer ones are hashed (journal ids are short).
+   */
   private static final int MAX_READABLE_ENTITY_ID = 180;
+
+  /** Longest key written as it is in log lines. */
+  private static final int MAX_LABEL = 120;
 
   public StreamKey {
     if (screenerType == null || !SCREENER_TYPE.matcher(screenerType).matches()) {
@@ -36,6 +41,9 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
     }
     if (instruments == null || instruments.isEmpty()) {
       throw new InvalidStreamKeyException("at least one instrument is required");
+    }
+    if (instruments.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new InvalidStreamKeyException("an instrument is missing (null)");
     }
     instruments = List.copyOf(new TreeSet<>(instruments));
     if (instruments.size() > FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION) {
@@ -48,8 +56,8 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
   }
 
   /**
-   * A key from a screener type and instruments as users write them: {@code 1333} (NSE_EQ) or
-   * {@code NSE_FNO:55796}.
+   * A key from a screener type and instruments as users write them: {@code 1333} (NSE_EQ) or {@code
+   * NSE_FNO:55796}.
    *
    * @throws InvalidStreamKeyException naming the first bad instrument
    */
@@ -84,7 +92,9 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
     }
     int ids = key.indexOf(IDS_PREFIX);
     String list = key.substring(ids + IDS_PREFIX.length());
-    return of(key.substring(TYPE_PREFIX.length(), ids), list.isEmpty() ? List.of() : List.of(list.split(",", -1)));
+    return of(
+        key.substring(TYPE_PREFIX.length(), ids),
+        list.isEmpty() ? List.of() : List.of(list.split(",", -1)));
   }
 
   /** The canonical text. */
@@ -110,13 +120,14 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
    */
   public String entityId() {
     String value = value();
-    if (value.length() <= MAX_READABLE_ENTITY_ID) {
-      return value;
-    }
+    return value.length() <= MAX_READABLE_ENTITY_ID ? value : "sha256:" + sha256(value);
+  }
+
+  private static String sha256(String text) {
     try {
       byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + HexFormat.of().formatHex(hash);
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
@@ -125,9 +136,14 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
   /** A name for log lines: the key itself when short, else type, count and the hashed id. */
   public String label() {
     String value = value();
-    return value.length() <= 120
+    return value.length() <= MAX_LABEL
         ? value
-        : TYPE_PREFIX + screenerType + "|" + instruments.size() + " instruments|" + entityId();
+        : TYPE_PREFIX
+            + screenerType
+            + "|"
+            + instruments.size()
+            + " instruments|sha256:"
+            + sha256(value).substring(0, 16);
   }
 
   @Override

@@ -13,8 +13,8 @@ import io.tickshard.feed.TickerPacket;
 import java.time.Instant;
 
 /**
- * One market update for one instrument, flattened for viewers: the fields a packet kind carries
- * are set, the rest are {@code null}. Published on the stream's tick topic and sent to browsers.
+ * One market update for one instrument, flattened for viewers: the fields a packet kind carries are
+ * set, the rest are {@code null}. Published on the stream's tick topic and sent to browsers.
  *
  * @param kind {@code ticker}, {@code quote}, {@code oi}, {@code prev_close} or {@code full}
  * @param lastTradeTime the trade time, converted once by {@link LastTradeTime}
@@ -54,35 +54,124 @@ public record Tick(
     int id = packet.securityId();
     if (packet instanceof TickerPacket p) {
       return new Tick(
-          segment, id, "ticker", p.lastPrice(), null, LastTradeTime.toInstant(p.lastTradeTime()),
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          segment,
+          id,
+          "ticker",
+          p.lastPrice(),
+          null,
+          LastTradeTime.toInstant(p.lastTradeTime()),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
           receivedAt);
     }
     if (packet instanceof QuotePacket p) {
       return new Tick(
-          segment, id, "quote", p.lastPrice(), p.lastQuantity(),
-          LastTradeTime.toInstant(p.lastTradeTime()), p.averagePrice(), p.volume(),
-          p.totalBuyQuantity(), p.totalSellQuantity(), p.open(), p.high(), p.low(), p.close(),
-          null, null, null, null, null, null, receivedAt);
+          segment,
+          id,
+          "quote",
+          p.lastPrice(),
+          p.lastQuantity(),
+          LastTradeTime.toInstant(p.lastTradeTime()),
+          p.averagePrice(),
+          p.volume(),
+          p.totalBuyQuantity(),
+          p.totalSellQuantity(),
+          p.open(),
+          p.high(),
+          p.low(),
+          p.close(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          receivedAt);
     }
     if (packet instanceof OiPacket p) {
       return new Tick(
-          segment, id, "oi", null, null, null, null, null, null, null, null, null, null, null,
-          null, p.openInterest(), null, null, null, null, receivedAt);
+          segment,
+          id,
+          "oi",
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          p.openInterest(),
+          null,
+          null,
+          null,
+          null,
+          receivedAt);
     }
     if (packet instanceof PrevClosePacket p) {
       return new Tick(
-          segment, id, "prev_close", null, null, null, null, null, null, null, null, null, null,
-          null, p.previousClose(), null, null, null, null, null, receivedAt);
+          segment,
+          id,
+          "prev_close",
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          p.previousClose(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          receivedAt);
     }
     FullPacket p = (FullPacket) packet;
     DepthLevel best = p.depth().get(0);
     return new Tick(
-        segment, id, "full", p.lastPrice(), p.lastQuantity(),
-        LastTradeTime.toInstant(p.lastTradeTime()), p.averagePrice(), p.volume(),
-        p.totalBuyQuantity(), p.totalSellQuantity(), p.open(), p.high(), p.low(), p.close(), null,
-        p.openInterest(), best.bidPrice(), best.bidQuantity(), best.askPrice(),
-        best.askQuantity(), receivedAt);
+        segment,
+        id,
+        "full",
+        p.lastPrice(),
+        p.lastQuantity(),
+        LastTradeTime.toInstant(p.lastTradeTime()),
+        p.averagePrice(),
+        p.volume(),
+        p.totalBuyQuantity(),
+        p.totalSellQuantity(),
+        p.open(),
+        p.high(),
+        p.low(),
+        p.close(),
+        null,
+        p.openInterest(),
+        best.bidPrice(),
+        best.bidQuantity(),
+        best.askPrice(),
+        best.askQuantity(),
+        receivedAt);
   }
 
   /** This tick's fields over {@code older}'s: the latest known value of every field. */

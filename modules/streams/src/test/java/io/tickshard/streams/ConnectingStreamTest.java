@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A feed that accepts the TCP connection but never answers the WebSocket handshake keeps a
- * stream "connecting": the window in which a second start is queued.
+ * A feed that accepts the TCP connection but never answers the WebSocket handshake keeps a stream
+ * "connecting": the window in which a second start is queued.
  */
 class ConnectingStreamTest {
   private static ServerSocket silentFeed;

@@ -39,11 +39,10 @@ class StreamEntityTest {
   @BeforeAll
   static void start() {
     simulator =
-        FeedSimulator.start(SimulatorConfig.defaults().withMarket(20, 11).withLimits(100, 5_000, 50));
+        FeedSimulator.start(
+            SimulatorConfig.defaults().withMarket(20, 11).withLimits(100, 5_000, 50));
     database = EmbeddedDatabase.newDatabase();
-    kit =
-        ClusterOfOne.start(
-            ClusterOfOne.config(database, simulator, StreamTestConfig.FAST_FEED));
+    kit = ClusterOfOne.start(ClusterOfOne.config(database, simulator, StreamTestConfig.FAST_FEED));
     StreamEntity.init(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
     scenarios = new StreamScenarios(kit);
   }
@@ -115,10 +114,13 @@ class StreamEntityTest {
     assertThat(status.pid()).isEqualTo(ProcessHandle.current().pid());
     assertThat(status.startedAt()).isNotNull();
     assertThat(status.lastTickAt()).isNotNull();
-    assertThat(upstream(key)).singleElement().satisfies(c -> {
-      assertThat(c.instrumentCount()).isEqualTo(3);
-      assertThat(c.instrumentsPerMode()).isEqualTo(Map.of("quote", 3));
-    });
+    assertThat(upstream(key))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.instrumentCount()).isEqualTo(3);
+              assertThat(c.instrumentsPerMode()).isEqualTo(Map.of("quote", 3));
+            });
   }
 
   @Test
@@ -141,10 +143,13 @@ class StreamEntityTest {
     StreamKey key = key("conflict", 20);
     start(key, FeedMode.QUOTE);
     StreamEntity.StartReply reply = start(key, FeedMode.FULL);
-    assertThat(reply).isInstanceOfSatisfying(StreamEntity.ModeConflict.class, conflict -> {
-      assertThat(conflict.runningMode()).isEqualTo(FeedMode.QUOTE);
-      assertThat(conflict.requestedMode()).isEqualTo(FeedMode.FULL);
-    });
+    assertThat(reply)
+        .isInstanceOfSatisfying(
+            StreamEntity.ModeConflict.class,
+            conflict -> {
+              assertThat(conflict.runningMode()).isEqualTo(FeedMode.QUOTE);
+              assertThat(conflict.requestedMode()).isEqualTo(FeedMode.FULL);
+            });
   }
 
   @Test
@@ -191,10 +196,11 @@ class StreamEntityTest {
             () ->
                 assertThat(upstream(key))
                     .singleElement()
-                    .satisfies(c -> {
-                      assertThat(c.id()).isNotEqualTo(firstConnection);
-                      assertThat(c.instrumentsPerMode()).isEqualTo(Map.of("full", 3));
-                    }));
+                    .satisfies(
+                        c -> {
+                          assertThat(c.id()).isNotEqualTo(firstConnection);
+                          assertThat(c.instrumentsPerMode()).isEqualTo(Map.of("full", 3));
+                        }));
     await().atMost(WAIT).until(() -> found(key).status().equals("running"));
     assertThat(found(key).reconnects()).isGreaterThanOrEqualTo(1);
   }
@@ -278,12 +284,12 @@ class StreamEntityTest {
 
   @Test
   void instruments_in_other_segments_keep_their_segment_upstream() {
-    StreamKey key =
-        new StreamKey("fno", List.of(Instrument.of(ExchangeSegment.NSE_FNO, 55796)));
+    StreamKey key = new StreamKey("fno", List.of(Instrument.of(ExchangeSegment.NSE_FNO, 55796)));
     assertThat(key.value()).isEqualTo("type:fno|ids:NSE_FNO:55796");
     start(key, FeedMode.QUOTE);
     awaitRunningWithTicks(key);
-    assertThat(upstream(key)).singleElement().satisfies(c ->
-        assertThat(c.instruments().get(0).segment()).isEqualTo("NSE_FNO"));
+    assertThat(upstream(key))
+        .singleElement()
+        .satisfies(c -> assertThat(c.instruments().get(0).segment()).isEqualTo("NSE_FNO"));
   }
 }

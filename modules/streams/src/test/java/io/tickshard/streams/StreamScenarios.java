@@ -35,7 +35,8 @@ final class StreamScenarios {
 
   StreamEntity.StopReply stop(StreamKey key) {
     TestProbe<StreamEntity.StopReply> probe = kit.createTestProbe();
-    StreamEntity.entityRefFor(kit.system(), key).tell(new StreamEntity.Stop("test", probe.getRef()));
+    StreamEntity.entityRefFor(kit.system(), key)
+        .tell(new StreamEntity.Stop("test", probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
 

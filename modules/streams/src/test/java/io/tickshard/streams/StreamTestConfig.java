@@ -1,6 +1,5 @@
 package io.tickshard.streams;
 
-import java.time.Duration;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -18,10 +17,6 @@ final class StreamTestConfig {
   private StreamTestConfig() {}
 
   static StreamEntity.Settings settings(ActorSystem<?> system, MarketHours hours) {
-    return new StreamEntity.Settings(
-        FeedSettings.fromConfig(system.settings().config()),
-        hours,
-        system.settings().config().getDuration("tickshard.streams.unknown-passivate-after"),
-        Duration.ofSeconds(3));
+    return StreamEntity.Settings.fromConfig(system.settings().config(), hours);
   }
 }

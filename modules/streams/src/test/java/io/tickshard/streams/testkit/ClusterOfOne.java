@@ -53,12 +53,15 @@ public final class ClusterOfOne {
                 "tickshard.feed.access-token",
                 ConfigValueFactory.fromAnyRef(SimulatorConfig.DEFAULT_ACCESS_TOKEN));
     for (Map.Entry<String, Object> override : overrides.entrySet()) {
-      config = config.withValue(override.getKey(), ConfigValueFactory.fromAnyRef(override.getValue()));
+      config =
+          config.withValue(override.getKey(), ConfigValueFactory.fromAnyRef(override.getValue()));
     }
     return ConfigFactory.load(config);
   }
 
-  /** Starts a node named {@code tickshard} and waits until it is an Up member of its own cluster. */
+  /**
+   * Starts a node named {@code tickshard} and waits until it is an Up member of its own cluster.
+   */
   public static ActorTestKit start(Config config) {
     ActorTestKit kit = ActorTestKit.create("tickshard", config);
     Cluster cluster = Cluster.get(kit.system());

@@ -61,7 +61,8 @@ public final class EmbeddedDatabase {
   /** Runs one SQL query returning a single number, for assertions on what was persisted. */
   public static long count(Database database, String sql) {
     try (Connection connection =
-            java.sql.DriverManager.getConnection(database.url(), database.user(), database.password());
+            java.sql.DriverManager.getConnection(
+                database.url(), database.user(), database.password());
         Statement statement = connection.createStatement();
         var result = statement.executeQuery(sql)) {
       result.next();
