@@ -51,8 +51,10 @@ public final class FeedSimulator implements AutoCloseable {
                         + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n"
                         + "pekko.loglevel = INFO\n"
                         // close() stops this system; a JVM hook of its own would race with it.
-                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n")
-                .withFallback(ConfigFactory.load()));
+                        + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n"
+                        // A local system of its own, whatever the host's application.conf says.
+                        + "pekko.actor.provider = local\n")
+                .withFallback(ConfigFactory.defaultReference()));
     try {
       return bind(config, system, system);
     } catch (RuntimeException e) {

@@ -155,7 +155,8 @@ final class MarketWalk {
     return levels;
   }
 
+  /** To the 0.05 tick; dividing by 20 (exact) rather than multiplying by 0.05f (inexact). */
   private static float roundToTick(float value) {
-    return Math.round(value / TICK_SIZE) * TICK_SIZE;
+    return Math.round(value * 20) / 20f;
   }
 }

@@ -95,7 +95,9 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   public record Failed(String reason) implements Report {}
 
-  public record Heartbeat(Instant at) implements Report {}
+  /** A frame arrived within the last heartbeat interval; with the figures as they stand. */
+  public record Heartbeat(Instant at, long ticks, Instant lastTickAt, int reconnects)
+      implements Report {}
 
   /** The connection's figures for status answers. */
   public record Live(
@@ -455,7 +457,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     if (phase == Phase.CONNECTED
         && Duration.between(lastFrameAt, now).compareTo(settings.heartbeatInterval()) <= 0) {
       heartbeatAt = now;
-      parent.tell(new Heartbeat(now));
+      parent.tell(new Heartbeat(now, ticks, lastTickAt, reconnects));
     }
     return this;
   }

@@ -173,12 +173,16 @@ public final class StreamEntity
     }
   }
 
+  /** Starts sharding for stream entities on this node, and the registry they report to. */
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, Settings settings) {
+    ActorRef<StreamRegistry.Command> registry =
+        StreamRegistry.init(system, settings.feed().heartbeatInterval());
     return ClusterSharding.get(system)
         .init(
             Entity.of(
                     TYPE_KEY,
-                    context -> create(context.getEntityId(), settings, context.getShard()))
+                    context ->
+                        create(context.getEntityId(), settings, context.getShard(), registry))
                 .withStopMessage(new GracefulStop()));
   }
 
@@ -189,12 +193,12 @@ public final class StreamEntity
   public static Behavior<Command> create(
       String entityId,
       Settings settings,
-      ActorRef<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand>
-          shard) {
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      ActorRef<StreamRegistry.Command> registry) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new StreamEntity(entityId, settings, shard, context, timers)));
+                timers -> new StreamEntity(entityId, settings, shard, registry, context, timers)));
   }
 
   // ---- behaviour ----------------------------------------------------------------------------
@@ -206,6 +210,7 @@ public final class StreamEntity
   private final String entityId;
   private final Settings settings;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final ActorRef<StreamRegistry.Command> registry;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final String node;
@@ -218,11 +223,16 @@ public final class StreamEntity
   private Instant heartbeatAt;
   private String lastError;
   private boolean stopping;
+  // The feed's figures as of its last heartbeat: for answers given without asking it.
+  private long ticks;
+  private Instant lastTickAt;
+  private int reconnects;
 
   private StreamEntity(
       String entityId,
       Settings settings,
       ActorRef<ClusterSharding.ShardCommand> shard,
+      ActorRef<StreamRegistry.Command> registry,
       ActorContext<Command> context,
       TimerScheduler<Command> timers) {
     super(
@@ -232,6 +242,7 @@ public final class StreamEntity
     this.entityId = entityId;
     this.settings = settings;
     this.shard = shard;
+    this.registry = registry;
     this.context = context;
     this.timers = timers;
     this.node = NodeName.of(context.getSystem());
@@ -278,6 +289,7 @@ public final class StreamEntity
     if (settings.marketHours().isOpen(Instant.now())) {
       context.getLog().info("stream {} on {}: resumed after recovery", label(state), node);
       startFeed(state);
+      report(state);
     } else {
       context.getSelf().tell(new MarketCloseDue());
     }
@@ -348,6 +360,7 @@ public final class StreamEntity
                       started.spec().key().instruments().size(),
                       started.spec().mode().wireName());
               startFeed(started);
+              report(started);
               start.replyTo().tell(new Started(status(started, null)));
             });
   }
@@ -379,6 +392,7 @@ public final class StreamEntity
         .thenRun(
             stopped -> {
               context.getLog().info("stream {} on {}: stopped ({})", label(stopped), node, reason);
+              registry.tell(new StreamRegistry.Deregister(stopped.spec().key().value()));
               andThen.accept(stopped);
               passivate();
             });
@@ -439,6 +453,12 @@ public final class StreamEntity
       lastError = failed.reason();
     } else if (report instanceof FeedConnection.Heartbeat heartbeat) {
       heartbeatAt = heartbeat.at();
+      ticks = heartbeat.ticks();
+      lastTickAt = heartbeat.lastTickAt();
+      reconnects = heartbeat.reconnects();
+    }
+    if (state.active()) {
+      report(state);
     }
     return Effect().none();
   }
@@ -477,6 +497,9 @@ public final class StreamEntity
   // ---- helpers ------------------------------------------------------------------------------
 
   private void startFeed(State state) {
+    ticks = 0;
+    lastTickAt = null;
+    reconnects = 0;
     if (topic == null) {
       topic = context.spawn(TickTopic.create(state.spec().key()), "tick-topic");
     }
@@ -506,6 +529,11 @@ public final class StreamEntity
                 MARKET_CLOSE_TIMER, new MarketCloseDue(), Duration.between(now, at)));
   }
 
+  /** Tells the registry how this stream stands (on every change and heartbeat). */
+  private void report(State state) {
+    registry.tell(new StreamRegistry.Report(status(state, null), context.getSelf()));
+  }
+
   private void passivate() {
     shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
   }
@@ -523,11 +551,11 @@ public final class StreamEntity
         pid,
         state.startedAt(),
         state.active() ? heartbeatAt : null,
-        live != null ? live.lastTickAt() : null,
-        live != null ? live.ticks() : 0,
+        live != null ? live.lastTickAt() : lastTickAt,
+        live != null ? live.ticks() : ticks,
         state.spec().key().instruments().size(),
         state.spec().mode().wireName(),
-        live != null ? live.reconnects() : 0,
+        live != null ? live.reconnects() : reconnects,
         state.active() ? lastError : null,
         state.stoppedAt(),
         state.stopReason());

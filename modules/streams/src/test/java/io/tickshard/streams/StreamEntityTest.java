@@ -292,4 +292,41 @@ class StreamEntityTest {
         .singleElement()
         .satisfies(c -> assertThat(c.instruments().get(0).segment()).isEqualTo("NSE_FNO"));
   }
+
+  @Test
+  void the_registry_lists_a_running_stream_with_its_node_and_forgets_it_when_stopped() {
+    StreamKey key = key("registered", 110, 111);
+    start(key, FeedMode.QUOTE);
+    awaitRunningWithTicks(key);
+    org.apache.pekko.actor.typed.ActorRef<StreamRegistry.Command> registry =
+        StreamRegistry.init(kit.system(), Duration.ofMillis(500));
+    TestProbe<StreamRegistry.Listing> probe = kit.createTestProbe();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              registry.tell(new StreamRegistry.GetListing(probe.getRef()));
+              StreamRegistry.Listing listing = probe.receiveMessage(WAIT);
+              assertThat(listing.streams())
+                  .filteredOn(s -> s.key().equals(key.value()))
+                  .singleElement()
+                  .satisfies(
+                      s -> {
+                        assertThat(s.status()).isEqualTo("running");
+                        assertThat(s.node()).isEqualTo(found(key).node());
+                      });
+              assertThat(listing.perNode()).containsKey(found(key).node());
+            });
+
+    stop(key);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              registry.tell(new StreamRegistry.GetListing(probe.getRef()));
+              assertThat(probe.receiveMessage(WAIT).streams())
+                  .noneMatch(s -> s.key().equals(key.value()));
+            });
+  }
 }

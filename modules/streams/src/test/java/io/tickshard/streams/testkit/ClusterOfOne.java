@@ -56,7 +56,8 @@ public final class ClusterOfOne {
       config =
           config.withValue(override.getKey(), ConfigValueFactory.fromAnyRef(override.getValue()));
     }
-    return ConfigFactory.load(config);
+    // Like conf/application.conf: the streams' Pekko layer above every reference.conf.
+    return ConfigFactory.load(config.withFallback(ConfigFactory.parseResources("tickshard-streams.conf")));
   }
 
   /**

@@ -1,0 +1,188 @@
+package io.tickshard.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamSpec;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * The endpoints the existing screener pages call, so they can switch to tickshard unchanged:
+ * {@code screener_type} and {@code instrument_ids} (CSV) as form fields or JSON, answers {@code
+ * {status, message, mode: "websocket", stream_key}}.
+ */
+final class ScreenerRoutes extends AllDirectives {
+  private final StreamControl control;
+  private final BearerToken token;
+
+  ScreenerRoutes(StreamControl control, BearerToken token) {
+    this.control = control;
+    this.token = token;
+  }
+
+  Route routes() {
+    return pathPrefix(
+        "screeners",
+        () ->
+            concat(
+                path(
+                    PathMatchers.segment("ltp").slash("start"),
+                    () -> post(() -> token.required(() -> fields(this::start)))),
+                path(
+                    PathMatchers.segment("ltp").slash("stop"),
+                    () -> post(() -> token.required(() -> fields(this::stop)))),
+                path(
+                    PathMatchers.segment("websocket").slash("status"),
+                    () -> get(() -> parameterMap(this::status)))));
+  }
+
+  /** The fields of a form-encoded or JSON body, as strings. */
+  private Route fields(Function<Map<String, String>, Route> inner) {
+    return extractRequestEntity(
+        entity -> {
+          if (entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+            return entity(Unmarshaller.entityToString(), body -> inner.apply(jsonFields(body)));
+          }
+          if (entity.isKnownEmpty()
+              || entity
+                  .getContentType()
+                  .mediaType()
+                  .equals(MediaTypes.APPLICATION_X_WWW_FORM_URLENCODED)) {
+            return formFieldMap(inner);
+          }
+          throw Problem.unsupportedMediaType(
+              "send form fields (application/x-www-form-urlencoded) or JSON");
+        });
+  }
+
+  private static Map<String, String> jsonFields(String body) {
+    JsonNode root;
+    try {
+      root = ApiJson.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw Problem.badRequest("the body is not valid JSON");
+    }
+    if (root == null || !root.isObject()) {
+      throw Problem.badRequest("the body must be a JSON object");
+    }
+    Map<String, String> fields = new HashMap<>();
+    root.fields()
+        .forEachRemaining(
+            field -> {
+              JsonNode value = field.getValue();
+              if (value.isArray()) {
+                // instrument_ids may come as an array too: join it as the CSV it stands for.
+                StringBuilder csv = new StringBuilder();
+                value.forEach(item -> csv.append(csv.length() > 0 ? "," : "").append(item.asText()));
+                fields.put(field.getKey(), csv.toString());
+              } else if (value.isValueNode()) {
+                fields.put(field.getKey(), value.asText());
+              } else {
+                throw Problem.badRequest(field.getKey() + " must be a string");
+              }
+            });
+    return fields;
+  }
+
+  private static StreamKey key(Map<String, String> fields) {
+    String type = fields.get("screener_type");
+    String ids = fields.get("instrument_ids");
+    if (type == null || type.isBlank()) {
+      throw Problem.badRequest("screener_type is required");
+    }
+    if (ids == null || ids.isBlank()) {
+      throw Problem.badRequest("instrument_ids is required (comma-separated)");
+    }
+    List<String> instruments = Arrays.stream(ids.split(",")).map(String::trim).toList();
+    return StreamRequest.key(type.trim(), instruments);
+  }
+
+  private Route start(Map<String, String> fields) {
+    StreamKey key = key(fields);
+    control.requireReady();
+    control
+        .settings()
+        .streamingDisabledReason()
+        .ifPresent(
+            reason -> {
+              throw Problem.streamingDisabled(reason);
+            });
+    StreamSpec spec = new StreamSpec(key, control.settings().defaultMode());
+    return Answers.complete(
+        control
+            .start(spec)
+            .thenApply(
+                reply -> {
+                  if (reply instanceof StreamEntity.Started) {
+                    return answer(key, "started", "stream started");
+                  }
+                  if (reply instanceof StreamEntity.AlreadyRunning) {
+                    return answer(key, "already_running", "stream already running");
+                  }
+                  if (reply instanceof StreamEntity.Queued) {
+                    return answer(key, "queued", "stream starting; not connected yet");
+                  }
+                  throw StreamRoutes.refusal(key.value(), reply);
+                }));
+  }
+
+  private Route stop(Map<String, String> fields) {
+    StreamKey key = key(fields);
+    control.requireReady();
+    return Answers.complete(
+        control
+            .stop(key, "stopped via /screeners/ltp/stop")
+            .thenApply(
+                reply ->
+                    reply instanceof StreamEntity.Stopped
+                        ? answer(key, "stopped", "stream stopped")
+                        : answer(key, "not_running", "stream was not running")));
+  }
+
+  private Route status(Map<String, String> query) {
+    StreamKey key = key(query);
+    control.requireReady();
+    return Answers.complete(
+        control
+            .status(key)
+            .thenApply(
+                reply -> {
+                  if (reply instanceof StreamEntity.Found found) {
+                    return withStream(key, found.status());
+                  }
+                  return answer(key, "not_running", "stream was never started");
+                }));
+  }
+
+  private static HttpResponse answer(StreamKey key, String status, String message) {
+    return ApiJson.response(StatusCodes.OK, body(key, status, message));
+  }
+
+  private static HttpResponse withStream(StreamKey key, StreamEntity.Status stream) {
+    Map<String, Object> body = body(key, stream.status(), "stream " + stream.status());
+    body.put("stream", stream);
+    return ApiJson.response(StatusCodes.OK, body);
+  }
+
+  private static Map<String, Object> body(StreamKey key, String status, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", status);
+    body.put("message", message);
+    body.put("mode", "websocket");
+    body.put("stream_key", key.value());
+    return body;
+  }
+}

@@ -1,0 +1,78 @@
+package io.tickshard.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tickshard.feed.FeedMode;
+import io.tickshard.streams.InvalidStreamKeyException;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a start request body, {@code {"screenerType", "instruments": [...], "mode"?}}, with an
+ * error that says exactly what is wrong.
+ */
+final class StreamRequest {
+  private StreamRequest() {}
+
+  static StreamSpec parse(String body, FeedMode defaultMode) {
+    JsonNode root;
+    try {
+      root = ApiJson.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw Problem.badRequest("the body is not valid JSON");
+    }
+    if (root == null || !root.isObject()) {
+      throw Problem.badRequest("the body must be a JSON object");
+    }
+    JsonNode type = root.get("screenerType");
+    if (type == null || !type.isTextual()) {
+      throw Problem.badRequest("screenerType is required and must be a string");
+    }
+    JsonNode list = root.get("instruments");
+    if (list == null || !list.isArray()) {
+      throw Problem.badRequest(
+          "instruments is required: an array of ids (1333) or SEGMENT:ID strings (\"NSE_FNO:55796\")");
+    }
+    List<String> instruments = new ArrayList<>(list.size());
+    for (JsonNode item : list) {
+      if (item.isTextual()) {
+        instruments.add(item.asText());
+      } else if (item.isIntegralNumber()) {
+        instruments.add(item.asText());
+      } else {
+        throw Problem.invalidStreamKey("instrument " + item + " must be a number or a string");
+      }
+    }
+    FeedMode mode = defaultMode;
+    JsonNode modeNode = root.get("mode");
+    if (modeNode != null && !modeNode.isNull()) {
+      if (!modeNode.isTextual()) {
+        throw Problem.badRequest("mode must be one of ticker, quote, full");
+      }
+      mode =
+          FeedMode.parse(modeNode.asText())
+              .orElseThrow(() -> Problem.badRequest("mode must be one of ticker, quote, full"));
+    }
+    return new StreamSpec(key(type.asText(), instruments), mode);
+  }
+
+  /** A key from a screener type and instrument texts, or a 400 problem saying why not. */
+  static StreamKey key(String screenerType, List<String> instruments) {
+    try {
+      return StreamKey.of(screenerType, instruments);
+    } catch (InvalidStreamKeyException e) {
+      throw Problem.invalidStreamKey(e.getMessage());
+    }
+  }
+
+  /** A key from its canonical text, or a 400 problem. */
+  static StreamKey parseKey(String text) {
+    try {
+      return StreamKey.parse(text);
+    } catch (InvalidStreamKeyException e) {
+      throw Problem.invalidStreamKey(e.getMessage());
+    }
+  }
+}

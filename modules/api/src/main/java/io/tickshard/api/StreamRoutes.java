@@ -1,0 +1,179 @@
+package io.tickshard.api;
+
+import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamSpec;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/** REST v1: {@code /api/v1/streams}, one stream by key, stop-all, and the key's tick stream. */
+final class StreamRoutes extends AllDirectives {
+  private final StreamControl control;
+  private final BearerToken token;
+  private final TickEvents ticks;
+
+  StreamRoutes(StreamControl control, BearerToken token, TickEvents ticks) {
+    this.control = control;
+    this.token = token;
+    this.ticks = ticks;
+  }
+
+  Route routes() {
+    return pathPrefix(
+        PathMatchers.segment("api").slash("v1").slash("streams"),
+        () ->
+            concat(
+                pathEnd(
+                    () ->
+                        concat(
+                            get(this::list),
+                            post(() -> token.required(() -> jsonBody(this::start))))),
+                path("stop-all", () -> post(() -> token.required(this::stopAll))),
+                pathPrefix(
+                    PathMatchers.segment(),
+                    keyText ->
+                        concat(
+                            pathEnd(
+                                () ->
+                                    concat(
+                                        get(() -> status(keyText)),
+                                        delete(() -> token.required(() -> stop(keyText))))),
+                            path("ticks", () -> get(() -> ticks.route(keyText)))))));
+  }
+
+  private Route list() {
+    return Answers.complete(
+        control
+            .listing()
+            .thenApply(
+                listing -> {
+                  Map<String, Object> body = new LinkedHashMap<>();
+                  body.put("streams", listing.streams());
+                  body.put("counts", Map.of("total", listing.total(), "perNode", listing.perNode()));
+                  body.put("complete", listing.complete());
+                  return ApiJson.response(StatusCodes.OK, body);
+                }));
+  }
+
+  /** The request body as text, when it is JSON; a problem when it is missing or not JSON. */
+  private Route jsonBody(Function<String, Route> inner) {
+    return extractRequestEntity(
+        entity -> {
+          if (entity.isKnownEmpty()) {
+            throw Problem.badRequest("a JSON body is required");
+          }
+          if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+            throw Problem.unsupportedMediaType(
+                "send the body as application/json, not " + entity.getContentType().mediaType());
+          }
+          return entity(Unmarshaller.entityToString(), inner);
+        });
+  }
+
+  private Route start(String body) {
+    control.requireReady();
+    control
+        .settings()
+        .streamingDisabledReason()
+        .ifPresent(
+            reason -> {
+              throw Problem.streamingDisabled(reason);
+            });
+    StreamSpec spec = StreamRequest.parse(body, control.settings().defaultMode());
+    return Answers.complete(control.start(spec).thenApply(reply -> startAnswer(spec, reply)));
+  }
+
+  static HttpResponse startAnswer(StreamSpec spec, StreamEntity.StartReply reply) {
+    String key = spec.key().value();
+    if (reply instanceof StreamEntity.Started started) {
+      return ApiJson.response(StatusCodes.CREATED, started(key, "started", started.status()))
+          .addHeader(Location.create(location(spec.key())));
+    }
+    if (reply instanceof StreamEntity.AlreadyRunning running) {
+      return ApiJson.response(StatusCodes.OK, started(key, "already_running", running.status()));
+    }
+    if (reply instanceof StreamEntity.Queued queued) {
+      return ApiJson.response(StatusCodes.OK, started(key, "queued", queued.status()));
+    }
+    throw refusal(key, reply);
+  }
+
+  /** The problem for a start that did not start anything. */
+  static Problem refusal(String key, StreamEntity.StartReply reply) {
+    if (reply instanceof StreamEntity.ModeConflict conflict) {
+      return Problem.modeConflict(
+          key, conflict.runningMode().wireName(), conflict.requestedMode().wireName());
+    }
+    if (reply instanceof StreamEntity.MarketClosed closed) {
+      return Problem.marketClosed(closed.nextOpen());
+    }
+    if (reply instanceof StreamEntity.Rejected rejected) {
+      return Problem.streamRefused(key, rejected.reason());
+    }
+    return Problem.internal();
+  }
+
+  private static Map<String, Object> started(String key, String status, StreamEntity.Status stream) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("key", key);
+    body.put("status", status);
+    body.put("stream", stream);
+    return body;
+  }
+
+  static String location(StreamKey key) {
+    return "/api/v1/streams/" + URLEncoder.encode(key.value(), StandardCharsets.UTF_8);
+  }
+
+  private Route status(String keyText) {
+    StreamKey key = StreamRequest.parseKey(keyText);
+    control.requireReady();
+    return Answers.complete(
+        control
+            .status(key)
+            .thenApply(
+                reply -> {
+                  if (reply instanceof StreamEntity.Found found) {
+                    return ApiJson.response(StatusCodes.OK, found.status());
+                  }
+                  throw Problem.streamNotFound(key.value());
+                }));
+  }
+
+  private Route stop(String keyText) {
+    StreamKey key = StreamRequest.parseKey(keyText);
+    control.requireReady();
+    return Answers.complete(
+        control
+            .stop(key, "stopped via the API")
+            .thenApply(
+                reply -> {
+                  if (reply instanceof StreamEntity.Stopped stopped) {
+                    return ApiJson.response(
+                        StatusCodes.OK, started(key.value(), "stopped", stopped.status()));
+                  }
+                  throw Problem.streamNotRunning(key.value());
+                }));
+  }
+
+  private Route stopAll() {
+    control.requireReady();
+    return Answers.complete(
+        control
+            .stopAll("stopped via stop-all")
+            .thenApply(
+                keys ->
+                    ApiJson.response(StatusCodes.OK, Map.of("stopped", keys.size(), "keys", keys))));
+  }
+}

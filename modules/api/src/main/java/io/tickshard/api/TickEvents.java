@@ -1,0 +1,107 @@
+package io.tickshard.api;
+
+import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.Tick;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * {@code GET /api/v1/streams/{key}/ticks}: Server-Sent Events, first a {@code snapshot} event (the
+ * latest values per instrument), then a {@code tick} event per update, with keep-alive comments.
+ *
+ * <p>Each viewer has its own bounded buffer behind the topic, and updates are conflated per
+ * instrument while the viewer is slow: a slow browser sees fewer, fresher ticks; it never slows
+ * the feed or any other viewer.
+ */
+final class TickEvents extends AllDirectives {
+  private final StreamControl control;
+
+  TickEvents(StreamControl control) {
+    this.control = control;
+  }
+
+  Route route(String keyText) {
+    StreamKey key = StreamRequest.parseKey(keyText);
+    control.requireReady();
+    CompletionStage<Source<ServerSentEvent, NotUsed>> events =
+        control
+            .status(key)
+            .thenCompose(
+                reply -> {
+                  if (!(reply instanceof StreamEntity.Found found)) {
+                    throw Problem.streamNotFound(key.value());
+                  }
+                  if ("stopped".equals(found.status().status())) {
+                    throw Problem.streamNotRunning(key.value());
+                  }
+                  return control.topic(key);
+                })
+            .thenCompose(topic -> subscribe(key, topic));
+    return onSuccess(events, source -> completeOK(source, EventStreamMarshalling.toEventStream()));
+  }
+
+  private CompletionStage<Source<ServerSentEvent, NotUsed>> subscribe(
+      StreamKey key, ActorRef<Topic.Command<Tick>> topic) {
+    // Subscribe before asking for the snapshot, so no tick falls between the two.
+    Pair<ActorRef<Tick>, Source<Tick, NotUsed>> live =
+        ActorSource.<Tick>actorRef(
+                tick -> false,
+                tick -> Optional.empty(),
+                control.settings().sseBufferSize(),
+                OverflowStrategy.dropHead())
+            .preMaterialize(control.system());
+    topic.tell(Topic.subscribe(live.first()));
+    return control
+        .snapshot(key)
+        .exceptionally(failure -> List.of())
+        .thenApply(snapshot -> events(snapshot, live, topic));
+  }
+
+  private Source<ServerSentEvent, NotUsed> events(
+      List<Tick> snapshot,
+      Pair<ActorRef<Tick>, Source<Tick, NotUsed>> live,
+      ActorRef<Topic.Command<Tick>> topic) {
+    Source<ServerSentEvent, NotUsed> ticks =
+        live.second()
+            .conflateWithSeed(
+                tick -> {
+                  Map<String, Tick> latest = new LinkedHashMap<>();
+                  latest.put(instrument(tick), tick);
+                  return latest;
+                },
+                (latest, tick) -> {
+                  latest.merge(instrument(tick), tick, (older, newer) -> newer.over(older));
+                  return latest;
+                })
+            .mapConcat(latest -> new ArrayList<>(latest.values()))
+            .map(tick -> ServerSentEvent.create(ApiJson.write(tick), "tick"));
+    return Source.single(ServerSentEvent.create(ApiJson.write(snapshot), "snapshot"))
+        .concat(ticks)
+        .keepAlive(control.settings().sseKeepAlive(), ServerSentEvent::heartbeat)
+        .watchTermination(
+            (notUsed, done) -> {
+              done.whenComplete((ok, failure) -> topic.tell(Topic.unsubscribe(live.first())));
+              return notUsed;
+            });
+  }
+
+  private static String instrument(Tick tick) {
+    return tick.segment() + ":" + tick.securityId();
+  }
+}

@@ -1,0 +1,149 @@
+package io.tickshard.service;
+
+import com.typesafe.config.Config;
+import io.tickshard.simulator.FeedSimulator;
+import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.streams.JournalSchema;
+import io.tickshard.streams.NodeName;
+import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a tickshard node: the journal (embedded PostgreSQL unless {@code TICKSHARD_DB_URL}), the
+ * feed (the broker with credentials, else an in-process simulator), the actor system and the
+ * {@link Node}; then prints where everything is.
+ */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  /** What this process started, closed in reverse order when it ends, however it ends. */
+  private static final class Resources {
+    volatile EmbeddedJournal journal;
+    volatile FeedSimulator simulator;
+    volatile ActorSystem<Void> system;
+
+    void close() {
+      if (system != null) {
+        system.terminate();
+        try {
+          // The actor system hands off and closes its sockets first; then what it used.
+          system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          log.warn("the actor system did not stop within 60 s");
+        }
+      }
+      if (simulator != null) {
+        simulator.close();
+      }
+      if (journal != null) {
+        journal.close();
+      }
+    }
+  }
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    Resources resources = new Resources();
+    Runtime.getRuntime().addShutdownHook(new Thread(resources::close, "tickshard-resources"));
+    try {
+      start(resources);
+    } catch (Exception e) {
+      // One clear line, not a stack trace: the cause says what to fix (a port in use, a bad URL).
+      log.error("tickshard could not start: {}", rootMessage(e));
+      System.exit(1);
+    }
+  }
+
+  private static void start(Resources resources) throws Exception {
+    Config layered = NodeConfig.layered();
+    NodeConfig.Plan plan = NodeConfig.plan(layered);
+
+    NodeConfig.Database database;
+    if (plan.embeddedDatabase()) {
+      resources.journal =
+          EmbeddedJournal.start(Path.of(layered.getString("tickshard.db.embedded-data-dir")));
+      database =
+          new NodeConfig.Database(
+              resources.journal.jdbcUrl(), resources.journal.user(), resources.journal.password(), true);
+    } else {
+      database = NodeConfig.externalDatabase(layered);
+    }
+    JournalSchema.ensure(database.url(), database.user(), database.password());
+
+    NodeConfig.Feed feed;
+    if (plan.simulatorInProcess()) {
+      resources.simulator =
+          FeedSimulator.start(
+              SimulatorConfig.defaults()
+                  .withAddress(
+                      layered.getString("tickshard.host"),
+                      layered.getInt("tickshard.simulator.port")));
+      feed =
+          new NodeConfig.Feed(
+              resources.simulator.baseUrl().toString(),
+              SimulatorConfig.DEFAULT_CLIENT_ID,
+              SimulatorConfig.DEFAULT_ACCESS_TOKEN,
+              false);
+    } else {
+      feed = NodeConfig.externalFeed(layered);
+    }
+
+    Config config = NodeConfig.finalConfig(plan, feed, database);
+    resources.system = ActorSystem.create(Behaviors.empty(), "tickshard", config);
+    Node node = Node.start(resources.system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    printStartup(node, plan, feed, database, resources, config);
+  }
+
+  private static void printStartup(
+      Node node,
+      NodeConfig.Plan plan,
+      NodeConfig.Feed feed,
+      NodeConfig.Database database,
+      Resources resources,
+      Config config) {
+    String http =
+        "http://" + node.httpAddress().getHostString() + ":" + node.httpAddress().getPort();
+    StringBuilder block = new StringBuilder();
+    block.append("tickshard node ").append(NodeName.of(node.system())).append(" started\n");
+    block.append("  UI            ").append(http).append("/\n");
+    block.append("  API           ").append(http).append("/api/v1/streams\n");
+    block
+        .append("  management    ")
+        .append(node.managementUrl())
+        .append(" (ready, alive, cluster/members)\n");
+    block.append("  feed          ").append(feed);
+    if (resources.simulator != null) {
+      block.append(", admin ").append(resources.simulator.adminUrl()).append("stats");
+    }
+    block.append('\n');
+    block.append("  journal       ").append(database);
+    if (resources.journal != null) {
+      block.append(" (data in ").append(resources.journal.dataDirectory()).append(')');
+    }
+    block.append('\n');
+    block.append("  market hours  ").append(plan.marketHours()).append('\n');
+    block.append("  seed nodes    ").append(String.join(", ", plan.seedNodes()));
+    System.out.println(block);
+    if (config.getString("tickshard.api.token").isBlank()) {
+      log.warn(
+          "TICKSHARD_API_TOKEN is not set: anyone who can reach {} can start and stop streams",
+          http);
+    }
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof ExecutionException || cause instanceof CompletionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+  }
+}

@@ -1,0 +1,72 @@
+package io.tickshard.service;
+
+import com.typesafe.config.Config;
+import io.tickshard.api.ApiRoutes;
+import io.tickshard.api.ApiSettings;
+import io.tickshard.api.StreamControl;
+import io.tickshard.streams.MarketHours;
+import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamRegistry;
+import io.tickshard.streams.TickTopics;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+
+/**
+ * One tickshard node on an actor system: stream sharding and the registry, this node's tick
+ * topics, the HTTP API and pekko-management. Cluster joining follows {@code
+ * pekko.cluster.seed-nodes}; shutdown is coordinated (unbind, hand off entities, close sockets,
+ * leave).
+ */
+public final class Node {
+  private final ActorSystem<?> system;
+  private final ServerBinding http;
+  private final String managementUrl;
+
+  private Node(ActorSystem<?> system, ServerBinding http, String managementUrl) {
+    this.system = system;
+    this.http = http;
+    this.managementUrl = managementUrl;
+  }
+
+  /** Wires and binds everything; completes when HTTP and management listen. */
+  public static CompletionStage<Node> start(ActorSystem<?> system) {
+    Config config = system.settings().config();
+    StreamEntity.Settings settings =
+        StreamEntity.Settings.fromConfig(config, MarketHours.fromConfig(config));
+    StreamEntity.init(system, settings);
+    ActorRef<StreamRegistry.Command> registry =
+        StreamRegistry.init(system, settings.feed().heartbeatInterval());
+    ActorRef<TickTopics.GetTopic> topics =
+        system.systemActorOf(TickTopics.create(), "tick-topics", Props.empty());
+    StreamControl control =
+        new StreamControl(system, ApiSettings.fromConfig(config), registry, topics);
+
+    CompletionStage<String> management =
+        PekkoManagement.get(Adapter.toClassic(system)).start().thenApply(Object::toString);
+    return Http.get(system)
+        .newServerAt(config.getString("tickshard.host"), config.getInt("tickshard.http.port"))
+        .bind(new ApiRoutes(control).routes())
+        .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system))
+        .thenCombine(management, (binding, url) -> new Node(system, binding, url));
+  }
+
+  public ActorSystem<?> system() {
+    return system;
+  }
+
+  public InetSocketAddress httpAddress() {
+    return http.localAddress();
+  }
+
+  public String managementUrl() {
+    return managementUrl;
+  }
+}

@@ -1,0 +1,122 @@
+package io.tickshard.service;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.tickshard.simulator.SimulatorConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the layered configuration (and the environment it maps) into what a node runs with: which
+ * feed, which database, which seed nodes, which market hours. Decisions that depend on each other
+ * are made here, in one place.
+ */
+final class NodeConfig {
+  /** The broker's live-feed address, used when credentials are given without a URL. */
+  static final String BROKER_URL = "wss://api-feed.dhan.co";
+
+  /** Where streams connect, and as whom. The token is never printed. */
+  record Feed(String url, String clientId, String accessToken, boolean broker) {
+    @Override
+    public String toString() {
+      return (broker ? "broker " : "simulator ") + url + " (client " + clientId + ")";
+    }
+  }
+
+  /** The journal database. The password is never printed. */
+  record Database(String url, String user, String password, boolean embedded) {
+    @Override
+    public String toString() {
+      return (embedded ? "embedded PostgreSQL " : "PostgreSQL ") + url.replaceAll("password=[^&]*", "password=***");
+    }
+  }
+
+  /** What the layered configuration asks for before anything is started. */
+  record Plan(
+      boolean brokerCredentials,
+      boolean simulatorInProcess,
+      boolean embeddedDatabase,
+      String marketHours,
+      List<String> seedNodes) {}
+
+  private NodeConfig() {}
+
+  /** The configuration layers as they stand, before anything is decided or started. */
+  static Config layered() {
+    return ConfigFactory.load();
+  }
+
+  static Plan plan(Config config) {
+    Config broker = config.getConfig("tickshard.broker");
+    boolean credentials =
+        !broker.getString("client-id").isBlank() && !broker.getString("access-token").isBlank();
+    boolean simulator = !credentials && broker.getString("url").isBlank();
+    String hours = config.getString("tickshard.market-hours");
+    return new Plan(
+        credentials,
+        simulator,
+        config.getString("tickshard.db.url").isBlank(),
+        hours.isBlank() ? (credentials ? "nse" : "always") : hours,
+        seedNodes(config));
+  }
+
+  /** The feed when it is not the in-process simulator. */
+  static Feed externalFeed(Config config) {
+    Config broker = config.getConfig("tickshard.broker");
+    if (!broker.getString("client-id").isBlank() && !broker.getString("access-token").isBlank()) {
+      String url = broker.getString("url").isBlank() ? BROKER_URL : broker.getString("url");
+      return new Feed(url, broker.getString("client-id"), broker.getString("access-token"), true);
+    }
+    return new Feed(
+        broker.getString("url"),
+        SimulatorConfig.DEFAULT_CLIENT_ID,
+        SimulatorConfig.DEFAULT_ACCESS_TOKEN,
+        false);
+  }
+
+  static Database externalDatabase(Config config) {
+    Config db = config.getConfig("tickshard.db");
+    return new Database(db.getString("url"), db.getString("user"), db.getString("password"), false);
+  }
+
+  private static List<String> seedNodes(Config config) {
+    String text = config.getString("tickshard.seed-nodes");
+    List<String> seeds = new ArrayList<>();
+    if (text.isBlank()) {
+      seeds.add(config.getString("tickshard.host") + ":" + config.getInt("tickshard.cluster-port"));
+    } else {
+      Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(seeds::add);
+    }
+    for (String seed : seeds) {
+      if (!seed.matches("[^:\\s]+:\\d{1,5}")) {
+        throw new IllegalArgumentException(
+            "TICKSHARD_SEED_NODES must be a comma list of host:port, not '" + seed + "'");
+      }
+    }
+    return seeds;
+  }
+
+  /**
+   * The configuration the node runs with: the layered one with the decided feed, database, market
+   * hours and seed nodes on top, resolved after they are in place so that every substitution sees
+   * them.
+   */
+  static Config finalConfig(Plan plan, Feed feed, Database database) {
+    Map<String, Object> decided = new HashMap<>();
+    decided.put("tickshard.feed.url", feed.url());
+    decided.put("tickshard.feed.client-id", feed.clientId());
+    decided.put("tickshard.feed.access-token", feed.accessToken());
+    decided.put("tickshard.db.url", database.url());
+    decided.put("tickshard.db.user", database.user());
+    decided.put("tickshard.db.password", database.password());
+    decided.put("tickshard.market-hours", plan.marketHours());
+    decided.put(
+        "pekko.cluster.seed-nodes",
+        plan.seedNodes().stream().map(seed -> "pekko://tickshard@" + seed).toList());
+    return ConfigFactory.load(
+        ConfigFactory.parseMap(decided).withFallback(ConfigFactory.defaultApplication()));
+  }
+}
