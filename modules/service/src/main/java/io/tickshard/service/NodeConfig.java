@@ -105,7 +105,12 @@ final class NodeConfig {
    * them.
    */
   static Config finalConfig(Plan plan, Feed feed, Database database) {
-    Map<String, Object> decided = new HashMap<>();
+    return finalConfig(plan, feed, database, Map.of());
+  }
+
+  /** As above, with {@code extra} settings on top (tests use it for ports). */
+  static Config finalConfig(Plan plan, Feed feed, Database database, Map<String, Object> extra) {
+    Map<String, Object> decided = new HashMap<>(extra);
     decided.put("tickshard.feed.url", feed.url());
     decided.put("tickshard.feed.client-id", feed.clientId());
     decided.put("tickshard.feed.access-token", feed.accessToken());

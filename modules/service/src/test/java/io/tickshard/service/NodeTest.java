@@ -1,0 +1,121 @@
+package io.tickshard.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.Config;
+import io.tickshard.simulator.FeedSimulator;
+import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.streams.testkit.EmbeddedDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node wired the way Main wires it (conf/application.conf, management, the API), in this JVM:
+ * management says ready, lists the member, and the API answers.
+ */
+class NodeTest {
+  private static FeedSimulator simulator;
+  private static ActorSystem<Void> system;
+  private static Node node;
+  private static int managementPort;
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    simulator = FeedSimulator.start(SimulatorConfig.defaults());
+    EmbeddedDatabase.Database db = EmbeddedDatabase.newDatabase();
+    int clusterPort = FreePorts.next();
+    managementPort = FreePorts.next();
+    NodeConfig.Plan plan =
+        new NodeConfig.Plan(false, false, false, "always", List.of("127.0.0.1:" + clusterPort));
+    Config config =
+        NodeConfig.finalConfig(
+            plan,
+            new NodeConfig.Feed(
+                simulator.baseUrl().toString(),
+                SimulatorConfig.DEFAULT_CLIENT_ID,
+                SimulatorConfig.DEFAULT_ACCESS_TOKEN,
+                false),
+            new NodeConfig.Database(db.url(), db.user(), db.password(), false),
+            Map.of(
+                "tickshard.http.port", 0,
+                "tickshard.cluster-port", clusterPort,
+                "tickshard.management-port", managementPort,
+                "pekko.coordinated-shutdown.exit-jvm", "off",
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
+                "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on"));
+    system = ActorSystem.create(Behaviors.empty(), "tickshard", config);
+    node = Node.start(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    simulator.close();
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String management(String path) {
+    return "http://127.0.0.1:" + managementPort + path;
+  }
+
+  @Test
+  void management_reports_alive_and_then_ready_with_cluster_sharding_and_database() {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(get(management("/ready")).statusCode()).isEqualTo(200));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(get(management("/alive")).statusCode()).isEqualTo(200));
+  }
+
+  @Test
+  void cluster_members_lists_this_node_as_up() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> members = get(management("/cluster/members"));
+              assertThat(members.statusCode()).isEqualTo(200);
+              assertThat(members.body()).contains("\"status\":\"Up\"").contains("pekko://tickshard@127.0.0.1");
+            });
+  }
+
+  @Test
+  void cluster_management_is_read_only() throws Exception {
+    HttpResponse<String> leave =
+        http.send(
+            HttpRequest.newBuilder(URI.create(management("/cluster/members/")))
+                .method("DELETE", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(leave.statusCode()).isIn(404, 405);
+  }
+
+  @Test
+  void the_api_answers_on_its_port() throws Exception {
+    String api = "http://127.0.0.1:" + node.httpAddress().getPort();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(get(api + "/api/v1/streams").statusCode()).isEqualTo(200));
+    assertThat(get(api + "/").statusCode()).isEqualTo(200);
+  }
+}
