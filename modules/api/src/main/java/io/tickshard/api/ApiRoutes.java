@@ -1,10 +1,12 @@
 package io.tickshard.api;
 
-import org.apache.pekko.http.javadsl.model.HttpEntity;
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -44,11 +46,11 @@ public final class ApiRoutes extends AllDirectives {
 
   /** The screener pages: plain files, no build step. */
   private Route ui() {
-    return get(
-        () ->
-            concat(
-                pathSingleSlash(() -> getFromResource("ui/index.html")),
-                pathPrefix("ui", () -> getFromResourceDirectory("ui"))));
+    // The method directive inside the path ones: outside, it would turn every other path's 405
+    // into a 404 (a matched GET cancels earlier method rejections).
+    return concat(
+        pathSingleSlash(() -> get(() -> getFromResource("ui/index.html"))),
+        pathPrefix("ui", () -> get(() -> getFromResourceDirectory("ui"))));
   }
 
   private ExceptionHandler exceptions() {
@@ -60,12 +62,7 @@ public final class ApiRoutes extends AllDirectives {
                 return complete(problem.toResponse());
               }
               if (cause instanceof EntityStreamSizeException) {
-                return complete(
-                    Problem.payloadTooLarge(
-                            "the body is larger than "
-                                + control.settings().maxBodyBytes()
-                                + " bytes")
-                        .toResponse());
+                return complete(tooLarge().toResponse());
               }
               log.error("unexpected failure answering a request", cause);
               return complete(Problem.internal().toResponse());
@@ -77,13 +74,23 @@ public final class ApiRoutes extends AllDirectives {
     return RejectionHandler.newBuilder()
         .handleAll(
             MethodRejection.class,
+            rejected -> {
+              List<HttpMethod> allowed =
+                  rejected.stream().map(MethodRejection::supported).distinct().toList();
+              return complete(
+                  Problem.methodNotAllowed(
+                          "allowed: "
+                              + String.join(", ", allowed.stream().map(HttpMethod::name).toList()))
+                      .toResponse()
+                      .addHeader(Allow.create(allowed.toArray(HttpMethod[]::new))));
+            })
+        .handle(
+            MalformedRequestContentRejection.class,
             rejected ->
                 complete(
-                    Problem.methodNotAllowed(
-                            "allowed: "
-                                + String.join(
-                                    ", ",
-                                    rejected.stream().map(r -> r.supported().name()).toList()))
+                    (Answers.unwrap(rejected.getCause()) instanceof EntityStreamSizeException
+                            ? tooLarge()
+                            : Problem.badRequest("the request body could not be read"))
                         .toResponse()))
         .handle(
             UnsupportedRequestContentTypeRejection.class,
@@ -97,17 +104,31 @@ public final class ApiRoutes extends AllDirectives {
         .mapRejectionResponse(ApiRoutes::asProblem);
   }
 
-  /** Pekko's own rejection answers are text: give them the problem shape, keeping the status. */
+  private Problem tooLarge() {
+    return Problem.payloadTooLarge(
+        "the body is larger than " + control.settings().maxBodyBytes() + " bytes");
+  }
+
+  /**
+   * Pekko's own rejection answers are text: give them the problem shape and the type that goes with
+   * their status. Their text can name Pekko internals, so it is not passed on.
+   */
   private static HttpResponse asProblem(HttpResponse response) {
     if (response.entity().getContentType().equals(Problem.CONTENT_TYPE)) {
       return response;
     }
-    String detail =
-        response.entity() instanceof HttpEntity.Strict strict
-                && strict.getContentType().mediaType().equals(MediaTypes.TEXT_PLAIN)
-            ? strict.getData().utf8String()
-            : response.status().reason();
-    return new Problem("bad-request", response.status().reason(), response.status().intValue(), detail)
-        .toResponse();
+    int status = response.status().intValue();
+    String detail = response.status().reason();
+    Problem problem =
+        switch (status) {
+          case 404 -> Problem.notFound("no such resource");
+          case 405 -> Problem.methodNotAllowed("this method is not allowed here");
+          case 413 -> Problem.payloadTooLarge("the request body is too large");
+          case 415 -> Problem.unsupportedMediaType("this content type is not supported here");
+          case 401 -> Problem.unauthorized();
+          default ->
+              new Problem(status >= 500 ? "internal-error" : "bad-request", detail, status, detail);
+        };
+    return problem.toResponse().addHeaders(response.getHeaders());
   }
 }

@@ -14,7 +14,16 @@ final class BearerToken {
   private final Optional<byte[]> expected;
 
   BearerToken(Optional<String> token) {
-    this.expected = token.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
+    this.expected = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The token of an {@code Authorization: Bearer <token>} header (the scheme in any case). */
+  private static byte[] presented(String header) {
+    int space = header.indexOf(' ');
+    if (space < 0 || !header.substring(0, space).equalsIgnoreCase("Bearer")) {
+      return new byte[0];
+    }
+    return header.substring(space + 1).trim().getBytes(StandardCharsets.UTF_8);
   }
 
   Route required(Supplier<Route> inner) {
@@ -26,8 +35,7 @@ final class BearerToken {
         header -> {
           // Constant-time, so the token cannot be guessed byte by byte from response times.
           if (header.isPresent()
-              && MessageDigest.isEqual(
-                  header.get().getBytes(StandardCharsets.UTF_8), expected.get())) {
+              && MessageDigest.isEqual(presented(header.get()), expected.get())) {
             return inner.get();
           }
           return Directives.complete(

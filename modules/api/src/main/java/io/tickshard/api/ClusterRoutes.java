@@ -49,8 +49,7 @@ final class ClusterRoutes extends AllDirectives {
                   Map<String, Object> body = new LinkedHashMap<>();
                   body.put("self", NodeName.of(control.system()));
                   body.put(
-                      "leader",
-                      state.getLeader() == null ? null : NodeName.of(state.getLeader()));
+                      "leader", state.getLeader() == null ? null : NodeName.of(state.getLeader()));
                   body.put("members", members);
                   body.put("streamsPerNode", listing.perNode());
                   body.put("streams", listing.total());
@@ -76,7 +75,9 @@ final class ClusterRoutes extends AllDirectives {
                   body.put("status", unreachable == 0 && failed == 0 ? "ok" : "degraded");
                   body.put("checkedAt", Instant.now());
                   body.put("node", NodeName.of(control.system()));
-                  body.put("members", StreamSupport.stream(state.getMembers().spliterator(), false).count());
+                  body.put(
+                      "members",
+                      StreamSupport.stream(state.getMembers().spliterator(), false).count());
                   body.put("unreachable", unreachable);
                   body.put("streams", listing.total());
                   body.put("streamsPerNode", listing.perNode());

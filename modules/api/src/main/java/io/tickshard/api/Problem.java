@@ -81,7 +81,8 @@ public final class Problem extends RuntimeException {
   }
 
   public static Problem invalidStreamKey(String detail) {
-    return new Problem("invalid-stream-key", "The stream key or instruments are not valid", 400, detail);
+    return new Problem(
+        "invalid-stream-key", "The stream key or instruments are not valid", 400, detail);
   }
 
   public static Problem unauthorized() {
@@ -97,12 +98,17 @@ public final class Problem extends RuntimeException {
   }
 
   public static Problem streamNotFound(String key) {
-    return new Problem("stream-not-found", "No such stream", 404, "stream " + key + " was never started")
+    return new Problem(
+            "stream-not-found", "No such stream", 404, "stream " + key + " was never started")
         .with("key", key);
   }
 
   public static Problem streamNotRunning(String key) {
-    return new Problem("stream-not-running", "The stream is not running", 404, "stream " + key + " is not running")
+    return new Problem(
+            "stream-not-running",
+            "The stream is not running",
+            404,
+            "stream " + key + " is not running")
         .with("key", key);
   }
 
@@ -131,7 +137,8 @@ public final class Problem extends RuntimeException {
   }
 
   public static Problem streamRefused(String key, String reason) {
-    return new Problem("stream-refused", "The stream cannot be started", 409, reason).with("key", key);
+    return new Problem("stream-refused", "The stream cannot be started", 409, reason)
+        .with("key", key);
   }
 
   public static Problem payloadTooLarge(String detail) {

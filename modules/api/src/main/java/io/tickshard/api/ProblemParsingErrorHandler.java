@@ -16,7 +16,8 @@ public final class ProblemParsingErrorHandler extends ParsingErrorHandler {
   @Override
   public HttpResponse handle(
       StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
-    return new Problem("malformed-request", "The request could not be read", status.intValue(), info.summary())
+    return new Problem(
+            "malformed-request", "The request could not be read", status.intValue(), info.summary())
         .toResponse();
   }
 }

@@ -20,9 +20,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * The endpoints the existing screener pages call, so they can switch to tickshard unchanged:
- * {@code screener_type} and {@code instrument_ids} (CSV) as form fields or JSON, answers {@code
- * {status, message, mode: "websocket", stream_key}}.
+ * The endpoints the existing screener pages call, so they can switch to tickshard unchanged: {@code
+ * screener_type} and {@code instrument_ids} (CSV) as form fields or JSON, answers {@code {status,
+ * message, mode: "websocket", stream_key}}.
  */
 final class ScreenerRoutes extends AllDirectives {
   private final StreamControl control;
@@ -86,7 +86,8 @@ final class ScreenerRoutes extends AllDirectives {
               if (value.isArray()) {
                 // instrument_ids may come as an array too: join it as the CSV it stands for.
                 StringBuilder csv = new StringBuilder();
-                value.forEach(item -> csv.append(csv.length() > 0 ? "," : "").append(item.asText()));
+                value.forEach(
+                    item -> csv.append(csv.length() > 0 ? "," : "").append(item.asText()));
                 fields.put(field.getKey(), csv.toString());
               } else if (value.isValueNode()) {
                 fields.put(field.getKey(), value.asText());

@@ -20,8 +20,8 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * What the routes may do with streams, each call one ask through sharding (or to the registry)
- * with the configured timeout. A timeout becomes a 503 problem, never a hang.
+ * What the routes may do with streams, each call one ask through sharding (or to the registry) with
+ * the configured timeout. A timeout becomes a 503 problem, never a hang.
  */
 public final class StreamControl {
   private final ActorSystem<?> system;
@@ -88,10 +88,7 @@ public final class StreamControl {
   public CompletionStage<StreamRegistry.Listing> listing() {
     return timed(
         AskPattern.ask(
-            registry,
-            StreamRegistry.GetListing::new,
-            settings.askTimeout(),
-            system.scheduler()),
+            registry, StreamRegistry.GetListing::new, settings.askTimeout(), system.scheduler()),
         "the stream registry");
   }
 
@@ -105,13 +102,17 @@ public final class StreamControl {
                 StreamKey key = StreamKey.parse(status.key());
                 stops.add(
                     stop(key, reason)
-                        .thenApply(reply -> reply instanceof StreamEntity.Stopped ? key.value() : null)
+                        .thenApply(
+                            reply -> reply instanceof StreamEntity.Stopped ? key.value() : null)
                         .toCompletableFuture());
               }
               return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
                   .thenApply(
                       done ->
-                          stops.stream().map(CompletableFuture::join).filter(k -> k != null).toList());
+                          stops.stream()
+                              .map(CompletableFuture::join)
+                              .filter(k -> k != null)
+                              .toList());
             });
   }
 

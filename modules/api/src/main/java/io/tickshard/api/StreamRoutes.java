@@ -43,13 +43,16 @@ final class StreamRoutes extends AllDirectives {
                 pathPrefix(
                     PathMatchers.segment(),
                     keyText ->
-                        concat(
-                            pathEnd(
-                                () ->
-                                    concat(
-                                        get(() -> status(keyText)),
-                                        delete(() -> token.required(() -> stop(keyText))))),
-                            path("ticks", () -> get(() -> ticks.route(keyText)))))));
+                        // "stop-all" is no key: other methods there are 405, not a bad key.
+                        keyText.equals("stop-all")
+                            ? reject()
+                            : concat(
+                                pathEnd(
+                                    () ->
+                                        concat(
+                                            get(() -> status(keyText)),
+                                            delete(() -> token.required(() -> stop(keyText))))),
+                                path("ticks", () -> get(() -> ticks.route(keyText)))))));
   }
 
   private Route list() {
@@ -60,7 +63,12 @@ final class StreamRoutes extends AllDirectives {
                 listing -> {
                   Map<String, Object> body = new LinkedHashMap<>();
                   body.put("streams", listing.streams());
-                  body.put("counts", Map.of("total", listing.total(), "perNode", listing.perNode()));
+                  long lost =
+                      listing.streams().stream().filter(st -> "lost".equals(st.status())).count();
+                  // lost: known streams whose node went away, not yet running on another one.
+                  body.put(
+                      "counts",
+                      Map.of("total", listing.total(), "perNode", listing.perNode(), "lost", lost));
                   body.put("complete", listing.complete());
                   return ApiJson.response(StatusCodes.OK, body);
                 }));
@@ -124,7 +132,8 @@ final class StreamRoutes extends AllDirectives {
     return Problem.internal();
   }
 
-  private static Map<String, Object> started(String key, String status, StreamEntity.Status stream) {
+  private static Map<String, Object> started(
+      String key, String status, StreamEntity.Status stream) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("key", key);
     body.put("status", status);
@@ -174,6 +183,7 @@ final class StreamRoutes extends AllDirectives {
             .stopAll("stopped via stop-all")
             .thenApply(
                 keys ->
-                    ApiJson.response(StatusCodes.OK, Map.of("stopped", keys.size(), "keys", keys))));
+                    ApiJson.response(
+                        StatusCodes.OK, Map.of("stopped", keys.size(), "keys", keys))));
   }
 }

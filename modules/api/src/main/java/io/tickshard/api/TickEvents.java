@@ -12,22 +12,27 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
-import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
+import org.apache.pekko.util.ByteString;
 
 /**
  * {@code GET /api/v1/streams/{key}/ticks}: Server-Sent Events, first a {@code snapshot} event (the
- * latest values per instrument), then a {@code tick} event per update, with keep-alive comments.
+ * latest values per instrument), then a {@code tick} event per update, and a {@code : keep-alive}
+ * comment line whenever no tick flowed for {@code sse-keep-alive}.
  *
  * <p>Each viewer has its own bounded buffer behind the topic, and updates are conflated per
- * instrument while the viewer is slow: a slow browser sees fewer, fresher ticks; it never slows
- * the feed or any other viewer.
+ * instrument while the viewer is slow: a slow browser sees fewer, fresher ticks; it never slows the
+ * feed or any other viewer.
  */
 final class TickEvents extends AllDirectives {
   private final StreamControl control;
@@ -39,7 +44,7 @@ final class TickEvents extends AllDirectives {
   Route route(String keyText) {
     StreamKey key = StreamRequest.parseKey(keyText);
     control.requireReady();
-    CompletionStage<Source<ServerSentEvent, NotUsed>> events =
+    CompletionStage<Source<String, NotUsed>> events =
         control
             .status(key)
             .thenCompose(
@@ -53,10 +58,24 @@ final class TickEvents extends AllDirectives {
                   return control.topic(key);
                 })
             .thenCompose(topic -> subscribe(key, topic));
-    return onSuccess(events, source -> completeOK(source, EventStreamMarshalling.toEventStream()));
+    return onSuccess(
+        events,
+        source ->
+            complete(
+                HttpResponse.create()
+                    .withEntity(
+                        HttpEntities.create(
+                            MediaTypes.TEXT_EVENT_STREAM.toContentType(),
+                            source.map(ByteString::fromString)))
+                    .addHeader(CacheControl.create(CacheDirectives.NO_CACHE))));
   }
 
-  private CompletionStage<Source<ServerSentEvent, NotUsed>> subscribe(
+  /** One event in the text/event-stream format; the JSON has no line breaks to split. */
+  private static String event(String name, Object data) {
+    return "event: " + name + "\ndata: " + ApiJson.write(data) + "\n\n";
+  }
+
+  private CompletionStage<Source<String, NotUsed>> subscribe(
       StreamKey key, ActorRef<Topic.Command<Tick>> topic) {
     // Subscribe before asking for the snapshot, so no tick falls between the two.
     Pair<ActorRef<Tick>, Source<Tick, NotUsed>> live =
@@ -73,11 +92,11 @@ final class TickEvents extends AllDirectives {
         .thenApply(snapshot -> events(snapshot, live, topic));
   }
 
-  private Source<ServerSentEvent, NotUsed> events(
+  private Source<String, NotUsed> events(
       List<Tick> snapshot,
       Pair<ActorRef<Tick>, Source<Tick, NotUsed>> live,
       ActorRef<Topic.Command<Tick>> topic) {
-    Source<ServerSentEvent, NotUsed> ticks =
+    Source<String, NotUsed> ticks =
         live.second()
             .conflateWithSeed(
                 tick -> {
@@ -90,10 +109,11 @@ final class TickEvents extends AllDirectives {
                   return latest;
                 })
             .mapConcat(latest -> new ArrayList<>(latest.values()))
-            .map(tick -> ServerSentEvent.create(ApiJson.write(tick), "tick"));
-    return Source.single(ServerSentEvent.create(ApiJson.write(snapshot), "snapshot"))
+            .map(tick -> event("tick", tick));
+    return Source.single(event("snapshot", snapshot))
         .concat(ticks)
-        .keepAlive(control.settings().sseKeepAlive(), ServerSentEvent::heartbeat)
+        // A comment line: proxies see traffic, browsers see no event.
+        .keepAlive(control.settings().sseKeepAlive(), () -> ": keep-alive\n\n")
         .watchTermination(
             (notUsed, done) -> {
               done.whenComplete((ok, failure) -> topic.tell(Topic.unsubscribe(live.first())));

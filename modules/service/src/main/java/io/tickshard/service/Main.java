@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a tickshard node: the journal (embedded PostgreSQL unless {@code TICKSHARD_DB_URL}), the
- * feed (the broker with credentials, else an in-process simulator), the actor system and the
- * {@link Node}; then prints where everything is.
+ * feed (the broker with credentials, else an in-process simulator), the actor system and the {@link
+ * Node}; then prints where everything is.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -71,7 +71,10 @@ public final class Main {
           EmbeddedJournal.start(Path.of(layered.getString("tickshard.db.embedded-data-dir")));
       database =
           new NodeConfig.Database(
-              resources.journal.jdbcUrl(), resources.journal.user(), resources.journal.password(), true);
+              resources.journal.jdbcUrl(),
+              resources.journal.user(),
+              resources.journal.password(),
+              true);
     } else {
       database = NodeConfig.externalDatabase(layered);
     }

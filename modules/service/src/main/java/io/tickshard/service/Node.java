@@ -20,10 +20,9 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 
 /**
- * One tickshard node on an actor system: stream sharding and the registry, this node's tick
- * topics, the HTTP API and pekko-management. Cluster joining follows {@code
- * pekko.cluster.seed-nodes}; shutdown is coordinated (unbind, hand off entities, close sockets,
- * leave).
+ * One tickshard node on an actor system: stream sharding and the registry, this node's tick topics,
+ * the HTTP API and pekko-management. Cluster joining follows {@code pekko.cluster.seed-nodes};
+ * shutdown is coordinated (unbind, hand off entities, close sockets, leave).
  */
 public final class Node {
   private final ActorSystem<?> system;

@@ -30,7 +30,8 @@ final class NodeConfig {
   record Database(String url, String user, String password, boolean embedded) {
     @Override
     public String toString() {
-      return (embedded ? "embedded PostgreSQL " : "PostgreSQL ") + url.replaceAll("password=[^&]*", "password=***");
+      return (embedded ? "embedded PostgreSQL " : "PostgreSQL ")
+          + url.replaceAll("password=[^&]*", "password=***");
     }
   }
 
@@ -88,7 +89,10 @@ final class NodeConfig {
     if (text.isBlank()) {
       seeds.add(config.getString("tickshard.host") + ":" + config.getInt("tickshard.cluster-port"));
     } else {
-      Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(seeds::add);
+      Arrays.stream(text.split(","))
+          .map(String::trim)
+          .filter(s -> !s.isEmpty())
+          .forEach(seeds::add);
     }
     for (String seed : seeds) {
       if (!seed.matches("[^:\\s]+:\\d{1,5}")) {

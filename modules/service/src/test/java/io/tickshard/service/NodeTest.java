@@ -50,12 +50,18 @@ class NodeTest {
                 false),
             new NodeConfig.Database(db.url(), db.user(), db.password(), false),
             Map.of(
-                "tickshard.http.port", 0,
-                "tickshard.cluster-port", clusterPort,
-                "tickshard.management-port", managementPort,
-                "pekko.coordinated-shutdown.exit-jvm", "off",
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
-                "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on"));
+                "tickshard.http.port",
+                0,
+                "tickshard.cluster-port",
+                clusterPort,
+                "tickshard.management-port",
+                managementPort,
+                "pekko.coordinated-shutdown.exit-jvm",
+                "off",
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook",
+                "off",
+                "pekko.cluster.jmx.multi-mbeans-in-same-jvm",
+                "on"));
     system = ActorSystem.create(Behaviors.empty(), "tickshard", config);
     node = Node.start(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
@@ -95,7 +101,9 @@ class NodeTest {
             () -> {
               HttpResponse<String> members = get(management("/cluster/members"));
               assertThat(members.statusCode()).isEqualTo(200);
-              assertThat(members.body()).contains("\"status\":\"Up\"").contains("pekko://tickshard@127.0.0.1");
+              assertThat(members.body())
+                  .contains("\"status\":\"Up\"")
+                  .contains("pekko://tickshard@127.0.0.1");
             });
   }
 

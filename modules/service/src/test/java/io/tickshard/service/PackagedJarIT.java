@@ -63,7 +63,8 @@ class PackagedJarIT {
                     started.complete(null);
                   }
                 }
-                started.completeExceptionally(new AssertionError("exited:\n" + String.join("\n", output)));
+                started.completeExceptionally(
+                    new AssertionError("exited:\n" + String.join("\n", output)));
               } catch (Exception e) {
                 started.completeExceptionally(e);
               }

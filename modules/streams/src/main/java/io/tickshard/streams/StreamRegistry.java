@@ -23,10 +23,10 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * itself when it starts, on every change and heartbeat, and says goodbye when it stops. Listing
  * streams asks this one actor, not every entity.
  *
- * <p>It watches the entities: one that stops without saying goodbye (its node died, or it is
- * handed over) is shown as {@code lost} until it reports again from its new node. After a
- * hand-over of the singleton itself, the view is rebuilt from the next heartbeats; until one
- * heartbeat period has passed, answers say {@code complete: false}.
+ * <p>It watches the entities: one that stops without saying goodbye (its node died, or it is handed
+ * over) is shown as {@code lost} until it reports again from its new node. After a hand-over of the
+ * singleton itself, the view is rebuilt from the next heartbeats; until one heartbeat period has
+ * passed, answers say {@code complete: false}.
  */
 public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Command> {
 
@@ -116,9 +116,20 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
           gone.key(),
           new Entry(
               new StreamEntity.Status(
-                  s.key(), "lost", s.node(), s.pid(), s.startedAt(), s.heartbeatAt(),
-                  s.lastTickAt(), s.ticks(), s.instruments(), s.mode(), s.reconnects(),
-                  "its node left or stopped; waiting for it to start elsewhere", null, null),
+                  s.key(),
+                  "lost",
+                  s.node(),
+                  s.pid(),
+                  s.startedAt(),
+                  s.heartbeatAt(),
+                  s.lastTickAt(),
+                  s.ticks(),
+                  s.instruments(),
+                  s.mode(),
+                  s.reconnects(),
+                  "its node left or stopped; waiting for it to start elsewhere",
+                  null,
+                  null),
               entry.entity()));
       getContext().getLog().info("stream {} on {}: lost", gone.key(), s.node());
     }

@@ -26,9 +26,7 @@ public final class TickTopics {
                 ActorRef<Topic.Command<Tick>> topic =
                     topics.computeIfAbsent(
                         get.key().entityId(),
-                        id ->
-                            context.spawn(
-                                TickTopic.create(get.key()), "topic-" + topics.size()));
+                        id -> context.spawn(TickTopic.create(get.key()), "topic-" + topics.size()));
                 get.replyTo().tell(topic);
                 return Behaviors.same();
               });

@@ -57,7 +57,8 @@ public final class ClusterOfOne {
           config.withValue(override.getKey(), ConfigValueFactory.fromAnyRef(override.getValue()));
     }
     // Like conf/application.conf: the streams' Pekko layer above every reference.conf.
-    return ConfigFactory.load(config.withFallback(ConfigFactory.parseResources("tickshard-streams.conf")));
+    return ConfigFactory.load(
+        config.withFallback(ConfigFactory.parseResources("tickshard-streams.conf")));
   }
 
   /**

@@ -1,0 +1,195 @@
+package io.tickshard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tickshard.api.testkit.ApiServer;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every REST v1 call's happy path, over real HTTP. */
+class StreamApiTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static ApiServer server;
+
+  @BeforeAll
+  static void start() {
+    server = ApiServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static JsonNode json(HttpResponse<String> response) {
+    try {
+      return ApiJson.MAPPER.readTree(response.body());
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + response.body(), e);
+    }
+  }
+
+  static String path(String key) {
+    return "/api/v1/streams/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void start_answers_started_with_the_canonical_key_then_already_running() {
+    HttpResponse<String> first =
+        server.postJson(
+            "/api/v1/streams", "{\"screenerType\":\"swing\",\"instruments\":[3,1,\"2\",2]}");
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(first.headers().firstValue("content-type")).hasValue("application/json");
+    JsonNode body = json(first);
+    assertThat(body.get("key").asText()).isEqualTo("type:swing|ids:1,2,3");
+    assertThat(body.get("status").asText()).isEqualTo("started");
+    assertThat(body.get("stream").get("mode").asText()).isEqualTo("quote");
+    assertThat(first.headers().firstValue("location")).isPresent();
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                json(server.get(path("type:swing|ids:1,2,3")))
+                    .get("status")
+                    .asText()
+                    .equals("running"));
+    HttpResponse<String> again =
+        server.postJson("/api/v1/streams", "{\"screenerType\":\"swing\",\"instruments\":[1,2,3]}");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(json(again).get("status").asText()).isEqualTo("already_running");
+  }
+
+  @Test
+  void status_has_every_field_of_the_contract() {
+    server.postJson(
+        "/api/v1/streams", "{\"screenerType\":\"fields\",\"instruments\":[7],\"mode\":\"full\"}");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode status = json(server.get(path("type:fields|ids:7")));
+              assertThat(status.get("status").asText()).isEqualTo("running");
+              assertThat(status.get("ticks").asLong()).isPositive();
+            });
+    JsonNode status = json(server.get(path("type:fields|ids:7")));
+    for (String field :
+        new String[] {
+          "key",
+          "status",
+          "node",
+          "pid",
+          "startedAt",
+          "heartbeatAt",
+          "lastTickAt",
+          "ticks",
+          "instruments",
+          "mode",
+          "reconnects",
+          "lastError"
+        }) {
+      assertThat(status.has(field)).as(field).isTrue();
+    }
+    assertThat(status.get("mode").asText()).isEqualTo("full");
+    assertThat(status.get("node").asText()).startsWith("127.0.0.1:");
+  }
+
+  @Test
+  void an_unknown_key_is_404_problem() {
+    HttpResponse<String> response = server.get(path("type:nobody|ids:999"));
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(json(response).get("type").asText()).isEqualTo("/problems/stream-not-found");
+  }
+
+  @Test
+  void delete_stops_the_stream_and_closes_its_upstream_socket() {
+    server.postJson("/api/v1/streams", "{\"screenerType\":\"deleteme\",\"instruments\":[41,42]}");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                json(server.get(path("type:deleteme|ids:41,42")))
+                    .get("status")
+                    .asText()
+                    .equals("running"));
+    long openBefore = server.simulator.state().stats().connectionsOpen();
+
+    HttpResponse<String> deleted = server.delete(path("type:deleteme|ids:41,42"));
+
+    assertThat(deleted.statusCode()).isEqualTo(200);
+    assertThat(json(deleted).get("status").asText()).isEqualTo("stopped");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> server.simulator.state().stats().connectionsOpen() == openBefore - 1);
+    assertThat(json(server.get(path("type:deleteme|ids:41,42"))).get("status").asText())
+        .isEqualTo("stopped");
+    assertThat(server.delete(path("type:deleteme|ids:41,42")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void list_and_cluster_show_running_streams_per_node() {
+    server.postJson("/api/v1/streams", "{\"screenerType\":\"listed\",\"instruments\":[51]}");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode list = json(server.get("/api/v1/streams"));
+              assertThat(list.get("streams").findValuesAsText("key"))
+                  .contains("type:listed|ids:51");
+              assertThat(list.get("counts").get("total").asInt()).isPositive();
+              assertThat(list.get("counts").get("perNode").size()).isEqualTo(1);
+            });
+    JsonNode cluster = json(server.get("/api/v1/cluster"));
+    assertThat(cluster.get("members").size()).isEqualTo(1);
+    assertThat(cluster.get("members").get(0).get("status").asText()).isEqualTo("Up");
+    assertThat(cluster.get("streamsPerNode").size()).isEqualTo(1);
+    JsonNode health = json(server.get("/api/v1/health"));
+    assertThat(health.get("status").asText()).isIn("ok", "degraded");
+    assertThat(health.has("checkedAt")).isTrue();
+  }
+
+  @Test
+  void a_running_key_in_another_mode_is_a_409_mode_conflict() {
+    server.postJson(
+        "/api/v1/streams", "{\"screenerType\":\"modes\",\"instruments\":[61],\"mode\":\"ticker\"}");
+    HttpResponse<String> conflict =
+        server.postJson(
+            "/api/v1/streams",
+            "{\"screenerType\":\"modes\",\"instruments\":[61],\"mode\":\"full\"}");
+    assertThat(conflict.statusCode()).isEqualTo(409);
+    JsonNode problem = json(conflict);
+    assertThat(problem.get("type").asText()).isEqualTo("/problems/mode-conflict");
+    assertThat(problem.get("runningMode").asText()).isEqualTo("ticker");
+  }
+
+  @Test
+  void stop_all_stops_every_stream() {
+    server.postJson("/api/v1/streams", "{\"screenerType\":\"all\",\"instruments\":[71]}");
+    server.postJson("/api/v1/streams", "{\"screenerType\":\"all\",\"instruments\":[72]}");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                json(server.get("/api/v1/streams"))
+                    .get("streams")
+                    .findValuesAsText("key")
+                    .containsAll(java.util.List.of("type:all|ids:71", "type:all|ids:72")));
+
+    HttpResponse<String> stopped = server.postJson("/api/v1/streams/stop-all", "");
+
+    assertThat(stopped.statusCode()).isEqualTo(200);
+    assertThat(json(stopped).get("keys").toString()).contains("type:all|ids:71", "type:all|ids:72");
+    await()
+        .atMost(WAIT)
+        .until(() -> json(server.get("/api/v1/streams")).get("counts").get("total").asInt() == 0);
+    await().atMost(WAIT).until(() -> server.simulator.state().stats().connectionsOpen() == 0);
+  }
+}

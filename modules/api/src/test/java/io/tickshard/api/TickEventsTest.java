@@ -1,0 +1,145 @@
+package io.tickshard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tickshard.api.testkit.ApiServer;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Live ticks over Server-Sent Events: a snapshot first, then updates; viewers do not slow each
+ * other.
+ */
+class TickEventsTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static ApiServer server;
+
+  @BeforeAll
+  static void start() {
+    server = ApiServer.start(Map.of(), 20);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static String path(String key) {
+    return "/api/v1/streams/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return ApiJson.MAPPER.readTree(text);
+    } catch (Exception e) {
+      throw new AssertionError(text, e);
+    }
+  }
+
+  private static void startRunning(String screener, List<String> instruments, String mode) {
+    String body =
+        "{\"screenerType\":\""
+            + screener
+            + "\",\"instruments\":["
+            + instruments.stream().map(i -> "\"" + i + "\"").collect(Collectors.joining(","))
+            + "],\"mode\":\""
+            + mode
+            + "\"}";
+    assertThat(server.postJson("/api/v1/streams", body).statusCode()).isIn(200, 201);
+  }
+
+  private static void awaitRunning(String key) {
+    await()
+        .atMost(WAIT)
+        .until(() -> json(server.get(path(key)).body()).path("status").asText().equals("running"));
+  }
+
+  @Test
+  void a_viewer_gets_the_latest_values_first_then_live_ticks() {
+    startRunning("sse", List.of("2885", "NSE_FNO:55796"), "quote");
+    String key = "type:sse|ids:2885,NSE_FNO:55796";
+    awaitRunning(key);
+
+    try (SseClient viewer = new SseClient(server.uri(path(key) + "/ticks"))) {
+      await().atMost(WAIT).until(() -> viewer.named("tick").size() >= 5);
+
+      assertThat(viewer.events.get(0).name()).isEqualTo("snapshot");
+      JsonNode snapshot = json(viewer.events.get(0).data());
+      assertThat(snapshot.findValuesAsText("securityId")).containsExactly("2885", "55796");
+      // Previous close came once, at subscribe time, long before this viewer: the snapshot has it.
+      assertThat(snapshot.get(0).has("previousClose")).isTrue();
+      JsonNode tick = json(viewer.named("tick").get(0).data());
+      assertThat(tick.get("kind").asText()).isIn("quote", "oi");
+      assertThat(tick.has("receivedAt")).isTrue();
+    }
+  }
+
+  @Test
+  void ticks_of_a_stream_that_is_not_running_are_404() {
+    assertThat(server.get(path("type:sse|ids:424242") + "/ticks").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void a_viewer_that_stops_reading_does_not_delay_a_fast_one() throws Exception {
+    List<String> instruments =
+        IntStream.rangeClosed(1, 200).mapToObj(i -> String.valueOf(10_000 + i)).toList();
+    startRunning("busy", instruments, "full");
+    String key = StreamRequest.key("busy", instruments).value();
+    awaitRunning(key);
+
+    // The slow viewer asks for the stream, then never reads: its socket buffers fill up.
+    try (Socket slow = new Socket()) {
+      slow.setReceiveBufferSize(4096);
+      slow.connect(
+          new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.base.getPort()));
+      slow.getOutputStream()
+          .write(
+              ("GET "
+                      + path(key)
+                      + "/ticks HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Accept: text/event-stream\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      InputStream slowIn = slow.getInputStream();
+      assertThat(new String(slowIn.readNBytes(12), StandardCharsets.US_ASCII))
+          .isEqualTo("HTTP/1.1 200");
+
+      try (SseClient fast = new SseClient(server.uri(path(key) + "/ticks"))) {
+        await().atMost(WAIT).until(() -> fast.named("tick").size() > 100);
+        // For five seconds, with 4,000 updates a second going to a reader that reads nothing,
+        // the fast viewer keeps receiving ticks that are less than two seconds old.
+        await()
+            .during(Duration.ofSeconds(5))
+            .atMost(Duration.ofSeconds(8))
+            .until(() -> latestLag(fast).compareTo(Duration.ofSeconds(2)) < 0);
+        int received = fast.named("tick").size();
+        await().atMost(WAIT).until(() -> fast.named("tick").size() > received + 1_000);
+      }
+      assertThat(json(server.get(path(key)).body()).get("status").asText()).isEqualTo("running");
+    }
+  }
+
+  /** How old the newest tick the viewer has is, by the time tickshard received it upstream. */
+  private static Duration latestLag(SseClient viewer) {
+    List<SseClient.Event> ticks = viewer.named("tick");
+    if (ticks.isEmpty()) {
+      return Duration.ofDays(1);
+    }
+    Instant received =
+        Instant.parse(json(ticks.get(ticks.size() - 1).data()).get("receivedAt").asText());
+    return Duration.between(received, Instant.now());
+  }
+}
