@@ -1,7 +1,6 @@
 package io.tickshard.api;
 
 import io.tickshard.streams.NodeName;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,31 +57,38 @@ final class ClusterRoutes extends AllDirectives {
                 }));
   }
 
+  /**
+   * The latest health check's report (run by the registry on its schedule), with this node's view
+   * of the cluster; {@code degraded} when a member is unreachable or a stream is failed or lost.
+   */
   private Route health() {
-    Cluster cluster = Cluster.get(control.system());
-    ClusterEvent.CurrentClusterState state = cluster.state();
+    ClusterEvent.CurrentClusterState state = Cluster.get(control.system()).state();
     long unreachable = StreamSupport.stream(state.getUnreachable().spliterator(), false).count();
+    long members = StreamSupport.stream(state.getMembers().spliterator(), false).count();
     return Answers.complete(
         control
-            .listing()
-            .thenApply(
-                listing -> {
-                  long failed =
+            .health()
+            .thenCombine(
+                control.listing(),
+                (report, listing) -> {
+                  long failedOrLost =
                       listing.streams().stream()
                           .filter(s -> "failed".equals(s.status()) || "lost".equals(s.status()))
                           .count();
                   Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("status", unreachable == 0 && failed == 0 ? "ok" : "degraded");
-                  body.put("checkedAt", Instant.now());
+                  body.put("status", unreachable == 0 && failedOrLost == 0 ? "ok" : "degraded");
                   body.put("node", NodeName.of(control.system()));
-                  body.put(
-                      "members",
-                      StreamSupport.stream(state.getMembers().spliterator(), false).count());
+                  body.put("members", members);
                   body.put("unreachable", unreachable);
-                  body.put("streams", listing.total());
-                  body.put("streamsPerNode", listing.perNode());
-                  body.put("failedOrLost", failed);
-                  body.put("complete", listing.complete());
+                  body.put("failedOrLost", failedOrLost);
+                  body.put("lastRunAt", report.ranAt());
+                  body.put("nextRunAt", report.nextRunAt());
+                  body.put("summary", report.summary());
+                  body.put("streams", report.streams());
+                  body.put("streamsPerNode", report.perNode());
+                  body.put("staleRestarted", report.staleRestarted());
+                  body.put("budget", Map.of("used", report.budgetUsed(), "max", report.budget()));
+                  body.put("complete", report.complete());
                   return ApiJson.response(StatusCodes.OK, body);
                 }));
   }

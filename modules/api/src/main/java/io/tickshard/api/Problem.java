@@ -141,6 +141,20 @@ public final class Problem extends RuntimeException {
         .with("key", key);
   }
 
+  public static Problem budgetExhausted(String key, java.util.List<String> holders, int budget) {
+    return new Problem(
+            "budget-exhausted",
+            "No broker connection is free",
+            429,
+            "all "
+                + budget
+                + " broker connections are in use; stop one of the streams that hold them to start "
+                + key)
+        .with("key", key)
+        .with("budget", budget)
+        .with("holders", holders);
+  }
+
   public static Problem payloadTooLarge(String detail) {
     return new Problem("payload-too-large", "The request body is too large", 413, detail);
   }

@@ -92,6 +92,13 @@ public final class StreamControl {
         "the stream registry");
   }
 
+  public CompletionStage<StreamRegistry.HealthReport> health() {
+    return timed(
+        AskPattern.ask(
+            registry, StreamRegistry.GetHealth::new, settings.askTimeout(), system.scheduler()),
+        "the stream registry");
+  }
+
   /** Stops every stream the registry knows; answers the keys that were stopped. */
   public CompletionStage<List<String>> stopAll(String reason) {
     return listing()

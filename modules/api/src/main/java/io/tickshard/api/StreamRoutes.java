@@ -129,6 +129,12 @@ final class StreamRoutes extends AllDirectives {
     if (reply instanceof StreamEntity.Rejected rejected) {
       return Problem.streamRefused(key, rejected.reason());
     }
+    if (reply instanceof StreamEntity.BudgetExhausted exhausted) {
+      return Problem.budgetExhausted(key, exhausted.holders(), exhausted.budget());
+    }
+    if (reply instanceof StreamEntity.Unavailable unavailable) {
+      return Problem.notReady(unavailable.reason());
+    }
     return Problem.internal();
   }
 

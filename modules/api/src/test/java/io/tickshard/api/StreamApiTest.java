@@ -153,7 +153,9 @@ class StreamApiTest {
     assertThat(cluster.get("streamsPerNode").size()).isEqualTo(1);
     JsonNode health = json(server.get("/api/v1/health"));
     assertThat(health.get("status").asText()).isIn("ok", "degraded");
-    assertThat(health.has("checkedAt")).isTrue();
+    assertThat(health.get("nextRunAt").asText()).isNotEmpty();
+    assertThat(health.get("budget").get("max").asInt()).isEqualTo(50);
+    assertThat(health.get("budget").get("used").asInt()).isPositive();
   }
 
   @Test

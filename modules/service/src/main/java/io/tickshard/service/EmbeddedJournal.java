@@ -20,13 +20,19 @@ final class EmbeddedJournal implements AutoCloseable {
   }
 
   static EmbeddedJournal start(Path dataDirectory) {
+    return start(dataDirectory, 0);
+  }
+
+  /** On {@code port}, or any free port when it is 0. */
+  static EmbeddedJournal start(Path dataDirectory, int port) {
     try {
       Files.createDirectories(dataDirectory);
-      EmbeddedPostgres postgres =
-          EmbeddedPostgres.builder()
-              .setDataDirectory(dataDirectory)
-              .setCleanDataDirectory(false)
-              .start();
+      EmbeddedPostgres.Builder builder =
+          EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      EmbeddedPostgres postgres = builder.start();
       return new EmbeddedJournal(postgres, dataDirectory);
     } catch (IOException e) {
       throw new UncheckedIOException(

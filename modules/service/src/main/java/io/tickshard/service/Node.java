@@ -41,8 +41,7 @@ public final class Node {
     StreamEntity.Settings settings =
         StreamEntity.Settings.fromConfig(config, MarketHours.fromConfig(config));
     StreamEntity.init(system, settings);
-    ActorRef<StreamRegistry.Command> registry =
-        StreamRegistry.init(system, settings.feed().heartbeatInterval());
+    ActorRef<StreamRegistry.Command> registry = StreamRegistry.init(system, settings.registry());
     ActorRef<TickTopics.GetTopic> topics =
         system.systemActorOf(TickTopics.create(), "tick-topics", Props.empty());
     StreamControl control =

@@ -438,7 +438,9 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   }
 
   private Behavior<Command> onRestart(RestartConnection restart) {
-    if (phase == Phase.CLOSING || phase == Phase.FAILED) {
+    // Only a connection that is up (or stuck connecting) is restarted: one that is already
+    // waiting to reconnect keeps its backoff, a long cool-off after 805 included.
+    if (phase != Phase.CONNECTED && phase != Phase.CONNECTING) {
       return this;
     }
     getContext()

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -59,6 +60,9 @@ public final class StreamEntity
   /** Drop the upstream socket and connect again (for the health check). */
   public record RestartConnection(String reason) implements Command {}
 
+  /** A new registry asks every running stream to report at once (see RegistryAnnouncements). */
+  public record ReportNow() implements Command {}
+
   /** Sent by sharding to stop the entity (passivation, hand-off, shutdown): closes politely. */
   public record GracefulStop() implements Command {}
 
@@ -75,6 +79,11 @@ public final class StreamEntity
   private record PassivateIfIdle() implements Command {}
 
   private record FeedConnectionStopped() implements Command {}
+
+  /** The registry's answer to a slot request; {@code start} is null for a recovered stream. */
+  private record SlotDecided(Start start, StreamRegistry.SlotReply reply) implements Command {}
+
+  private record RetrySlot() implements Command {}
 
   /** Answers to {@link Start}. */
   public sealed interface StartReply extends CborSerializable {}
@@ -96,6 +105,12 @@ public final class StreamEntity
   public record MarketClosed(Instant nextOpen) implements StartReply {}
 
   public record Rejected(String reason) implements StartReply {}
+
+  /** The cluster could not decide now (the registry did not answer); try again. */
+  public record Unavailable(String reason) implements StartReply {}
+
+  /** Every broker connection slot is held; {@code holders} are the keys that hold them. */
+  public record BudgetExhausted(List<String> holders, int budget) implements StartReply {}
 
   /** Answers to {@link Stop}. */
   public sealed interface StopReply extends CborSerializable {}
@@ -161,7 +176,8 @@ public final class StreamEntity
       FeedSettings feed,
       MarketHours marketHours,
       Duration unknownPassivateAfter,
-      Duration askTimeout) {
+      Duration askTimeout,
+      RegistrySettings registry) {
 
     /** Everything from configuration except the market hours, which the caller chooses. */
     public static Settings fromConfig(com.typesafe.config.Config config, MarketHours hours) {
@@ -169,14 +185,15 @@ public final class StreamEntity
           FeedSettings.fromConfig(config),
           hours,
           config.getDuration("tickshard.streams.unknown-passivate-after"),
-          config.getDuration("tickshard.streams.ask-timeout"));
+          config.getDuration("tickshard.streams.ask-timeout"),
+          RegistrySettings.fromConfig(config, hours));
     }
   }
 
   /** Starts sharding for stream entities on this node, and the registry they report to. */
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, Settings settings) {
-    ActorRef<StreamRegistry.Command> registry =
-        StreamRegistry.init(system, settings.feed().heartbeatInterval());
+    ActorRef<StreamRegistry.Command> registry = StreamRegistry.init(system, settings.registry());
+    system.systemActorOf(RegistryAnnouncements.listener(), "registry-announcements", Props.empty());
     return ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -206,6 +223,7 @@ public final class StreamEntity
   private static final String FEED_STARTING = "starting";
   private static final Object MARKET_CLOSE_TIMER = "market-close";
   private static final Object PASSIVATE_TIMER = "passivate";
+  private static final Object SLOT_TIMER = "slot";
 
   private final String entityId;
   private final Settings settings;
@@ -287,9 +305,12 @@ public final class StreamEntity
       return;
     }
     if (settings.marketHours().isOpen(Instant.now())) {
-      context.getLog().info("stream {} on {}: resumed after recovery", label(state), node);
-      startFeed(state);
+      context
+          .getLog()
+          .info("stream {} on {}: recovered, asking for a connection slot", label(state), node);
+      feedStatus = FEED_STARTING;
       report(state);
+      acquireSlot(state, null);
     } else {
       context.getSelf().tell(new MarketCloseDue());
     }
@@ -316,6 +337,23 @@ public final class StreamEntity
         .onCommand(PassivateIfIdle.class, this::onPassivateIfIdle)
         .onCommand(GracefulStop.class, this::onGracefulStop)
         .onCommand(FeedConnectionStopped.class, this::onFeedStopped)
+        .onCommand(SlotDecided.class, this::onSlotDecided)
+        .onCommand(
+            ReportNow.class,
+            (state, now) -> {
+              if (state.active()) {
+                report(state);
+              }
+              return Effect().none();
+            })
+        .onCommand(
+            RetrySlot.class,
+            (state, retry) -> {
+              if (state.active() && feed == null) {
+                acquireSlot(state, null);
+              }
+              return Effect().none();
+            })
         .build();
   }
 
@@ -347,8 +385,46 @@ public final class StreamEntity
       return Effect().none();
     }
     timers.cancel(PASSIVATE_TIMER);
+    // A slot first: no socket is opened unless the cluster-wide budget allows it.
+    acquireSlot(state, start);
+    return Effect().none();
+  }
+
+  private void acquireSlot(State state, Start start) {
+    String key = start != null ? start.spec().key().value() : state.spec().key().value();
+    context.ask(
+        StreamRegistry.SlotReply.class,
+        registry,
+        settings.askTimeout(),
+        replyTo ->
+            new StreamRegistry.AcquireSlot(
+                key, settings.feed().clientId(), context.getSelf(), replyTo),
+        (reply, failure) -> new SlotDecided(start, reply));
+  }
+
+  private Effect<Event, State> onSlotDecided(State state, SlotDecided decided) {
+    Start start = decided.start();
+    StreamRegistry.SlotReply reply = decided.reply();
+    if (start == null) {
+      return onRecoveredSlot(state, reply);
+    }
+    if (state.active()) {
+      return onStart(state, start); // another start won the race: answer as for a running one
+    }
+    if (reply == null) {
+      start
+          .replyTo()
+          .tell(new Unavailable("the stream registry did not answer in time; try again"));
+      return Effect().none();
+    }
+    if (reply instanceof StreamRegistry.SlotRefused refused) {
+      start.replyTo().tell(new BudgetExhausted(refused.holders(), refused.budget()));
+      timers.startSingleTimer(
+          PASSIVATE_TIMER, new PassivateIfIdle(), settings.unknownPassivateAfter());
+      return Effect().none();
+    }
     return Effect()
-        .persist(new StreamStarted(start.spec(), now))
+        .persist(new StreamStarted(start.spec(), Instant.now()))
         .thenRun(
             started -> {
               context
@@ -363,6 +439,28 @@ public final class StreamEntity
               report(started);
               start.replyTo().tell(new Started(status(started, null)));
             });
+  }
+
+  /** A stream that came back by itself gets its socket only with a slot; else it waits. */
+  private Effect<Event, State> onRecoveredSlot(State state, StreamRegistry.SlotReply reply) {
+    if (!state.active() || feed != null) {
+      return Effect().none();
+    }
+    if (reply instanceof StreamRegistry.SlotGranted) {
+      context.getLog().info("stream {} on {}: resumed after recovery", label(state), node);
+      startFeed(state);
+      report(state);
+      return Effect().none();
+    }
+    lastError =
+        reply instanceof StreamRegistry.SlotRefused refused
+            ? "waiting for a connection slot: budget "
+                + refused.budget()
+                + " held by "
+                + refused.holders()
+            : "waiting for the stream registry";
+    timers.startSingleTimer(SLOT_TIMER, new RetrySlot(), settings.feed().heartbeatInterval());
+    return Effect().none();
   }
 
   private Effect<Event, State> onStop(State state, Stop stop) {
@@ -531,7 +629,10 @@ public final class StreamEntity
 
   /** Tells the registry how this stream stands (on every change and heartbeat). */
   private void report(State state) {
-    registry.tell(new StreamRegistry.Report(status(state, null), context.getSelf()));
+    registry.tell(
+        new StreamRegistry.Report(
+            // A feed connection exists only once a slot was granted.
+            status(state, null), settings.feed().clientId(), feed != null, context.getSelf()));
   }
 
   private void passivate() {

@@ -2,11 +2,14 @@ package io.tickshard.streams;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,33 +18,76 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * The cluster-wide view of streams, as one cluster singleton: every {@link StreamEntity} reports
- * itself when it starts, on every change and heartbeat, and says goodbye when it stops. Listing
- * streams asks this one actor, not every entity.
+ * The cluster-wide view of streams, the broker connection budget, and the health check — one
+ * cluster singleton, so that each is decided in one place.
  *
- * <p>It watches the entities: one that stops without saying goodbye (its node died, or it is handed
- * over) is shown as {@code lost} until it reports again from its new node. After a hand-over of the
- * singleton itself, the view is rebuilt from the next heartbeats; until one heartbeat period has
- * passed, answers say {@code complete: false}.
+ * <ul>
+ *   <li><b>View.</b> Every {@link StreamEntity} reports itself when it starts, on every change and
+ *       heartbeat, and deregisters when it stops. Listing asks this actor, not every entity. It
+ *       watches the entities: one that stops without deregistering (its node died, or it is handed
+ *       over) is shown {@code lost} until it reports from its new node.
+ *   <li><b>Budget.</b> A stream must hold a slot before it opens its socket; slots per broker
+ *       client id are capped, and granted one at a time here, so concurrent starts on any nodes can
+ *       never open more sockets than the broker allows. A slot is given back when the stream stops,
+ *       fails, or is lost.
+ *   <li><b>Rebuild.</b> After a hand-over of the singleton, the view and the slots are rebuilt from
+ *       the entities' next reports. Until one heartbeat period (and a half) has passed, answers say
+ *       {@code complete: false}, and slot requests wait rather than risk the budget.
+ *   <li><b>Health check.</b> On its cron schedule, inside market hours: restart the connection of
+ *       every stream whose heartbeat is stale, count streams per node, log one line, keep the
+ *       report. The next run is scheduled only after a run ends.
+ * </ul>
  */
 public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Command> {
 
   public sealed interface Command extends CborSerializable {}
 
-  /** A stream's latest status, from its entity. */
-  public record Report(StreamEntity.Status status, ActorRef<StreamEntity.Command> entity)
+  /**
+   * A stream's latest status, from its entity. {@code holdsSlot}: it was granted a connection slot
+   * and has (or is opening) its socket; a recovered stream waiting for a slot has not.
+   */
+  public record Report(
+      StreamEntity.Status status,
+      String clientId,
+      boolean holdsSlot,
+      ActorRef<StreamEntity.Command> entity)
       implements Command {}
 
-  /** The stream stopped for good. */
+  /** The stream stopped for good: forget it and free its slot. */
   public record Deregister(String key) implements Command {}
+
+  /** Asks for a connection slot before opening a socket. */
+  public record AcquireSlot(
+      String key,
+      String clientId,
+      ActorRef<StreamEntity.Command> entity,
+      ActorRef<SlotReply> replyTo)
+      implements Command {}
 
   public record GetListing(ActorRef<Listing> replyTo) implements Command {}
 
+  public record GetHealth(ActorRef<HealthReport> replyTo) implements Command {}
+
   private record EntityGone(String key, ActorRef<StreamEntity.Command> entity) implements Command {}
+
+  private record RebuildDone() implements Command {}
+
+  private record RunHealthCheck() implements Command {}
+
+  private record Announce() implements Command {}
+
+  /** Answers to {@link AcquireSlot}. */
+  public sealed interface SlotReply extends CborSerializable {}
+
+  public record SlotGranted() implements SlotReply {}
+
+  /** Every slot is taken; {@code holders} are the stream keys that hold them. */
+  public record SlotRefused(List<String> holders, int budget) implements SlotReply {}
 
   /** Every stream known, with counts per node. */
   public record Listing(
@@ -52,33 +98,91 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
       Instant registrySince)
       implements CborSerializable {}
 
-  private record Entry(StreamEntity.Status status, ActorRef<StreamEntity.Command> entity) {}
+  /**
+   * The latest health check, or only the schedule when none ran yet ({@code ranAt} null).
+   *
+   * @param staleRestarted keys whose connection the check restarted
+   */
+  public record HealthReport(
+      Instant ranAt,
+      Instant nextRunAt,
+      int streams,
+      Map<String, Integer> perNode,
+      List<String> staleRestarted,
+      int budgetUsed,
+      int budget,
+      boolean complete,
+      String summary)
+      implements CborSerializable {}
+
+  private record Entry(
+      StreamEntity.Status status, String clientId, ActorRef<StreamEntity.Command> entity) {}
 
   public static final String NAME = "stream-registry";
+  private static final Set<String> HOLDING = Set.of("starting", "running", "reconnecting");
+  private static final Object REBUILD_TIMER = "rebuild";
+  private static final Object HEALTH_TIMER = "health";
+
+  /** How long a new registry waits for reports after announcing itself. */
+  private static final Duration ANNOUNCED_REBUILD = Duration.ofSeconds(3);
 
   /** The proxy to the singleton; the same one for every call on a node. */
-  public static ActorRef<Command> init(ActorSystem<?> system, Duration heartbeatInterval) {
+  public static ActorRef<Command> init(ActorSystem<?> system, RegistrySettings settings) {
     return ClusterSingleton.get(system)
         .init(
             SingletonActor.of(
-                Behaviors.supervise(create(heartbeatInterval))
-                    .onFailure(SupervisorStrategy.restart()),
+                Behaviors.supervise(create(settings)).onFailure(SupervisorStrategy.restart()),
                 NAME));
   }
 
-  public static Behavior<Command> create(Duration heartbeatInterval) {
-    return Behaviors.setup(context -> new StreamRegistry(context, heartbeatInterval));
+  public static Behavior<Command> create(RegistrySettings settings) {
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new StreamRegistry(context, timers, settings)));
   }
 
+  private final RegistrySettings settings;
+  private final TimerScheduler<Command> timers;
+  private final String node;
   private final Map<String, Entry> streams = new HashMap<>();
-  private final Instant since = Instant.now();
-  private final Duration rebuildPeriod;
 
-  private StreamRegistry(ActorContext<Command> context, Duration heartbeatInterval) {
+  /** Stream key → the broker client id its slot counts against. */
+  private final Map<String, String> slots = new HashMap<>();
+
+  private final List<AcquireSlot> waiting = new ArrayList<>();
+  private final Instant since = Instant.now();
+  private boolean complete;
+  private final ActorRef<
+          org.apache.pekko.actor.typed.pubsub.Topic.Command<RegistryAnnouncements.RegistryStarted>>
+      announcements;
+  private HealthReport latest;
+  private Instant nextRun;
+
+  private StreamRegistry(
+      ActorContext<Command> context, TimerScheduler<Command> timers, RegistrySettings settings) {
     super(context);
-    // One heartbeat period plus slack: by then every live entity has reported.
-    this.rebuildPeriod = heartbeatInterval.plus(heartbeatInterval.dividedBy(2));
-    context.getLog().info("stream registry started on {}", NodeName.of(context.getSystem()));
+    this.settings = settings;
+    this.timers = timers;
+    this.node = NodeName.of(context.getSystem());
+    // Running streams report within a heartbeat period anyway; the announcement asks them to do
+    // so at once, so the view is complete in seconds.
+    Duration interval = settings.heartbeatInterval();
+    Duration rebuild = interval.plus(interval.dividedBy(2));
+    timers.startSingleTimer(
+        REBUILD_TIMER,
+        new RebuildDone(),
+        rebuild.compareTo(ANNOUNCED_REBUILD) < 0 ? rebuild : ANNOUNCED_REBUILD);
+    announcements = context.spawn(RegistryAnnouncements.topic(), "announcements");
+    // Twice: the topic finds the nodes' listeners through the receptionist, which takes a moment.
+    timers.startSingleTimer("announce-1", new Announce(), Duration.ofMillis(300));
+    timers.startSingleTimer("announce-2", new Announce(), Duration.ofMillis(1200));
+    scheduleHealthCheck();
+    context
+        .getLog()
+        .info(
+            "stream registry started on {}: budget {} connections, health check {}",
+            node,
+            settings.maxConnections(),
+            settings.healthSchedule());
   }
 
   @Override
@@ -86,26 +190,49 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
     return newReceiveBuilder()
         .onMessage(Report.class, this::onReport)
         .onMessage(Deregister.class, this::onDeregister)
+        .onMessage(AcquireSlot.class, this::onAcquire)
         .onMessage(EntityGone.class, this::onEntityGone)
+        .onMessage(RebuildDone.class, this::onRebuildDone)
         .onMessage(GetListing.class, this::onGetListing)
+        .onMessage(GetHealth.class, this::onGetHealth)
+        .onMessage(RunHealthCheck.class, this::onRunHealthCheck)
+        .onMessage(
+            Announce.class,
+            announce -> {
+              announcements.tell(
+                  org.apache.pekko.actor.typed.pubsub.Topic.publish(
+                      new RegistryAnnouncements.RegistryStarted()));
+              return this;
+            })
         .build();
   }
 
+  // ---- the view -----------------------------------------------------------------------------
+
   private Behavior<Command> onReport(Report report) {
     String key = report.status().key();
-    Entry previous = streams.put(key, new Entry(report.status(), report.entity()));
+    Entry previous =
+        streams.put(key, new Entry(report.status(), report.clientId(), report.entity()));
     if (previous == null || !previous.entity().equals(report.entity())) {
       getContext().watchWith(report.entity(), new EntityGone(key, report.entity()));
+    }
+    // A stream that holds a slot and is connecting or connected has a socket: count it, whatever
+    // this registry granted (after a hand-over it granted nothing yet). A failed one has none.
+    if (report.holdsSlot() && HOLDING.contains(report.status().status())) {
+      slots.put(key, report.clientId());
+    } else {
+      slots.remove(key);
     }
     return this;
   }
 
   private Behavior<Command> onDeregister(Deregister deregister) {
     Entry removed = streams.remove(deregister.key());
+    slots.remove(deregister.key());
     if (removed != null) {
       getContext().unwatch(removed.entity());
     }
-    return this;
+    return grantWaiting();
   }
 
   private Behavior<Command> onEntityGone(EntityGone gone) {
@@ -130,10 +257,12 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
                   "its node left or stopped; waiting for it to start elsewhere",
                   null,
                   null),
+              entry.clientId(),
               entry.entity()));
-      getContext().getLog().info("stream {} on {}: lost", gone.key(), s.node());
+      slots.remove(gone.key());
+      getContext().getLog().info("stream {} on {}: lost, its slot freed", gone.key(), s.node());
     }
-    return this;
+    return grantWaiting();
   }
 
   private Behavior<Command> onGetListing(GetListing get) {
@@ -142,14 +271,170 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
             .map(Entry::status)
             .sorted(Comparator.comparing(StreamEntity.Status::key))
             .toList();
+    get.replyTo().tell(new Listing(all, perNode(), all.size(), complete, since));
+    return this;
+  }
+
+  private Map<String, Integer> perNode() {
     Map<String, Integer> perNode = new TreeMap<>();
-    for (StreamEntity.Status status : all) {
-      if (!"lost".equals(status.status())) {
-        perNode.merge(status.node(), 1, Integer::sum);
+    for (Entry entry : streams.values()) {
+      if (!"lost".equals(entry.status().status())) {
+        perNode.merge(entry.status().node(), 1, Integer::sum);
       }
     }
-    boolean complete = Duration.between(since, Instant.now()).compareTo(rebuildPeriod) >= 0;
-    get.replyTo().tell(new Listing(all, perNode, all.size(), complete, since));
+    return perNode;
+  }
+
+  // ---- the budget ---------------------------------------------------------------------------
+
+  private Behavior<Command> onAcquire(AcquireSlot acquire) {
+    if (!complete) {
+      waiting.add(acquire); // decided once the view is rebuilt: no guessing at the budget
+    } else {
+      decide(acquire);
+    }
+    return this;
+  }
+
+  private void decide(AcquireSlot acquire) {
+    if (slots.containsKey(acquire.key())) {
+      acquire.replyTo().tell(new SlotGranted());
+      return;
+    }
+    List<String> holders = holders(acquire.clientId());
+    if (holders.size() < settings.maxConnections()) {
+      slots.put(acquire.key(), acquire.clientId());
+      acquire.replyTo().tell(new SlotGranted());
+    } else {
+      getContext()
+          .getLog()
+          .info(
+              "stream {}: refused, connection budget {}/{} used by {}",
+              acquire.key(),
+              holders.size(),
+              settings.maxConnections(),
+              holders);
+      acquire.replyTo().tell(new SlotRefused(holders, settings.maxConnections()));
+    }
+  }
+
+  private List<String> holders(String clientId) {
+    return slots.entrySet().stream()
+        .filter(slot -> slot.getValue().equals(clientId))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+
+  private Behavior<Command> onRebuildDone(RebuildDone done) {
+    complete = true;
+    return grantWaiting();
+  }
+
+  private Behavior<Command> grantWaiting() {
+    if (complete && !waiting.isEmpty()) {
+      List<AcquireSlot> queued = List.copyOf(waiting);
+      waiting.clear();
+      queued.forEach(this::decide);
+    }
+    return this;
+  }
+
+  // ---- the health check ---------------------------------------------------------------------
+
+  private void scheduleHealthCheck() {
+    Instant now = Instant.now();
+    nextRun = settings.healthSchedule().next(now).orElse(null);
+    if (nextRun != null) {
+      timers.startSingleTimer(HEALTH_TIMER, new RunHealthCheck(), Duration.between(now, nextRun));
+    }
+  }
+
+  private Behavior<Command> onRunHealthCheck(RunHealthCheck run) {
+    Instant now = Instant.now();
+    if (settings.marketHours().isOpen(now)) {
+      runHealthCheck(now);
+    }
+    scheduleHealthCheck();
+    return this;
+  }
+
+  private void runHealthCheck(Instant now) {
+    List<String> restarted = new ArrayList<>();
+    for (Entry entry : streams.values()) {
+      StreamEntity.Status status = entry.status();
+      // A reconnecting stream is already on its way back (perhaps in a long cool-off after
+      // 805): restarting it would only cut its backoff short.
+      if (!status.status().equals("running") && !status.status().equals("starting")) {
+        continue;
+      }
+      if (!slots.containsKey(status.key())) {
+        continue; // waiting for a slot: it has no socket to restart
+      }
+      Instant alive = status.heartbeatAt() != null ? status.heartbeatAt() : status.startedAt();
+      if (alive != null
+          && Duration.between(alive, now).compareTo(settings.healthStaleAfter()) > 0) {
+        entry
+            .entity()
+            .tell(new StreamEntity.RestartConnection("health check: no heartbeat since " + alive));
+        restarted.add(status.key());
+      }
+    }
+    Map<String, Integer> perNode = perNode();
+    int running = perNode.values().stream().mapToInt(Integer::intValue).sum();
+    String summary =
+        "health: "
+            + running
+            + " streams on "
+            + perNode.size()
+            + " nodes ("
+            + perNode.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "))
+            + "), "
+            + restarted.size()
+            + " stale restarted, budget "
+            + slots.size()
+            + "/"
+            + settings.maxConnections();
+    getContext().getLog().info(summary);
+    latest =
+        new HealthReport(
+            now,
+            null,
+            running,
+            perNode,
+            restarted,
+            slots.size(),
+            settings.maxConnections(),
+            complete,
+            summary);
+  }
+
+  private Behavior<Command> onGetHealth(GetHealth get) {
+    HealthReport report =
+        latest != null
+            ? new HealthReport(
+                latest.ranAt(),
+                nextRun,
+                latest.streams(),
+                latest.perNode(),
+                latest.staleRestarted(),
+                latest.budgetUsed(),
+                latest.budget(),
+                latest.complete(),
+                latest.summary())
+            : new HealthReport(
+                null,
+                nextRun,
+                perNode().values().stream().mapToInt(Integer::intValue).sum(),
+                perNode(),
+                List.of(),
+                slots.size(),
+                settings.maxConnections(),
+                complete,
+                "no health check has run yet");
+    get.replyTo().tell(report);
     return this;
   }
 }

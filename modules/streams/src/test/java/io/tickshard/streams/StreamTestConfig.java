@@ -7,12 +7,14 @@ import org.apache.pekko.actor.typed.ActorSystem;
 final class StreamTestConfig {
   static final Map<String, Object> FAST_FEED =
       Map.of(
-          "tickshard.feed.stale-after", "1s",
+          "tickshard.feed.stale-after", "2s",
           "tickshard.feed.heartbeat-interval", "500ms",
           "tickshard.feed.backoff.min", "200ms",
           "tickshard.feed.backoff.max", "2s",
           "tickshard.feed.close-timeout", "1s",
-          "tickshard.streams.unknown-passivate-after", "1s");
+          "tickshard.streams.unknown-passivate-after", "1s",
+          // Most scenarios run more streams than the broker's 5; the budget has tests of its own.
+          "tickshard.budget.max-connections", 50);
 
   private StreamTestConfig() {}
 

@@ -67,6 +67,7 @@ public final class ApiServer implements AutoCloseable {
     config.put("tickshard.streams.unknown-passivate-after", "1s");
     config.put("tickshard.api.ask-timeout", "5s");
     config.put("tickshard.api.sse-keep-alive", "1s");
+    config.put("tickshard.budget.max-connections", 50);
     config.put(
         "pekko.http.server.parsing.error-handler", "io.tickshard.api.ProblemParsingErrorHandler");
     config.putAll(settings);
@@ -76,7 +77,7 @@ public final class ApiServer implements AutoCloseable {
         StreamEntity.Settings.fromConfig(system.settings().config(), MarketHours.always());
     StreamEntity.init(system, streamSettings);
     ActorRef<StreamRegistry.Command> registry =
-        StreamRegistry.init(system, streamSettings.feed().heartbeatInterval());
+        StreamRegistry.init(system, streamSettings.registry());
     ActorRef<TickTopics.GetTopic> topics =
         system.systemActorOf(TickTopics.create(), "tick-topics", Props.empty());
     StreamControl control =

@@ -1,0 +1,35 @@
+package io.tickshard.streams;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.time.ZoneId;
+
+/**
+ * The registry's settings: how often entities report, the broker connection budget, and the health
+ * check.
+ *
+ * @param maxConnections sockets one broker client id may hold (the broker's limit is 5)
+ * @param healthStaleAfter a stream whose heartbeat is older than this is restarted by the check
+ */
+public record RegistrySettings(
+    Duration heartbeatInterval,
+    int maxConnections,
+    HealthSchedule healthSchedule,
+    Duration healthStaleAfter,
+    MarketHours marketHours) {
+
+  public static RegistrySettings fromConfig(Config config, MarketHours hours) {
+    int max = config.getInt("tickshard.budget.max-connections");
+    if (max < 1) {
+      throw new IllegalArgumentException("tickshard.budget.max-connections must be at least 1");
+    }
+    return new RegistrySettings(
+        config.getDuration("tickshard.feed.heartbeat-interval"),
+        max,
+        HealthSchedule.parse(
+            config.getString("tickshard.health.schedule"),
+            ZoneId.of(config.getString("tickshard.health.zone"))),
+        config.getDuration("tickshard.health.stale-after"),
+        hours);
+  }
+}

@@ -1,0 +1,148 @@
+package io.tickshard.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The registry's budget rules, on one registry actor with probes standing in for entities. */
+class StreamRegistryTest {
+  private static final Duration HEARTBEAT = Duration.ofMillis(200);
+  private static ActorTestKit kit;
+
+  @BeforeAll
+  static void start() {
+    kit =
+        ActorTestKit.create(
+            "registry",
+            ConfigFactory.parseString(
+                    "pekko.actor.provider = cluster\n"
+                        + "pekko.remote.artery.canonical.port = 0\n"
+                        + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n")
+                .withFallback(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private static ActorRef<StreamRegistry.Command> registry(int budget) {
+    return kit.spawn(
+        StreamRegistry.create(
+            new RegistrySettings(
+                HEARTBEAT,
+                budget,
+                HealthSchedule.parse("off", ZoneOffset.UTC),
+                Duration.ofMinutes(2),
+                MarketHours.always())));
+  }
+
+  private static StreamRegistry.SlotReply acquire(
+      ActorRef<StreamRegistry.Command> registry,
+      String key,
+      ActorRef<StreamEntity.Command> entity) {
+    TestProbe<StreamRegistry.SlotReply> probe = kit.createTestProbe();
+    registry.tell(new StreamRegistry.AcquireSlot(key, "client", entity, probe.getRef()));
+    return probe.receiveMessage(Duration.ofSeconds(5));
+  }
+
+  private static StreamEntity.Status status(String key, String status) {
+    return new StreamEntity.Status(
+        key,
+        status,
+        "127.0.0.1:1",
+        1,
+        Instant.now(),
+        Instant.now(),
+        null,
+        0,
+        1,
+        "quote",
+        0,
+        null,
+        null,
+        null);
+  }
+
+  @Test
+  void slots_are_granted_up_to_the_budget_then_refused_naming_the_holders() {
+    ActorRef<StreamRegistry.Command> registry = registry(2);
+    ActorRef<StreamEntity.Command> entity = kit.<StreamEntity.Command>createTestProbe().getRef();
+
+    assertThat(acquire(registry, "a", entity)).isInstanceOf(StreamRegistry.SlotGranted.class);
+    assertThat(acquire(registry, "b", entity)).isInstanceOf(StreamRegistry.SlotGranted.class);
+    assertThat(acquire(registry, "a", entity))
+        .as("a key that holds a slot keeps it")
+        .isInstanceOf(StreamRegistry.SlotGranted.class);
+    assertThat(acquire(registry, "c", entity))
+        .isEqualTo(new StreamRegistry.SlotRefused(java.util.List.of("a", "b"), 2));
+
+    registry.tell(new StreamRegistry.Deregister("a"));
+    assertThat(acquire(registry, "c", entity)).isInstanceOf(StreamRegistry.SlotGranted.class);
+  }
+
+  @Test
+  void a_stream_waiting_for_a_slot_does_not_count_and_a_failed_one_gives_its_slot_back() {
+    ActorRef<StreamRegistry.Command> registry = registry(1);
+    ActorRef<StreamEntity.Command> held = kit.<StreamEntity.Command>createTestProbe().getRef();
+    ActorRef<StreamEntity.Command> waiting = kit.<StreamEntity.Command>createTestProbe().getRef();
+    ActorRef<StreamEntity.Command> other = kit.<StreamEntity.Command>createTestProbe().getRef();
+    assertThat(acquire(registry, "held", held)).isInstanceOf(StreamRegistry.SlotGranted.class);
+
+    // A recovered stream reports itself while it waits: seen, but not holding a socket.
+    registry.tell(
+        new StreamRegistry.Report(status("waiting", "starting"), "client", false, waiting));
+    assertThat(acquire(registry, "other", other)).isInstanceOf(StreamRegistry.SlotRefused.class);
+
+    registry.tell(new StreamRegistry.Report(status("held", "failed"), "client", true, held));
+    assertThat(acquire(registry, "waiting", waiting))
+        .isInstanceOf(StreamRegistry.SlotGranted.class);
+  }
+
+  @Test
+  void a_stream_whose_entity_dies_is_lost_and_frees_its_slot() {
+    ActorRef<StreamRegistry.Command> registry = registry(1);
+    TestProbe<StreamEntity.Command> doomed = kit.createTestProbe();
+    assertThat(acquire(registry, "doomed", doomed.getRef()))
+        .isInstanceOf(StreamRegistry.SlotGranted.class);
+    registry.tell(
+        new StreamRegistry.Report(status("doomed", "running"), "client", true, doomed.getRef()));
+
+    doomed.stop();
+
+    TestProbe<StreamRegistry.Listing> listing = kit.createTestProbe();
+    listing.awaitAssert(
+        () -> {
+          registry.tell(new StreamRegistry.GetListing(listing.getRef()));
+          assertThat(listing.receiveMessage().streams())
+              .singleElement()
+              .satisfies(s -> assertThat(s.status()).isEqualTo("lost"));
+          return null;
+        });
+    ActorRef<StreamEntity.Command> next = kit.<StreamEntity.Command>createTestProbe().getRef();
+    assertThat(acquire(registry, "next", next)).isInstanceOf(StreamRegistry.SlotGranted.class);
+  }
+
+  @Test
+  void a_new_registry_answers_slot_requests_only_once_its_view_is_rebuilt() {
+    ActorRef<StreamRegistry.Command> registry = registry(1);
+    ActorRef<StreamEntity.Command> entity = kit.<StreamEntity.Command>createTestProbe().getRef();
+    TestProbe<StreamRegistry.SlotReply> early = kit.createTestProbe();
+    // Asked at once; meanwhile a running stream it did not grant reports its socket.
+    registry.tell(new StreamRegistry.AcquireSlot("early", "client", entity, early.getRef()));
+    registry.tell(
+        new StreamRegistry.Report(status("running-elsewhere", "running"), "client", true, entity));
+
+    assertThat(early.receiveMessage(Duration.ofSeconds(5)))
+        .isEqualTo(new StreamRegistry.SlotRefused(java.util.List.of("running-elsewhere"), 1));
+  }
+}
