@@ -14,6 +14,7 @@ import java.util.Optional;
  * <pre>
  * GET  /admin/connections
  * GET  /admin/stats
+ * GET  /admin/timeline
  * POST /admin/faults/drop[?connection=ID]
  * POST /admin/faults/stall[?connection=ID]      POST /admin/faults/resume[?connection=ID]
  * POST /admin/faults/garbage[?connection=ID]
@@ -43,11 +44,18 @@ final class AdminApi {
   private Answer route(HttpHead head) {
     String path = head.path();
     Map<String, String> query = head.query();
-    if (path.equals("/admin/connections") || path.equals("/admin/stats")) {
+    if (path.equals("/admin/connections")
+        || path.equals("/admin/stats")
+        || path.equals("/admin/timeline")) {
       if (!head.method().equals("GET")) {
         return error(405, "Method Not Allowed", "use GET");
       }
-      return ok(path.endsWith("stats") ? state.stats() : state.connections());
+      return ok(
+          switch (path) {
+            case "/admin/stats" -> state.stats();
+            case "/admin/timeline" -> state.timeline();
+            default -> state.connections();
+          });
     }
     if (!path.startsWith("/admin/faults/")) {
       return error(404, "Not Found", "no admin call at " + path);

@@ -17,7 +17,10 @@ final class ConnectionHandle {
   final String remoteAddress;
   private final Consumer<ConnectionCommand> commands;
   private volatile Map<Instrument, FeedMode> subscriptions = Map.of();
+  private final java.util.Set<Instrument> everSubscribed =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean stalled;
+  private volatile Instant closedAt;
 
   ConnectionHandle(
       long id,
@@ -42,7 +45,23 @@ final class ConnectionHandle {
 
   void publish(Map<Instrument, FeedMode> current, boolean isStalled) {
     this.subscriptions = Map.copyOf(current);
+    this.everSubscribed.addAll(current.keySet());
     this.stalled = isStalled;
+  }
+
+  /** Every instrument this connection subscribed at some point. */
+  java.util.Set<Instrument> everSubscribed() {
+    return java.util.Set.copyOf(everSubscribed);
+  }
+
+  void closed(Instant at) {
+    if (closedAt == null) {
+      closedAt = at;
+    }
+  }
+
+  Instant closedAt() {
+    return closedAt;
   }
 
   boolean stalled() {

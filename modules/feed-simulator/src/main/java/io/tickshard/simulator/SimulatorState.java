@@ -29,6 +29,12 @@ public final class SimulatorState {
   final AtomicLong badRequests = new AtomicLong();
   private final AtomicLong connectionIds = new AtomicLong();
   private final Map<Long, ConnectionHandle> open = new ConcurrentHashMap<>();
+
+  /** Every authenticated connection since start, oldest first, up to {@link #TIMELINE_LIMIT}. */
+  private final java.util.Deque<ConnectionHandle> history =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+  private static final int TIMELINE_LIMIT = 10_000;
   private AuthRefusal authRefusal;
 
   /** Counters since start; {@code connectionsOpened} counts every accepted WebSocket upgrade. */
@@ -46,6 +52,13 @@ public final class SimulatorState {
 
   /** One instrument's subscription on a connection. */
   public record Subscription(String segment, int securityId, String mode) {}
+
+  /**
+   * One connection in the timeline: when it opened and closed (null while open), and every
+   * instrument it subscribed. Lets a test check that no two sockets ever served the same set.
+   */
+  public record TimelineEntry(
+      long id, String clientId, String openedAt, String closedAt, List<String> instruments) {}
 
   /** One open, authenticated connection as the admin API shows it. */
   public record ConnectionInfo(
@@ -102,6 +115,21 @@ public final class SimulatorState {
         instruments);
   }
 
+  /** Connections since start (the latest 10,000), oldest first. */
+  public List<TimelineEntry> timeline() {
+    return history.stream()
+        .map(
+            handle ->
+                new TimelineEntry(
+                    handle.id,
+                    handle.clientId,
+                    handle.openedAt.toString(),
+                    handle.closedAt() == null ? null : handle.closedAt().toString(),
+                    new java.util.TreeSet<>(handle.everSubscribed())
+                        .stream().map(Instrument::toString).toList()))
+        .toList();
+  }
+
   long nextConnectionId() {
     return connectionIds.incrementAndGet();
   }
@@ -112,6 +140,10 @@ public final class SimulatorState {
    */
   synchronized void register(ConnectionHandle handle, int maxConnectionsPerClient) {
     open.put(handle.id, handle);
+    history.addLast(handle);
+    while (history.size() > TIMELINE_LIMIT) {
+      history.pollFirst();
+    }
     List<ConnectionHandle> sameClient =
         open.values().stream()
             .filter(other -> other.clientId.equals(handle.clientId))
@@ -120,12 +152,14 @@ public final class SimulatorState {
     for (int i = 0; i < sameClient.size() - maxConnectionsPerClient; i++) {
       ConnectionHandle oldest = sameClient.get(i);
       open.remove(oldest.id);
+      oldest.closed(java.time.Instant.now());
       evictions.incrementAndGet();
       oldest.send(new ConnectionCommand.Disconnect(DisconnectReason.TOO_MANY_CONNECTIONS.code()));
     }
   }
 
   void deregister(ConnectionHandle handle) {
+    handle.closed(java.time.Instant.now());
     open.remove(handle.id);
   }
 

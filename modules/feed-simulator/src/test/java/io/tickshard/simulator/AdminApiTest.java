@@ -98,6 +98,39 @@ class AdminApiTest {
   }
 
   @Test
+  void the_timeline_records_each_connection_with_its_instruments_and_close_time() throws Exception {
+    long id;
+    try (FeedClient client =
+        FeedClient.connect(
+            simulator.feedUrl(
+                SimulatorConfig.DEFAULT_CLIENT_ID, SimulatorConfig.DEFAULT_ACCESS_TOKEN))) {
+      client.send(
+          FeedRequest.subscribe(
+              FeedMode.TICKER, List.of(Instrument.of(ExchangeSegment.NSE_EQ, 777))));
+      await()
+          .atMost(WAIT)
+          .until(() -> admin.get("timeline").body().toString().contains("\"NSE_EQ:777\""));
+      JsonNode entry = last(admin.get("timeline").body());
+      assertThat(entry.get("closedAt").isNull()).isTrue();
+      id = entry.get("id").asLong();
+    }
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode entry = last(admin.get("timeline").body());
+              assertThat(entry.get("id").asLong()).isEqualTo(id);
+              assertThat(Instant.parse(entry.get("closedAt").asText()))
+                  .isAfterOrEqualTo(Instant.parse(entry.get("openedAt").asText()));
+              assertThat(entry.get("instruments").toString()).isEqualTo("[\"NSE_EQ:777\"]");
+            });
+  }
+
+  private static JsonNode last(JsonNode array) {
+    return array.get(array.size() - 1);
+  }
+
+  @Test
   void unknown_calls_wrong_methods_and_bad_arguments_get_clear_errors() throws Exception {
     assertThat(admin.get("nothing-here").status()).isEqualTo(404);
     assertThat(admin.post("stats").status()).isEqualTo(405);

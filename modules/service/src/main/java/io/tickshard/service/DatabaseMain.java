@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs only the embedded PostgreSQL, as a process of its own, for a local cluster whose nodes
- * share one journal ({@code bin/cluster up}): {@code java -cp tickshard.jar
+ * Runs only the embedded PostgreSQL, as a process of its own, for a local cluster whose nodes share
+ * one journal ({@code bin/cluster up}): {@code java -cp tickshard.jar
  * io.tickshard.service.DatabaseMain <data-dir> <port>}.
  */
 public final class DatabaseMain {
@@ -28,7 +28,8 @@ public final class DatabaseMain {
                   stopped.countDown();
                 },
                 "database-stop"));
-    System.out.println("database: " + journal.jdbcUrl() + " (data in " + journal.dataDirectory() + ")");
+    System.out.println(
+        "database: " + journal.jdbcUrl() + " (data in " + journal.dataDirectory() + ")");
     stopped.await();
   }
 }

@@ -124,7 +124,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private static final Object HEALTH_TIMER = "health";
 
   /** How long a new registry waits for reports after announcing itself. */
-  private static final Duration ANNOUNCED_REBUILD = Duration.ofSeconds(3);
+  private static final Duration ANNOUNCED_REBUILD = Duration.ofSeconds(2);
 
   /** The proxy to the singleton; the same one for every call on a node. */
   public static ActorRef<Command> init(ActorSystem<?> system, RegistrySettings settings) {
@@ -260,7 +260,9 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
               entry.clientId(),
               entry.entity()));
       slots.remove(gone.key());
-      getContext().getLog().info("stream {} on {}: lost, its slot freed", gone.key(), s.node());
+      getContext()
+          .getLog()
+          .info("stream {} on {}: lost, its slot freed", label(gone.key()), s.node());
     }
     return grantWaiting();
   }
@@ -283,6 +285,15 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
       }
     }
     return perNode;
+  }
+
+  /** Log lines name keys by their short label: a key can hold 5,000 instruments. */
+  private static String label(String key) {
+    try {
+      return StreamKey.parse(key).label();
+    } catch (IllegalArgumentException e) {
+      return key;
+    }
   }
 
   // ---- the budget ---------------------------------------------------------------------------
@@ -309,11 +320,10 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
       getContext()
           .getLog()
           .info(
-              "stream {}: refused, connection budget {}/{} used by {}",
-              acquire.key(),
+              "stream {}: refused, connection budget {}/{} used",
+              label(acquire.key()),
               holders.size(),
-              settings.maxConnections(),
-              holders);
+              settings.maxConnections());
       acquire.replyTo().tell(new SlotRefused(holders, settings.maxConnections()));
     }
   }

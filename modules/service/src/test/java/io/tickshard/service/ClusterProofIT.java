@@ -1,0 +1,409 @@
+package io.tickshard.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tickshard.simulator.FeedSimulator;
+import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.simulator.SimulatorState;
+import io.tickshard.streams.testkit.EmbeddedDatabase;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * tickshard's promise on separate JVMs: three nodes from the packaged jar, one PostgreSQL, one feed
+ * simulator. A start storm opens exactly one socket per key; a killed node's streams run again
+ * elsewhere within seconds; a leaving node hands its streams over; a restarted cluster brings every
+ * stream back. The simulator's connection timeline shows no key ever had two sockets at once.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterProofIT {
+  private static final int KEYS = 50;
+  private static final int REQUESTS = 600;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static EmbeddedDatabase.Database database;
+  private static FeedSimulator simulator;
+  private static Path logs;
+  private static final List<NodeProcess> nodes = new ArrayList<>();
+  private static final List<List<Integer>> keyIds = new ArrayList<>();
+  private static final Map<String, String> timings = new HashMap<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    logs = Files.createDirectories(Path.of("target", "cluster-proof").toAbsolutePath());
+    database = EmbeddedDatabase.newDatabase();
+    // Limits raised to 50 for the storm: the simulator still evicts (805) beyond them.
+    simulator =
+        FeedSimulator.start(
+            SimulatorConfig.defaults().withMarket(5, 17).withLimits(100, 5_000, KEYS));
+    for (int k = 0; k < KEYS; k++) {
+      keyIds.add(List.of(100 * k + 1, 100 * k + 2, 100 * k + 3));
+    }
+    startCluster();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (NodeProcess node : nodes) {
+      node.close();
+    }
+    simulator.close();
+    Files.writeString(
+        logs.resolve("timings.txt"),
+        timings.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .sorted()
+                .collect(Collectors.joining("\n"))
+            + "\n");
+  }
+
+  private static void startCluster() throws Exception {
+    nodes.clear();
+    int[] ports = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
+    Map<String, String> env = new HashMap<>();
+    env.put("TICKSHARD_SEED_NODES", "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1]);
+    env.put("TICKSHARD_DB_URL", database.url());
+    env.put("TICKSHARD_DB_USER", database.user());
+    env.put("TICKSHARD_DB_PASSWORD", database.password());
+    env.put("DHANHQ_WS_URL", simulator.baseUrl().toString());
+    // As bin/cluster runs a local cluster: short failure detection and SBR window (on one
+    // machine a pause is not a partition); see docs/operations.md for production values.
+    Map<String, String> properties =
+        Map.of(
+            "tickshard.budget.max-connections", String.valueOf(KEYS),
+            "pekko.cluster.split-brain-resolver.stable-after", "2s",
+            "pekko.cluster.failure-detector.acceptable-heartbeat-pause", "2s",
+            "tickshard.health.schedule", "off");
+    for (int i = 0; i < 3; i++) {
+      nodes.add(
+          NodeProcess.start(
+              "node" + (i + 1) + "-" + System.nanoTime(), ports[i], env, properties, logs));
+    }
+    for (NodeProcess node : nodes) {
+      node.awaitStarted(Duration.ofSeconds(120));
+    }
+    for (NodeProcess node : nodes) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> status("http://127.0.0.1:" + node.managementPort + "/ready") == 200);
+    }
+  }
+
+  private static int status(String url) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static JsonNode get(String url) throws Exception {
+    return JSON.readTree(
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
+  }
+
+  private static String key(int k) {
+    return "type:storm|ids:"
+        + keyIds.get(k).stream().map(String::valueOf).collect(Collectors.joining(","));
+  }
+
+  private static String path(String key) {
+    return "/api/v1/streams/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+  }
+
+  private static List<NodeProcess> alive() {
+    return nodes.stream().filter(NodeProcess::alive).toList();
+  }
+
+  /** Connections per key (instrument set), from the simulator's timeline. */
+  private static Map<String, List<SimulatorState.TimelineEntry>> timelineByKey() {
+    return simulator.state().timeline().stream()
+        .collect(Collectors.groupingBy(e -> String.join(",", e.instruments())));
+  }
+
+  /** No key ever had two sockets open at once. */
+  private static void assertNeverTwoSocketsForOneKey() {
+    timelineByKey()
+        .forEach(
+            (instruments, entries) -> {
+              for (int i = 1; i < entries.size(); i++) {
+                SimulatorState.TimelineEntry before = entries.get(i - 1);
+                SimulatorState.TimelineEntry after = entries.get(i);
+                assertThat(before.closedAt())
+                    .as(
+                        "socket %d for %s was still open when %d opened",
+                        before.id(), instruments, after.id())
+                    .isNotNull();
+                assertThat(Instant.parse(before.closedAt()))
+                    .as(
+                        "socket %d for %s closed before %d opened",
+                        before.id(), instruments, after.id())
+                    .isBeforeOrEqualTo(Instant.parse(after.openedAt()));
+              }
+            });
+  }
+
+  /** Fresh JVMs compile as they go: one round on other keys first, then stopped. */
+  private static void warmUp() throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> warm = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      warm.add(
+          HTTP.sendAsync(
+              HttpRequest.newBuilder(URI.create(nodes.get(i % 3).api() + "/api/v1/streams"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"screenerType\":\"warm\",\"instruments\":[" + (9_000 + i % 10) + "]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    CompletableFuture.allOf(warm.toArray(CompletableFuture[]::new)).join();
+    HTTP.send(
+        HttpRequest.newBuilder(URI.create(nodes.get(0).api() + "/api/v1/streams/stop-all"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> simulator.state().stats().connectionsOpen() == 0);
+  }
+
+  @Test
+  @Order(1)
+  void a_storm_of_600_starts_for_50_keys_from_three_nodes_opens_exactly_50_sockets()
+      throws Exception {
+    warmUp();
+    Random random = new Random(2026);
+    List<HttpRequest> requests = new ArrayList<>();
+    for (int r = 0; r < REQUESTS; r++) {
+      List<Integer> ids = new ArrayList<>(keyIds.get(r % KEYS));
+      ids.add(ids.get(random.nextInt(ids.size()))); // a duplicate
+      Collections.shuffle(ids, random);
+      NodeProcess node = nodes.get(random.nextInt(3));
+      requests.add(
+          HttpRequest.newBuilder(URI.create(node.api() + "/api/v1/streams"))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"screenerType\":\"storm\",\"instruments\":"
+                          + ids
+                          + ",\"mode\":\"ticker\"}"))
+              .timeout(Duration.ofSeconds(30))
+              .build());
+    }
+    Instant began = Instant.now();
+    List<CompletableFuture<HttpResponse<String>>> sent =
+        requests.stream()
+            .map(r -> HTTP.sendAsync(r, HttpResponse.BodyHandlers.ofString()))
+            .toList();
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+    Duration took = Duration.between(began, Instant.now());
+    timings.put("storm.all-answers", took.toMillis() + " ms");
+
+    Map<String, List<String>> statusesPerKey = new HashMap<>();
+    for (CompletableFuture<HttpResponse<String>> answer : sent) {
+      HttpResponse<String> response = answer.join();
+      assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
+      JsonNode body = JSON.readTree(response.body());
+      statusesPerKey
+          .computeIfAbsent(body.get("key").asText(), k -> new ArrayList<>())
+          .add(body.get("status").asText());
+    }
+    assertThat(statusesPerKey).hasSize(KEYS);
+    statusesPerKey.forEach(
+        (key, statuses) ->
+            assertThat(statuses.stream().filter("started"::equals).count()).as(key).isEqualTo(1));
+    assertThat(took).as("all %d answers", REQUESTS).isLessThan(Duration.ofSeconds(2));
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> simulator.state().stats().connectionsOpen() == KEYS);
+    assertThat(simulator.state().stats().evictions()).isZero();
+    Map<String, List<SimulatorState.TimelineEntry>> stormSockets = new HashMap<>(timelineByKey());
+    stormSockets.keySet().removeIf(instruments -> instruments.startsWith("NSE_EQ:90"));
+    assertThat(stormSockets)
+        .hasSize(KEYS)
+        .allSatisfy((key, entries) -> assertThat(entries).hasSize(1));
+  }
+
+  /** Ticks as a viewer on one node receives them, with the time each arrived. */
+  private static final class Viewer implements AutoCloseable {
+    final List<Instant> arrivals = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<HttpResponse<Stream<String>>> response;
+
+    Viewer(NodeProcess node, String key) {
+      response =
+          HTTP.sendAsync(
+              HttpRequest.newBuilder(URI.create(node.api() + path(key) + "/ticks")).build(),
+              HttpResponse.BodyHandlers.ofLines());
+      // A thread of its own: reading the event stream blocks until it ends.
+      Thread reader =
+          new Thread(
+              () ->
+                  response
+                      .join()
+                      .body()
+                      .filter(line -> line.equals("event: tick"))
+                      .forEach(line -> arrivals.add(Instant.now())),
+              "viewer");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    boolean tickAfter(Instant moment) {
+      return arrivals.stream().anyMatch(a -> a.isAfter(moment));
+    }
+
+    Instant firstAfter(Instant moment) {
+      return arrivals.stream().filter(a -> a.isAfter(moment)).findFirst().orElseThrow();
+    }
+
+    /** The longest silence between ticks that arrived after {@code from}. */
+    Duration longestGapAfter(Instant from) {
+      List<Instant> after = arrivals.stream().filter(a -> !a.isBefore(from)).toList();
+      Duration longest = Duration.ZERO;
+      for (int i = 1; i < after.size(); i++) {
+        Duration gap = Duration.between(after.get(i - 1), after.get(i));
+        longest = gap.compareTo(longest) > 0 ? gap : longest;
+      }
+      return longest;
+    }
+
+    @Override
+    public void close() {
+      response.thenAccept(answer -> answer.body().close());
+    }
+  }
+
+  private static NodeProcess hostOf(String key) throws Exception {
+    String node = get(alive().get(0).api() + path(key)).get("node").asText();
+    return alive().stream().filter(n -> n.node().equals(node)).findFirst().orElseThrow();
+  }
+
+  @Test
+  @Order(2)
+  void
+      a_killed_node_s_stream_runs_again_elsewhere_and_a_viewer_on_another_node_sees_ticks_within_15_s()
+          throws Exception {
+    String key = key(0);
+    NodeProcess host = hostOf(key);
+    NodeProcess viewerNode = alive().stream().filter(n -> n != host).findFirst().orElseThrow();
+    try (Viewer viewer = new Viewer(viewerNode, key)) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> viewer.arrivals.size() >= 3);
+
+      Instant killed = Instant.now();
+      host.kill();
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> viewer.tickAfter(killed.plusMillis(500)));
+      Duration failover = Duration.between(killed, viewer.firstAfter(killed.plusMillis(500)));
+      timings.put("failover.kill-9", failover.toMillis() + " ms");
+      JsonNode status = get(viewerNode.api() + path(key));
+      assertThat(status.get("status").asText()).isEqualTo("running");
+      assertThat(status.get("node").asText()).isNotEqualTo(host.node());
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> simulator.state().stats().connectionsOpen() == KEYS);
+    assertNeverTwoSocketsForOneKey();
+  }
+
+  @Test
+  @Order(3)
+  void a_leaving_node_hands_its_stream_over_with_a_gap_under_5_s_and_no_second_socket()
+      throws Exception {
+    String key = key(1);
+    NodeProcess host = hostOf(key);
+    NodeProcess viewerNode = alive().stream().filter(n -> n != host).findFirst().orElseThrow();
+    try (Viewer viewer = new Viewer(viewerNode, key)) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> viewer.arrivals.size() >= 3);
+
+      Instant leaving = Instant.now();
+      assertThat(host.stop(Duration.ofSeconds(60))).as("the node leaves within a minute").isTrue();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> viewer.tickAfter(Instant.now().minusMillis(200)));
+      Instant after = Instant.now();
+      await().atMost(Duration.ofSeconds(10)).until(() -> viewer.tickAfter(after.plusSeconds(2)));
+
+      Duration gap = viewer.longestGapAfter(leaving.minusSeconds(1));
+      timings.put("handoff.gap", gap.toMillis() + " ms");
+      assertThat(gap).isLessThan(Duration.ofSeconds(5));
+      assertThat(get(viewerNode.api() + path(key)).get("node").asText())
+          .isEqualTo(viewerNode.node());
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> simulator.state().stats().connectionsOpen() == KEYS);
+    assertNeverTwoSocketsForOneKey();
+  }
+
+  @Test
+  @Order(4)
+  void after_a_whole_cluster_restart_every_stream_comes_back_by_itself() throws Exception {
+    for (NodeProcess node : alive()) {
+      assertThat(node.stop(Duration.ofSeconds(60))).isTrue();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> simulator.state().stats().connectionsOpen() == 0);
+
+    Instant restarted = Instant.now();
+    startCluster();
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> simulator.state().stats().connectionsOpen() == KEYS);
+    timings.put(
+        "restart.all-streams-back", Duration.between(restarted, Instant.now()).toMillis() + " ms");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              JsonNode listing = get(nodes.get(0).api() + "/api/v1/streams");
+              assertThat(
+                      listing.get("streams").findValuesAsText("status").stream()
+                          .filter("running"::equals)
+                          .count())
+                  .isEqualTo(KEYS);
+            });
+    assertThat(IntStream.range(0, KEYS).mapToObj(ClusterProofIT::key).toList())
+        .allSatisfy(key -> assertThat(status(nodes.get(1).api() + path(key))).isEqualTo(200));
+    assertThat(simulator.state().stats().evictions()).isZero();
+    assertNeverTwoSocketsForOneKey();
+  }
+}

@@ -1,0 +1,129 @@
+package io.tickshard.service;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** One tickshard node in a JVM of its own, started from the packaged jar as an operator would. */
+final class NodeProcess implements AutoCloseable {
+  final String name;
+  final int httpPort;
+  final int clusterPort;
+  final int managementPort;
+  private final Process process;
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+
+  private NodeProcess(
+      String name, int httpPort, int clusterPort, int managementPort, Process process) {
+    this.name = name;
+    this.httpPort = httpPort;
+    this.clusterPort = clusterPort;
+    this.managementPort = managementPort;
+    this.process = process;
+  }
+
+  /**
+   * Starts a node with the contract's environment variables and {@code properties} as -D flags; its
+   * output goes to {@code logDir/<name>.log}.
+   */
+  static NodeProcess start(
+      String name,
+      int clusterPort,
+      Map<String, String> environment,
+      Map<String, String> properties,
+      Path logDir)
+      throws IOException {
+    Path jar = Path.of("target", "tickshard.jar").toAbsolutePath();
+    int httpPort = FreePorts.next();
+    int managementPort = FreePorts.next();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-XX:+UseSerialGC");
+    properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.add("-jar");
+    command.add(jar.toString());
+    Path workDir = Files.createDirectories(logDir.resolve(name + "-work"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    builder.environment().put("TICKSHARD_HTTP_PORT", String.valueOf(httpPort));
+    builder.environment().put("TICKSHARD_CLUSTER_PORT", String.valueOf(clusterPort));
+    builder.environment().put("TICKSHARD_MANAGEMENT_PORT", String.valueOf(managementPort));
+    NodeProcess node =
+        new NodeProcess(name, httpPort, clusterPort, managementPort, builder.start());
+    node.pump(logDir.resolve(name + ".log"));
+    return node;
+  }
+
+  private void pump(Path log) {
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                      new BufferedReader(
+                          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                  PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true)) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                  out.println(line);
+                  if (line.startsWith("tickshard node") && line.endsWith("started")) {
+                    started.complete(null);
+                  }
+                }
+                started.completeExceptionally(
+                    new IllegalStateException(name + " exited; see " + log));
+              } catch (IOException e) {
+                started.completeExceptionally(e);
+              }
+            },
+            name + "-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  void awaitStarted(Duration timeout) throws Exception {
+    started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  String api() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** host:port of its remoting, as status answers name nodes. */
+  String node() {
+    return "127.0.0.1:" + clusterPort;
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: no shutdown hook, no leaving; the kernel closes its sockets. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM: coordinated shutdown, hand-off, leave. */
+  boolean stop(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive() && !stop(Duration.ofSeconds(30))) {
+      kill();
+    }
+  }
+}
