@@ -26,6 +26,20 @@ public final class ApiJson {
     }
   }
 
+  /** A request body that must be a JSON object; a 400 problem when it is not. */
+  static com.fasterxml.jackson.databind.JsonNode readObject(String body) {
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw Problem.badRequest("the body is not valid JSON");
+    }
+    if (root == null || !root.isObject()) {
+      throw Problem.badRequest("the body must be a JSON object");
+    }
+    return root;
+  }
+
   public static HttpResponse response(StatusCode status, Object body) {
     return HttpResponse.create()
         .withStatus(status)

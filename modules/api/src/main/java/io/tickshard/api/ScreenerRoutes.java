@@ -1,6 +1,5 @@
 package io.tickshard.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
@@ -69,15 +68,7 @@ final class ScreenerRoutes extends AllDirectives {
   }
 
   private static Map<String, String> jsonFields(String body) {
-    JsonNode root;
-    try {
-      root = ApiJson.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw Problem.badRequest("the body is not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw Problem.badRequest("the body must be a JSON object");
-    }
+    JsonNode root = ApiJson.readObject(body);
     Map<String, String> fields = new HashMap<>();
     root.fields()
         .forEachRemaining(
@@ -113,14 +104,7 @@ final class ScreenerRoutes extends AllDirectives {
 
   private Route start(Map<String, String> fields) {
     StreamKey key = key(fields);
-    control.requireReady();
-    control
-        .settings()
-        .streamingDisabledReason()
-        .ifPresent(
-            reason -> {
-              throw Problem.streamingDisabled(reason);
-            });
+    control.requireStartable();
     StreamSpec spec = new StreamSpec(key, control.settings().defaultMode());
     return Answers.complete(
         control

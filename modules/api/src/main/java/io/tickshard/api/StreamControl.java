@@ -56,6 +56,17 @@ public final class StreamControl {
     }
   }
 
+  /** Throws a 503 problem unless this node is ready and streaming is switched on. */
+  public void requireStartable() {
+    requireReady();
+    settings
+        .streamingDisabledReason()
+        .ifPresent(
+            reason -> {
+              throw Problem.streamingDisabled(reason);
+            });
+  }
+
   public CompletionStage<StreamEntity.StartReply> start(StreamSpec spec) {
     return timed(
         StreamEntity.entityRefFor(system, spec.key())

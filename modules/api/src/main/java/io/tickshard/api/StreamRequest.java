@@ -1,6 +1,5 @@
 package io.tickshard.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.InvalidStreamKeyException;
@@ -17,15 +16,7 @@ final class StreamRequest {
   private StreamRequest() {}
 
   static StreamSpec parse(String body, FeedMode defaultMode) {
-    JsonNode root;
-    try {
-      root = ApiJson.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw Problem.badRequest("the body is not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw Problem.badRequest("the body must be a JSON object");
-    }
+    JsonNode root = ApiJson.readObject(body);
     JsonNode type = root.get("screenerType");
     if (type == null || !type.isTextual()) {
       throw Problem.badRequest("screenerType is required and must be a string");

@@ -90,14 +90,7 @@ final class StreamRoutes extends AllDirectives {
   }
 
   private Route start(String body) {
-    control.requireReady();
-    control
-        .settings()
-        .streamingDisabledReason()
-        .ifPresent(
-            reason -> {
-              throw Problem.streamingDisabled(reason);
-            });
+    control.requireStartable();
     StreamSpec spec = StreamRequest.parse(body, control.settings().defaultMode());
     return Answers.complete(control.start(spec).thenApply(reply -> startAnswer(spec, reply)));
   }
