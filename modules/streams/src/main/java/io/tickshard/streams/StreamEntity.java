@@ -415,6 +415,8 @@ public final class StreamEntity
       start
           .replyTo()
           .tell(new Unavailable("the stream registry did not answer in time; try again"));
+      timers.startSingleTimer(
+          PASSIVATE_TIMER, new PassivateIfIdle(), settings.unknownPassivateAfter());
       return Effect().none();
     }
     if (reply instanceof StreamRegistry.SlotRefused refused) {

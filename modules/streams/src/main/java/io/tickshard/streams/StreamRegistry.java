@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -72,8 +73,6 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   public record GetListing(ActorRef<Listing> replyTo) implements Command {}
 
   public record GetHealth(ActorRef<HealthReport> replyTo) implements Command {}
-
-  private record EntityGone(String key, ActorRef<StreamEntity.Command> entity) implements Command {}
 
   private record RebuildDone() implements Command {}
 
@@ -148,6 +147,9 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   /** Stream key → the broker client id its slot counts against. */
   private final Map<String, String> slots = new HashMap<>();
 
+  /** Watched entity → the key it last reported or asked for. */
+  private final Map<ActorRef<?>, String> watched = new HashMap<>();
+
   private final List<AcquireSlot> waiting = new ArrayList<>();
   private final Instant since = Instant.now();
   private boolean complete;
@@ -191,7 +193,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
         .onMessage(Report.class, this::onReport)
         .onMessage(Deregister.class, this::onDeregister)
         .onMessage(AcquireSlot.class, this::onAcquire)
-        .onMessage(EntityGone.class, this::onEntityGone)
+        .onSignal(Terminated.class, this::onTerminated)
         .onMessage(RebuildDone.class, this::onRebuildDone)
         .onMessage(GetListing.class, this::onGetListing)
         .onMessage(GetHealth.class, this::onGetHealth)
@@ -213,9 +215,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
     String key = report.status().key();
     Entry previous =
         streams.put(key, new Entry(report.status(), report.clientId(), report.entity()));
-    if (previous == null || !previous.entity().equals(report.entity())) {
-      getContext().watchWith(report.entity(), new EntityGone(key, report.entity()));
-    }
+    watch(key, report.entity());
     // A stream that holds a slot and is connecting or connected has a socket: count it, whatever
     // this registry granted (after a hand-over it granted nothing yet). A failed one has none.
     if (report.holdsSlot() && HOLDING.contains(report.status().status())) {
@@ -229,18 +229,36 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private Behavior<Command> onDeregister(Deregister deregister) {
     Entry removed = streams.remove(deregister.key());
     slots.remove(deregister.key());
-    if (removed != null) {
+    if (removed != null && watched.remove(removed.entity()) != null) {
       getContext().unwatch(removed.entity());
     }
     return grantWaiting();
   }
 
-  private Behavior<Command> onEntityGone(EntityGone gone) {
-    Entry entry = streams.get(gone.key());
-    if (entry != null && entry.entity().equals(gone.entity())) {
+  /**
+   * Watches an entity once, whatever it reports or asks for: a second {@code watchWith} of the same
+   * actor with another message would throw, and a registry that restarts forgets the budget.
+   */
+  private void watch(String key, ActorRef<StreamEntity.Command> entity) {
+    if (watched.put(entity, key) == null) {
+      getContext().watch(entity);
+    }
+  }
+
+  private Behavior<Command> onTerminated(Terminated terminated) {
+    String key = watched.remove(terminated.getRef());
+    if (key == null) {
+      return this;
+    }
+    return onEntityGone(key, terminated.getRef());
+  }
+
+  private Behavior<Command> onEntityGone(String goneKey, ActorRef<?> goneEntity) {
+    Entry entry = streams.get(goneKey);
+    if (entry != null && entry.entity().equals(goneEntity)) {
       StreamEntity.Status s = entry.status();
       streams.put(
-          gone.key(),
+          goneKey,
           new Entry(
               new StreamEntity.Status(
                   s.key(),
@@ -259,10 +277,10 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
                   null),
               entry.clientId(),
               entry.entity()));
-      slots.remove(gone.key());
-      getContext()
-          .getLog()
-          .info("stream {} on {}: lost, its slot freed", label(gone.key()), s.node());
+      slots.remove(goneKey);
+      getContext().getLog().info("stream {} on {}: lost, its slot freed", label(goneKey), s.node());
+    } else if (entry == null) {
+      slots.remove(goneKey); // granted, then gone before its first report
     }
     return grantWaiting();
   }
@@ -315,6 +333,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
     List<String> holders = holders(acquire.clientId());
     if (holders.size() < settings.maxConnections()) {
       slots.put(acquire.key(), acquire.clientId());
+      // Watched from the grant on: an entity that dies before it ever reports frees its slot.
+      watch(acquire.key(), acquire.entity());
       acquire.replyTo().tell(new SlotGranted());
     } else {
       getContext()

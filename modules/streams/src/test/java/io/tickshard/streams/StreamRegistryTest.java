@@ -133,6 +133,25 @@ class StreamRegistryTest {
   }
 
   @Test
+  void a_slot_granted_to_an_entity_that_dies_before_reporting_is_freed() {
+    ActorRef<StreamRegistry.Command> registry = registry(1);
+    TestProbe<StreamEntity.Command> shortLived = kit.createTestProbe();
+    assertThat(acquire(registry, "brief", shortLived.getRef()))
+        .isInstanceOf(StreamRegistry.SlotGranted.class);
+
+    shortLived.stop();
+
+    ActorRef<StreamEntity.Command> next = kit.<StreamEntity.Command>createTestProbe().getRef();
+    TestProbe<StreamRegistry.SlotReply> probe = kit.createTestProbe();
+    probe.awaitAssert(
+        () -> {
+          registry.tell(new StreamRegistry.AcquireSlot("next", "client", next, probe.getRef()));
+          assertThat(probe.receiveMessage()).isInstanceOf(StreamRegistry.SlotGranted.class);
+          return null;
+        });
+  }
+
+  @Test
   void a_new_registry_answers_slot_requests_only_once_its_view_is_rebuilt() {
     ActorRef<StreamRegistry.Command> registry = registry(1);
     ActorRef<StreamEntity.Command> entity = kit.<StreamEntity.Command>createTestProbe().getRef();
