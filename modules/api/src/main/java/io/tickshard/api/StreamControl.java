@@ -27,13 +27,13 @@ public final class StreamControl {
   private final ActorSystem<?> system;
   private final ApiSettings settings;
   private final ActorRef<StreamRegistry.Command> registry;
-  private final ActorRef<TickTopics.Command> topics;
+  private final ActorRef<TickTopics.GetTopic> topics;
 
   public StreamControl(
       ActorSystem<?> system,
       ApiSettings settings,
       ActorRef<StreamRegistry.Command> registry,
-      ActorRef<TickTopics.Command> topics) {
+      ActorRef<TickTopics.GetTopic> topics) {
     this.system = system;
     this.settings = settings;
     this.registry = registry;

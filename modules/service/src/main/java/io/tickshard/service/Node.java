@@ -42,7 +42,7 @@ public final class Node {
         StreamEntity.Settings.fromConfig(config, MarketHours.fromConfig(config));
     StreamEntity.init(system, settings);
     ActorRef<StreamRegistry.Command> registry = StreamRegistry.init(system, settings.registry());
-    ActorRef<TickTopics.Command> topics =
+    ActorRef<TickTopics.GetTopic> topics =
         system.systemActorOf(TickTopics.create(), "tick-topics", Props.empty());
     StreamControl control =
         new StreamControl(system, ApiSettings.fromConfig(config), registry, topics);

@@ -78,7 +78,7 @@ public final class ApiServer implements AutoCloseable {
     StreamEntity.init(system, streamSettings);
     ActorRef<StreamRegistry.Command> registry =
         StreamRegistry.init(system, streamSettings.registry());
-    ActorRef<TickTopics.Command> topics =
+    ActorRef<TickTopics.GetTopic> topics =
         system.systemActorOf(TickTopics.create(), "tick-topics", Props.empty());
     StreamControl control =
         new StreamControl(
