@@ -70,25 +70,22 @@ public final class NseMarketHours implements MarketHours {
 
   @Override
   public Optional<Instant> nextOpen(Instant at) {
-    LocalDate date = at.atZone(ZONE).toLocalDate();
-    for (int days = 0; days < 370; days++) {
-      LocalDate candidate = date.plusDays(days);
-      Instant open = candidate.atTime(OPEN).atZone(ZONE).toInstant();
-      if (isTradingDay(candidate) && open.isAfter(at)) {
-        return Optional.of(open);
-      }
-    }
-    return Optional.empty();
+    return nextOnTradingDay(at, OPEN);
   }
 
   @Override
   public Optional<Instant> nextClose(Instant at) {
+    return nextOnTradingDay(at, CLOSE);
+  }
+
+  /** The first {@code time} of a trading day strictly after {@code at}, within a year. */
+  private Optional<Instant> nextOnTradingDay(Instant at, LocalTime time) {
     LocalDate date = at.atZone(ZONE).toLocalDate();
     for (int days = 0; days < 370; days++) {
       LocalDate candidate = date.plusDays(days);
-      Instant close = candidate.atTime(CLOSE).atZone(ZONE).toInstant();
-      if (isTradingDay(candidate) && close.isAfter(at)) {
-        return Optional.of(close);
+      Instant moment = candidate.atTime(time).atZone(ZONE).toInstant();
+      if (isTradingDay(candidate) && moment.isAfter(at)) {
+        return Optional.of(moment);
       }
     }
     return Optional.empty();

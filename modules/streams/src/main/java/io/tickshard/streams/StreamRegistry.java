@@ -442,6 +442,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   }
 
   private Behavior<Command> onGetHealth(GetHealth get) {
+    Map<String, Integer> perNode = perNode();
     HealthReport report =
         latest != null
             ? new HealthReport(
@@ -457,8 +458,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
             : new HealthReport(
                 null,
                 nextRun,
-                perNode().values().stream().mapToInt(Integer::intValue).sum(),
-                perNode(),
+                perNode.values().stream().mapToInt(Integer::intValue).sum(),
+                perNode,
                 List.of(),
                 slots.size(),
                 settings.maxConnections(),

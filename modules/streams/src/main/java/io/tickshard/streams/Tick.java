@@ -2,6 +2,7 @@ package io.tickshard.streams;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tickshard.feed.DepthLevel;
+import io.tickshard.feed.ExchangeSegment;
 import io.tickshard.feed.FullPacket;
 import io.tickshard.feed.Instrument;
 import io.tickshard.feed.LastTradeTime;
@@ -46,7 +47,7 @@ public record Tick(
     implements CborSerializable {
 
   public Instrument instrument() {
-    return Instrument.parse(segment + ":" + securityId);
+    return Instrument.of(ExchangeSegment.valueOf(segment), securityId);
   }
 
   public static Tick from(MarketPacket packet, Instant receivedAt) {
