@@ -89,13 +89,11 @@ final class TickEvents extends AllDirectives {
     return control
         .snapshot(key)
         .exceptionally(failure -> List.of())
-        .thenApply(snapshot -> events(snapshot, live, topic));
+        .thenApply(snapshot -> events(snapshot, live));
   }
 
   private Source<String, NotUsed> events(
-      List<Tick> snapshot,
-      Pair<ActorRef<Tick>, Source<Tick, NotUsed>> live,
-      ActorRef<Topic.Command<Tick>> topic) {
+      List<Tick> snapshot, Pair<ActorRef<Tick>, Source<Tick, NotUsed>> live) {
     Source<String, NotUsed> ticks =
         live.second()
             .conflateWithSeed(
@@ -113,12 +111,12 @@ final class TickEvents extends AllDirectives {
     return Source.single(event("snapshot", snapshot))
         .concat(ticks)
         // A comment line: proxies see traffic, browsers see no event.
-        .keepAlive(control.settings().sseKeepAlive(), () -> ": keep-alive\n\n")
-        .watchTermination(
-            (notUsed, done) -> {
-              done.whenComplete((ok, failure) -> topic.tell(Topic.unsubscribe(live.first())));
-              return notUsed;
-            });
+        // No Topic.unsubscribe when the viewer leaves: the topic watches the subscriber, whose
+        // actor stops with this stream. Unsubscribing as well races that Terminated, and when the
+        // topic sees both for its last subscriber it deregisters twice, which makes Pekko's
+        // cluster receptionist throw and stop for the whole node (no topic here would find a
+        // publisher again).
+        .keepAlive(control.settings().sseKeepAlive(), () -> ": keep-alive\n\n");
   }
 
   private static String instrument(Tick tick) {

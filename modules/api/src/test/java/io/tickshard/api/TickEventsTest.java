@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tickshard.api.testkit.ApiServer;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.Tick;
+import io.tickshard.streams.TickTopics;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -16,6 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,6 +137,60 @@ class TickEventsTest {
         await().atMost(WAIT).until(() -> fast.named("tick").size() > received + 1_000);
       }
       assertThat(json(server.get(path(key)).body()).get("status").asText()).isEqualTo("running");
+    }
+  }
+
+  @Test
+  void viewers_coming_and_going_leave_the_node_able_to_find_publishers() {
+    startRunning("churn", List.of("1333"), "ticker");
+    String key = "type:churn|ids:1333";
+    awaitRunning(key);
+
+    // Each viewer that leaves empties this node's topic for the key, which then deregisters from
+    // the cluster receptionist. A second deregistration would stop the receptionist for the
+    // whole node (Pekko throws on it), and no topic here would find a new publisher again.
+    for (int i = 0; i < 8; i++) {
+      try (SseClient viewer = new SseClient(server.uri(path(key) + "/ticks"))) {
+        await().atMost(WAIT).until(() -> !viewer.named("tick").isEmpty());
+      }
+      // The topic drops a viewer that left by watching it, without being told.
+      await().atMost(WAIT).until(() -> localViewers(key) == 0);
+      await().atMost(WAIT).until(TickEventsTest::receptionistAnswers);
+    }
+  }
+
+  /** How many viewers this node's topic for the key has. */
+  private static int localViewers(String key) throws Exception {
+    var system = server.kit.system();
+    ActorRef<Topic.Command<Tick>> topic =
+        AskPattern.<TickTopics.GetTopic, ActorRef<Topic.Command<Tick>>>ask(
+                server.topics,
+                replyTo -> new TickTopics.GetTopic(StreamKey.parse(key), replyTo),
+                WAIT,
+                system.scheduler())
+            .toCompletableFuture()
+            .get();
+    return AskPattern.<Topic.Command<Tick>, Topic.TopicStats>ask(
+            topic, Topic::getTopicStats, WAIT, system.scheduler())
+        .toCompletableFuture()
+        .get()
+        .localSubscriberCount();
+  }
+
+  /** The cluster receptionist still answers (it stops for good when it fails). */
+  private static boolean receptionistAnswers() {
+    var system = server.kit.system();
+    try {
+      AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+              system.receptionist(),
+              replyTo -> Receptionist.find(ServiceKey.create(Tick.class, "ping"), replyTo),
+              Duration.ofSeconds(1),
+              system.scheduler())
+          .toCompletableFuture()
+          .get();
+      return true;
+    } catch (Exception e) {
+      return false;
     }
   }
 

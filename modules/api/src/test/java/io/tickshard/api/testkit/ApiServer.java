@@ -34,6 +34,10 @@ public final class ApiServer implements AutoCloseable {
   public final EmbeddedDatabase.Database database;
   public final ActorTestKit kit;
   public final URI base;
+
+  /** This node's tick topics, the ones viewers subscribe through. */
+  public final ActorRef<TickTopics.GetTopic> topics;
+
   private final ServerBinding binding;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -41,10 +45,12 @@ public final class ApiServer implements AutoCloseable {
       FeedSimulator simulator,
       EmbeddedDatabase.Database database,
       ActorTestKit kit,
+      ActorRef<TickTopics.GetTopic> topics,
       ServerBinding binding) {
     this.simulator = simulator;
     this.database = database;
     this.kit = kit;
+    this.topics = topics;
     this.binding = binding;
     this.base = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + "/");
   }
@@ -90,7 +96,7 @@ public final class ApiServer implements AutoCloseable {
               .bind(new ApiRoutes(control).routes())
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
-      return new ApiServer(simulator, database, kit, binding);
+      return new ApiServer(simulator, database, kit, topics, binding);
     } catch (Exception e) {
       kit.shutdownTestKit();
       simulator.close();
