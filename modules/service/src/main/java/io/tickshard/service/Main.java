@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * Node}; then prints where everything is.
  */
 public final class Main {
+  static {
+    CommonPool.ensureParallel(); // before anything starts the JDK's common pool
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   /** What this process started, closed in reverse order when it ends, however it ends. */
@@ -132,7 +136,13 @@ public final class Main {
     }
     block.append('\n');
     block.append("  market hours  ").append(plan.marketHours()).append('\n');
-    block.append("  seed nodes    ").append(String.join(", ", plan.seedNodes()));
+    block.append("  seed nodes    ").append(String.join(", ", plan.seedNodes())).append('\n');
+    block
+        .append("  common pool   ")
+        .append(CommonPool.parallelism())
+        .append(" threads (")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" processors)");
     System.out.println(block);
     if (config.getString("tickshard.api.token").isBlank()) {
       log.warn(

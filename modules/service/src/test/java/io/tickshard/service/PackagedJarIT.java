@@ -37,6 +37,8 @@ class PackagedJarIT {
     ProcessBuilder builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // As on a two-core machine, where the JDK's common pool would have one thread.
+                "-XX:ActiveProcessorCount=2",
                 "-jar",
                 jar.toString())
             .directory(workDir.toFile())
@@ -110,7 +112,9 @@ class PackagedJarIT {
                 ProcessHandle.allProcesses()
                     .noneMatch(
                         p -> p.info().commandLine().map(c -> c.contains(data)).orElse(false)));
-    assertThat(String.join("\n", output)).contains("journal       embedded PostgreSQL");
+    assertThat(String.join("\n", output))
+        .contains("journal       embedded PostgreSQL")
+        .contains("common pool   2 threads (2 processors)");
   }
 
   private HttpResponse<String> get(String url) throws Exception {
