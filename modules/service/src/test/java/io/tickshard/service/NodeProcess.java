@@ -50,6 +50,12 @@ final class NodeProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
+    String extra = System.getProperty("proof.jvm-args", "").replace("{name}", name);
+    for (String arg : extra.trim().split("\\s+")) {
+      if (!arg.isEmpty()) {
+        command.add(arg); // e.g. a flight recording when finding where a proof's time goes
+      }
+    }
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(jar.toString());
