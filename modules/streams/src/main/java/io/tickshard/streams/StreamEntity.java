@@ -3,6 +3,7 @@ package io.tickshard.streams;
 import io.tickshard.feed.FeedMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -241,6 +242,8 @@ public final class StreamEntity
   private Instant heartbeatAt;
   private String lastError;
   private boolean stopping;
+  // Starts that came while the registry was being asked for a slot: one ask answers them all.
+  private final List<Start> waitingForSlot = new ArrayList<>();
   // The feed's figures as of its last heartbeat: for answers given without asking it.
   private long ticks;
   private Instant lastTickAt;
@@ -386,7 +389,10 @@ public final class StreamEntity
     }
     timers.cancel(PASSIVATE_TIMER);
     // A slot first: no socket is opened unless the cluster-wide budget allows it.
-    acquireSlot(state, start);
+    waitingForSlot.add(start);
+    if (waitingForSlot.size() == 1) {
+      acquireSlot(state, start);
+    }
     return Effect().none();
   }
 
@@ -408,19 +414,22 @@ public final class StreamEntity
     if (start == null) {
       return onRecoveredSlot(state, reply);
     }
+    List<Start> others = new ArrayList<>(waitingForSlot);
+    others.remove(start);
+    waitingForSlot.clear();
     if (state.active()) {
-      return onStart(state, start); // another start won the race: answer as for a running one
-    }
-    if (reply == null) {
-      start
-          .replyTo()
-          .tell(new Unavailable("the stream registry did not answer in time; try again"));
-      timers.startSingleTimer(
-          PASSIVATE_TIMER, new PassivateIfIdle(), settings.unknownPassivateAfter());
+      // Started meanwhile (by a recovery): answer all as for a running stream.
+      onStart(state, start);
+      others.forEach(other -> onStart(state, other));
       return Effect().none();
     }
-    if (reply instanceof StreamRegistry.SlotRefused refused) {
-      start.replyTo().tell(new BudgetExhausted(refused.holders(), refused.budget()));
+    if (reply == null || reply instanceof StreamRegistry.SlotRefused) {
+      StartReply refusal =
+          reply instanceof StreamRegistry.SlotRefused refused
+              ? new BudgetExhausted(refused.holders(), refused.budget())
+              : new Unavailable("the stream registry did not answer in time; try again");
+      start.replyTo().tell(refusal);
+      others.forEach(other -> other.replyTo().tell(refusal));
       timers.startSingleTimer(
           PASSIVATE_TIMER, new PassivateIfIdle(), settings.unknownPassivateAfter());
       return Effect().none();
@@ -440,6 +449,8 @@ public final class StreamEntity
               startFeed(started);
               report(started);
               start.replyTo().tell(new Started(status(started, null)));
+              // The rest asked for the same key: queued, or a mode conflict.
+              others.forEach(other -> onStart(started, other));
             });
   }
 

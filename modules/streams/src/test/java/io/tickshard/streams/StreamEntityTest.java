@@ -13,6 +13,7 @@ import io.tickshard.simulator.SimulatorState;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,6 +136,33 @@ class StreamEntityTest {
         .isInstanceOf(StreamEntity.AlreadyRunning.class);
 
     assertThat(simulator.state().stats().connectionsOpened()).isEqualTo(opened);
+    assertThat(upstream(key)).hasSize(1);
+  }
+
+  @Test
+  void starts_that_arrive_together_get_one_started_and_the_rest_queued_or_a_conflict() {
+    StreamKey key = key("together", 36, 37);
+    List<TestProbe<StreamEntity.StartReply>> probes = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      // All sent before the first is decided; they wait on the same slot request.
+      TestProbe<StreamEntity.StartReply> probe = kit.createTestProbe();
+      FeedMode mode = i == 5 ? FeedMode.QUOTE : FeedMode.TICKER;
+      entity(key).tell(new StreamEntity.Start(new StreamSpec(key, mode), probe.getRef()));
+      probes.add(probe);
+    }
+    List<StreamEntity.StartReply> replies =
+        probes.stream().map(probe -> probe.receiveMessage(WAIT)).toList();
+
+    assertThat(replies.get(0)).isInstanceOf(StreamEntity.Started.class);
+    assertThat(replies.get(5)).isInstanceOf(StreamEntity.ModeConflict.class);
+    assertThat(replies)
+        .filteredOn(reply -> replies.indexOf(reply) != 0 && replies.indexOf(reply) != 5)
+        .hasSize(6)
+        .allSatisfy(
+            reply ->
+                assertThat(reply)
+                    .isInstanceOfAny(StreamEntity.Queued.class, StreamEntity.AlreadyRunning.class));
+    await().atMost(WAIT).until(() -> upstream(key).size() == 1);
     assertThat(upstream(key)).hasSize(1);
   }
 
