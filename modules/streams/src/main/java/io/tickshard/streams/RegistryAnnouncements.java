@@ -1,5 +1,7 @@
 package io.tickshard.streams;
 
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -8,54 +10,106 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * How a new registry learns what runs, in seconds rather than a heartbeat period: it announces
- * itself on a topic, and on every node this actor asks the node's running stream entities to report
- * at once.
+ * How a new registry learns what runs, in a moment rather than a heartbeat period: it announces
+ * itself on a topic; on every node a listener asks the node's stream entities to report at once,
+ * and when all of them have, tells the registry that this node is done.
+ *
+ * <p>Entities and listener reach the registry through the same proxy on their node, so a node's
+ * "done" arrives after the reports it vouches for.
  */
 public final class RegistryAnnouncements {
   private RegistryAnnouncements() {}
 
-  /** Published by a registry that just started. */
-  public record RegistryStarted() implements CborSerializable {}
+  /** Published by a registry until its view is complete; {@code registryId} names that registry. */
+  public record RegistryStarted(String registryId) implements CborSerializable {}
 
   public static final String TOPIC = "stream-registry-announcements";
+
+  /** How long a node waits for its entities before giving up on one announcement. */
+  private static final Duration INVENTORY_TIMEOUT = Duration.ofSeconds(3);
 
   public static Behavior<Topic.Command<RegistryStarted>> topic() {
     return Topic.create(RegistryStarted.class, TOPIC);
   }
 
-  /** The node's listener: subscribes to the topic, and on an announcement asks for reports. */
-  public static Behavior<Object> listener() {
+  /** The node's listener: subscribes to the topic and takes an inventory per announcement. */
+  public static Behavior<RegistryStarted> listener(ActorRef<StreamRegistry.Command> registry) {
     return Behaviors.setup(
         context -> {
           ActorRef<Topic.Command<RegistryStarted>> topic = context.spawn(topic(), "topic");
-          topic.tell(Topic.subscribe(context.getSelf().narrow()));
-          ActorRef<ShardRegion.CurrentShardRegionState> states =
-              context.messageAdapter(ShardRegion.CurrentShardRegionState.class, state -> state);
-          return Behaviors.receive(Object.class)
-              .onMessage(
-                  RegistryStarted.class,
-                  started -> {
-                    ClusterSharding.get(context.getSystem())
-                        .shardState()
-                        .tell(new GetShardRegionState(StreamEntity.TYPE_KEY, states));
-                    return Behaviors.same();
-                  })
-              .onMessage(
-                  ShardRegion.CurrentShardRegionState.class,
-                  state -> {
-                    for (ShardRegion.ShardState shard : state.getShards()) {
-                      for (String entityId : (Set<String>) shard.getEntityIds()) {
-                        ClusterSharding.get(context.getSystem())
-                            .entityRefFor(StreamEntity.TYPE_KEY, entityId)
-                            .tell(new StreamEntity.ReportNow());
-                      }
-                    }
-                    return Behaviors.same();
-                  })
-              .build();
+          topic.tell(Topic.subscribe(context.getSelf()));
+          return Behaviors.receiveMessage(
+              started -> {
+                context.spawnAnonymous(inventory(started.registryId(), registry));
+                return Behaviors.same();
+              });
         });
+  }
+
+  private record GiveUp() {}
+
+  /** Has every stream entity on this node report, then says so to the registry, and stops. */
+  private static Behavior<Object> inventory(
+      String registryId, ActorRef<StreamRegistry.Command> registry) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startSingleTimer(new GiveUp(), INVENTORY_TIMEOUT);
+                  ActorRef<ShardRegion.CurrentShardRegionState> states =
+                      context.messageAdapter(
+                          ShardRegion.CurrentShardRegionState.class, state -> state);
+                  ActorRef<StreamEntity.ReportedNow> reported =
+                      context.messageAdapter(StreamEntity.ReportedNow.class, done -> done);
+                  ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+                  sharding
+                      .shardState()
+                      .tell(new GetShardRegionState(StreamEntity.TYPE_KEY, states));
+                  String node = Cluster.get(context.getSystem()).selfMember().address().toString();
+                  Set<String> waiting = new HashSet<>();
+                  Runnable doneIfNoneLeft =
+                      () -> {
+                        if (waiting.isEmpty()) {
+                          registry.tell(new StreamRegistry.NodeReported(registryId, node));
+                        }
+                      };
+                  return Behaviors.receive(Object.class)
+                      .onMessage(
+                          ShardRegion.CurrentShardRegionState.class,
+                          state -> {
+                            for (ShardRegion.ShardState shard : state.getShards()) {
+                              @SuppressWarnings("unchecked")
+                              Set<String> ids = (Set<String>) (Set<?>) shard.getEntityIds();
+                              waiting.addAll(ids);
+                            }
+                            if (waiting.isEmpty()) {
+                              doneIfNoneLeft.run();
+                              return Behaviors.stopped();
+                            }
+                            for (String entityId : waiting) {
+                              sharding
+                                  .entityRefFor(StreamEntity.TYPE_KEY, entityId)
+                                  .tell(new StreamEntity.ReportNow(reported));
+                            }
+                            return Behaviors.same();
+                          })
+                      .onMessage(
+                          StreamEntity.ReportedNow.class,
+                          done -> {
+                            waiting.remove(done.entityId());
+                            if (waiting.isEmpty()) {
+                              doneIfNoneLeft.run();
+                              return Behaviors.stopped();
+                            }
+                            return Behaviors.same();
+                          })
+                      // Not every entity answered (one was moving, or this node is starved): the
+                      // registry's window ends its wait instead.
+                      .onMessage(GiveUp.class, giveUp -> Behaviors.stopped())
+                      .build();
+                }));
   }
 }

@@ -10,12 +10,14 @@ import java.time.ZoneId;
  *
  * @param maxConnections sockets one broker client id may hold (the broker's limit is 5)
  * @param healthStaleAfter a stream whose heartbeat is older than this is restarted by the check
+ * @param rebuildWindow the longest a new registry waits for every node's streams to report
  */
 public record RegistrySettings(
     Duration heartbeatInterval,
     int maxConnections,
     HealthSchedule healthSchedule,
     Duration healthStaleAfter,
+    Duration rebuildWindow,
     MarketHours marketHours) {
 
   public static RegistrySettings fromConfig(Config config, MarketHours hours) {
@@ -30,6 +32,7 @@ public record RegistrySettings(
             config.getString("tickshard.health.schedule"),
             ZoneId.of(config.getString("tickshard.health.zone"))),
         config.getDuration("tickshard.health.stale-after"),
+        config.getDuration("tickshard.registry.rebuild-window"),
         hours);
   }
 }

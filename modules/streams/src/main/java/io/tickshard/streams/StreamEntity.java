@@ -61,8 +61,14 @@ public final class StreamEntity
   /** Drop the upstream socket and connect again (for the health check). */
   public record RestartConnection(String reason) implements Command {}
 
-  /** A new registry asks every running stream to report at once (see RegistryAnnouncements). */
-  public record ReportNow() implements Command {}
+  /**
+   * A new registry asks every stream to report at once (see RegistryAnnouncements); running ones
+   * send their report to the registry, then every one answers {@link ReportedNow}.
+   */
+  public record ReportNow(ActorRef<ReportedNow> replyTo) implements Command {}
+
+  /** Sent after the report (if any) went to the registry through this node's proxy. */
+  public record ReportedNow(String entityId) implements CborSerializable {}
 
   /** Sent by sharding to stop the entity (passivation, hand-off, shutdown): closes politely. */
   public record GracefulStop() implements Command {}
@@ -194,7 +200,8 @@ public final class StreamEntity
   /** Starts sharding for stream entities on this node, and the registry they report to. */
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, Settings settings) {
     ActorRef<StreamRegistry.Command> registry = StreamRegistry.init(system, settings.registry());
-    system.systemActorOf(RegistryAnnouncements.listener(), "registry-announcements", Props.empty());
+    system.systemActorOf(
+        RegistryAnnouncements.listener(registry), "registry-announcements", Props.empty());
     return ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -347,6 +354,7 @@ public final class StreamEntity
               if (state.active()) {
                 report(state);
               }
+              now.replyTo().tell(new ReportedNow(entityId));
               return Effect().none();
             })
         .onCommand(

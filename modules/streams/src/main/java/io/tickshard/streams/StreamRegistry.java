@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -20,6 +22,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
@@ -37,8 +42,9 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  *       never open more sockets than the broker allows. A slot is given back when the stream stops,
  *       fails, or is lost.
  *   <li><b>Rebuild.</b> After a hand-over of the singleton, the view and the slots are rebuilt from
- *       the entities' next reports. Until one heartbeat period (and a half) has passed, answers say
- *       {@code complete: false}, and slot requests wait rather than risk the budget.
+ *       the entities' reports, which it asks for at once. Until every Up node has said its streams
+ *       reported (or {@code rebuild-window} has passed), answers say {@code complete: false}, and
+ *       slot requests wait rather than risk the budget.
  *   <li><b>Health check.</b> On its cron schedule, inside market hours: restart the connection of
  *       every stream whose heartbeat is stale, count streams per node, log one line, keep the
  *       report. The next run is scheduled only after a run ends.
@@ -73,6 +79,12 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   public record GetListing(ActorRef<Listing> replyTo) implements Command {}
 
   public record GetHealth(ActorRef<HealthReport> replyTo) implements Command {}
+
+  /**
+   * A node's streams have all reported to the registry named {@code registryId} (see {@link
+   * RegistryAnnouncements}).
+   */
+  public record NodeReported(String registryId, String node) implements Command {}
 
   private record RebuildDone() implements Command {}
 
@@ -120,10 +132,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   public static final String NAME = "stream-registry";
   private static final Set<String> HOLDING = Set.of("starting", "running", "reconnecting");
   private static final Object REBUILD_TIMER = "rebuild";
+  private static final Object ANNOUNCE_TIMER = "announce";
   private static final Object HEALTH_TIMER = "health";
-
-  /** How long a new registry waits for reports after announcing itself. */
-  private static final Duration ANNOUNCED_REBUILD = Duration.ofSeconds(2);
 
   /** The proxy to the singleton; the same one for every call on a node. */
   public static ActorRef<Command> init(ActorSystem<?> system, RegistrySettings settings) {
@@ -153,6 +163,9 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private final List<AcquireSlot> waiting = new ArrayList<>();
   private final Instant since = Instant.now();
   private boolean complete;
+  // Announcements and "done" answers carry it, so no answer meant for an earlier registry counts.
+  private final String registryId = UUID.randomUUID().toString();
+  private final Set<String> nodesReported = new HashSet<>();
   private final ActorRef<
           org.apache.pekko.actor.typed.pubsub.Topic.Command<RegistryAnnouncements.RegistryStarted>>
       announcements;
@@ -166,17 +179,19 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
     this.timers = timers;
     this.node = NodeName.of(context.getSystem());
     // Running streams report within a heartbeat period anyway; the announcement asks them to do
-    // so at once, so the view is complete in seconds.
+    // so at once, and the view is complete when every node says they did.
     Duration interval = settings.heartbeatInterval();
     Duration rebuild = interval.plus(interval.dividedBy(2));
     timers.startSingleTimer(
         REBUILD_TIMER,
         new RebuildDone(),
-        rebuild.compareTo(ANNOUNCED_REBUILD) < 0 ? rebuild : ANNOUNCED_REBUILD);
+        rebuild.compareTo(settings.rebuildWindow()) < 0 ? rebuild : settings.rebuildWindow());
     announcements = context.spawn(RegistryAnnouncements.topic(), "announcements");
-    // Twice: the topic finds the nodes' listeners through the receptionist, which takes a moment.
-    timers.startSingleTimer("announce-1", new Announce(), Duration.ofMillis(300));
-    timers.startSingleTimer("announce-2", new Announce(), Duration.ofMillis(1200));
+    // Repeated until complete: the topic finds the nodes' listeners through the receptionist,
+    // which takes a moment, and a node may miss one.
+    timers.startSingleTimer("announce-first", new Announce(), Duration.ofMillis(300));
+    timers.startTimerWithFixedDelay(
+        ANNOUNCE_TIMER, new Announce(), Duration.ofMillis(1200), Duration.ofMillis(900));
     scheduleHealthCheck();
     context
         .getLog()
@@ -195,15 +210,18 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
         .onMessage(AcquireSlot.class, this::onAcquire)
         .onSignal(Terminated.class, this::onTerminated)
         .onMessage(RebuildDone.class, this::onRebuildDone)
+        .onMessage(NodeReported.class, this::onNodeReported)
         .onMessage(GetListing.class, this::onGetListing)
         .onMessage(GetHealth.class, this::onGetHealth)
         .onMessage(RunHealthCheck.class, this::onRunHealthCheck)
         .onMessage(
             Announce.class,
             announce -> {
-              announcements.tell(
-                  org.apache.pekko.actor.typed.pubsub.Topic.publish(
-                      new RegistryAnnouncements.RegistryStarted()));
+              if (!complete) {
+                announcements.tell(
+                    org.apache.pekko.actor.typed.pubsub.Topic.publish(
+                        new RegistryAnnouncements.RegistryStarted(registryId)));
+              }
               return this;
             })
         .build();
@@ -357,7 +375,45 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   }
 
   private Behavior<Command> onRebuildDone(RebuildDone done) {
+    return completeView("its rebuild window ended");
+  }
+
+  private Behavior<Command> onNodeReported(NodeReported reported) {
+    if (complete || !reported.registryId().equals(registryId)) {
+      return this;
+    }
+    nodesReported.add(reported.node());
+    Cluster cluster = Cluster.get(getContext().getSystem());
+    Set<Member> unreachable = cluster.state().getUnreachable();
+    int serving = 0;
+    boolean everyNode = true;
+    for (Member member : cluster.state().getMembers()) {
+      boolean up =
+          member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp();
+      if (up && !unreachable.contains(member)) {
+        serving++;
+        everyNode &= nodesReported.contains(member.address().toString());
+      }
+    }
+    return serving > 0 && everyNode ? completeView("every node's streams reported") : this;
+  }
+
+  private Behavior<Command> completeView(String why) {
+    if (complete) {
+      return this;
+    }
     complete = true;
+    timers.cancel(REBUILD_TIMER);
+    timers.cancel(ANNOUNCE_TIMER);
+    getContext()
+        .getLog()
+        .info(
+            "stream registry on {}: view complete after {} ms ({}): {} streams, {} slots held",
+            node,
+            Duration.between(since, Instant.now()).toMillis(),
+            why,
+            streams.size(),
+            slots.size());
     return grantWaiting();
   }
 

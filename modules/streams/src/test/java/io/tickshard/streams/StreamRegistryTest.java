@@ -1,6 +1,7 @@
 package io.tickshard.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -9,6 +10,10 @@ import java.time.ZoneOffset;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +33,12 @@ class StreamRegistryTest {
                         + "pekko.remote.artery.canonical.port = 0\n"
                         + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n")
                 .withFallback(ConfigFactory.load()));
+    // A one-node cluster that is Up: a new registry waits for the Up nodes' reports.
+    Cluster cluster = Cluster.get(kit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.selfMember().status() == MemberStatus.up());
   }
 
   @AfterAll
@@ -36,13 +47,19 @@ class StreamRegistryTest {
   }
 
   private static ActorRef<StreamRegistry.Command> registry(int budget) {
+    return registry(budget, HEARTBEAT, Duration.ofSeconds(2));
+  }
+
+  private static ActorRef<StreamRegistry.Command> registry(
+      int budget, Duration heartbeat, Duration rebuildWindow) {
     return kit.spawn(
         StreamRegistry.create(
             new RegistrySettings(
-                HEARTBEAT,
+                heartbeat,
                 budget,
                 HealthSchedule.parse("off", ZoneOffset.UTC),
                 Duration.ofMinutes(2),
+                rebuildWindow,
                 MarketHours.always())));
   }
 
@@ -163,5 +180,27 @@ class StreamRegistryTest {
 
     assertThat(early.receiveMessage(Duration.ofSeconds(5)))
         .isEqualTo(new StreamRegistry.SlotRefused(java.util.List.of("running-elsewhere"), 1));
+  }
+
+  @Test
+  void a_new_registry_is_complete_as_soon_as_every_up_node_says_its_streams_reported() {
+    TestProbe<RegistryAnnouncements.RegistryStarted> announced = kit.createTestProbe();
+    kit.spawn(RegistryAnnouncements.topic()).tell(Topic.subscribe(announced.getRef()));
+    // Long heartbeat and window: only the node's answer can end the wait within this test.
+    ActorRef<StreamRegistry.Command> registry =
+        registry(1, Duration.ofMinutes(5), Duration.ofMinutes(5));
+    TestProbe<StreamRegistry.SlotReply> early = kit.createTestProbe();
+    ActorRef<StreamEntity.Command> entity = kit.<StreamEntity.Command>createTestProbe().getRef();
+    registry.tell(new StreamRegistry.AcquireSlot("early", "client", entity, early.getRef()));
+    String registryId = announced.receiveMessage(Duration.ofSeconds(10)).registryId();
+    String node = Cluster.get(kit.system()).selfMember().address().toString();
+
+    // An answer meant for another registry (one that was there before) counts for nothing.
+    registry.tell(new StreamRegistry.NodeReported("an-earlier-registry", node));
+    early.expectNoMessage(Duration.ofMillis(500));
+
+    registry.tell(new StreamRegistry.NodeReported(registryId, node));
+    assertThat(early.receiveMessage(Duration.ofSeconds(5)))
+        .isEqualTo(new StreamRegistry.SlotGranted());
   }
 }
