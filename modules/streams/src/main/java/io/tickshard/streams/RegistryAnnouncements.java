@@ -70,12 +70,8 @@ public final class RegistryAnnouncements {
                       .tell(new GetShardRegionState(StreamEntity.TYPE_KEY, states));
                   String node = Cluster.get(context.getSystem()).selfMember().address().toString();
                   Set<String> waiting = new HashSet<>();
-                  Runnable doneIfNoneLeft =
-                      () -> {
-                        if (waiting.isEmpty()) {
-                          registry.tell(new StreamRegistry.NodeReported(registryId, node));
-                        }
-                      };
+                  Runnable allReported =
+                      () -> registry.tell(new StreamRegistry.NodeReported(registryId, node));
                   return Behaviors.receive(Object.class)
                       .onMessage(
                           ShardRegion.CurrentShardRegionState.class,
@@ -86,7 +82,7 @@ public final class RegistryAnnouncements {
                               waiting.addAll(ids);
                             }
                             if (waiting.isEmpty()) {
-                              doneIfNoneLeft.run();
+                              allReported.run();
                               return Behaviors.stopped();
                             }
                             for (String entityId : waiting) {
@@ -101,7 +97,7 @@ public final class RegistryAnnouncements {
                           done -> {
                             waiting.remove(done.entityId());
                             if (waiting.isEmpty()) {
-                              doneIfNoneLeft.run();
+                              allReported.run();
                               return Behaviors.stopped();
                             }
                             return Behaviors.same();
