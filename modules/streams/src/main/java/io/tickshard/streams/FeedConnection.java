@@ -500,8 +500,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     phase = Phase.CLOSING;
     // Tell the broker first, then close: completing the requests ends the socket.
     outbound.offer(TextMessage.create(FeedRequest.disconnect().toJson()));
-    outbound.complete();
-    outbound = null;
+    endRequests();
     timers.startSingleTimer(CLOSE_TIMER, new CloseTimedOut(), settings.closeTimeout());
     return this;
   }
@@ -518,11 +517,16 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
       killSwitch.shutdown();
       killSwitch = null;
     }
+    endRequests();
+  }
+
+  private void endRequests() {
     if (outbound != null) {
       try {
         outbound.complete();
       } catch (IllegalStateException alreadyEnded) {
-        // The stream ended first (the broker closed it): its queue is done already.
+        // The stream ended first (the broker closed it, maybe on the disconnect request just
+        // sent): its queue is done already. Throwing here would restart this actor mid-close.
       }
       outbound = null;
     }
