@@ -1,5 +1,6 @@
 package io.tickshard.api;
 
+import io.tickshard.feed.Instrument;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.Tick;
@@ -85,6 +86,10 @@ final class TickEvents extends AllDirectives {
                 control.settings().sseBufferSize(),
                 OverflowStrategy.dropHead())
             .preMaterialize(control.system());
+    // Never Topic.unsubscribe: the topic watches the subscriber, whose actor stops with the
+    // stream. Unsubscribing as well races that Terminated, and a topic that sees both for its last
+    // subscriber deregisters twice, which makes Pekko's cluster receptionist throw and stop for
+    // the whole node (no topic here would find a publisher again).
     topic.tell(Topic.subscribe(live.first()));
     return control
         .snapshot(key)
@@ -98,12 +103,12 @@ final class TickEvents extends AllDirectives {
         live.second()
             .conflateWithSeed(
                 tick -> {
-                  Map<String, Tick> latest = new LinkedHashMap<>();
-                  latest.put(instrument(tick), tick);
+                  Map<Instrument, Tick> latest = new LinkedHashMap<>();
+                  latest.put(tick.instrument(), tick);
                   return latest;
                 },
                 (latest, tick) -> {
-                  latest.merge(instrument(tick), tick, (older, newer) -> newer.over(older));
+                  latest.merge(tick.instrument(), tick, (older, newer) -> newer.over(older));
                   return latest;
                 })
             .mapConcat(latest -> new ArrayList<>(latest.values()))
@@ -111,15 +116,6 @@ final class TickEvents extends AllDirectives {
     return Source.single(event("snapshot", snapshot))
         .concat(ticks)
         // A comment line: proxies see traffic, browsers see no event.
-        // No Topic.unsubscribe when the viewer leaves: the topic watches the subscriber, whose
-        // actor stops with this stream. Unsubscribing as well races that Terminated, and when the
-        // topic sees both for its last subscriber it deregisters twice, which makes Pekko's
-        // cluster receptionist throw and stop for the whole node (no topic here would find a
-        // publisher again).
         .keepAlive(control.settings().sseKeepAlive(), () -> ": keep-alive\n\n");
-  }
-
-  private static String instrument(Tick tick) {
-    return tick.segment() + ":" + tick.securityId();
   }
 }

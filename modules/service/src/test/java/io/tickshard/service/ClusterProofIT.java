@@ -241,11 +241,7 @@ class ClusterProofIT {
   private static void warmUp(Random random) throws Exception {
     int rounds = Integer.getInteger("proof.warm-rounds", 2);
     for (int round = 0; round < rounds; round++) {
-      Instant began = Instant.now();
       storm("warm-up-" + round, "warm" + round, 900_000, random);
-      timings.put(
-          "storm.warm-up-" + round + ".all-answers",
-          Duration.between(began, Instant.now()).toMillis() + " ms");
       // A start that timed out at the API may still complete afterwards: stop until none is left.
       await()
           .atMost(Duration.ofSeconds(60))
@@ -268,10 +264,7 @@ class ClusterProofIT {
       throws Exception {
     Random random = new Random(2026);
     warmUp(random);
-    Instant began = Instant.now();
     List<HttpResponse<String>> answers = storm("measured", "storm", 0, random);
-    Duration took = Duration.between(began, Instant.now());
-    timings.put("storm.all-answers", took.toMillis() + " ms");
 
     Map<String, List<String>> statusesPerKey = new HashMap<>();
     for (HttpResponse<String> response : answers) {
@@ -305,11 +298,7 @@ class ClusterProofIT {
     // The same storm again, on running streams: the same HTTP and sharding work with no stream to
     // start. Its time is the floor for the first one on this machine; it opens nothing.
     long opened = simulator.state().stats().connectionsOpened();
-    Instant again = Instant.now();
     List<HttpResponse<String>> repeated = storm("again-on-running-streams", "storm", 0, random);
-    timings.put(
-        "storm.again-on-running-streams.all-answers",
-        Duration.between(again, Instant.now()).toMillis() + " ms");
     assertThat(repeated)
         .allSatisfy(
             response ->
