@@ -114,7 +114,12 @@ class ClusterProofIT {
     for (int i = 0; i < 3; i++) {
       nodes.add(
           NodeProcess.start(
-              "node" + (i + 1) + "-" + System.nanoTime(), ports[i], env, properties, logs));
+              "node" + (i + 1) + "-" + System.nanoTime(),
+              ports[i],
+              env,
+              List.of(),
+              properties,
+              logs));
     }
     for (NodeProcess node : nodes) {
       node.awaitStarted(Duration.ofSeconds(120));

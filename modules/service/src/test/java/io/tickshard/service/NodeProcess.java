@@ -33,13 +33,15 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * Starts a node with the contract's environment variables and {@code properties} as -D flags; its
-   * output goes to {@code logDir/<name>.log}.
+   * Starts a node with the contract's environment variables, {@code jvmArgs}, and {@code
+   * properties} as -D flags; its output goes to {@code logDir/<name>.log}, and it runs in {@code
+   * logDir/<name>-work}.
    */
   static NodeProcess start(
       String name,
       int clusterPort,
       Map<String, String> environment,
+      List<String> jvmArgs,
       Map<String, String> properties,
       Path logDir)
       throws IOException {
@@ -50,6 +52,7 @@ final class NodeProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
+    command.addAll(jvmArgs);
     String extra = System.getProperty("proof.jvm-args", "").replace("{name}", name);
     for (String arg : extra.trim().split("\\s+")) {
       if (!arg.isEmpty()) {
@@ -59,7 +62,7 @@ final class NodeProcess implements AutoCloseable {
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(jar.toString());
-    Path workDir = Files.createDirectories(logDir.resolve(name + "-work"));
+    Path workDir = Files.createDirectories(workDir(logDir, name));
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().putAll(environment);
@@ -68,8 +71,16 @@ final class NodeProcess implements AutoCloseable {
     builder.environment().put("TICKSHARD_MANAGEMENT_PORT", String.valueOf(managementPort));
     NodeProcess node =
         new NodeProcess(name, httpPort, clusterPort, managementPort, builder.start());
-    node.pump(logDir.resolve(name + ".log"));
+    node.pump(log(logDir, name));
     return node;
+  }
+
+  static Path log(Path logDir, String name) {
+    return logDir.resolve(name + ".log");
+  }
+
+  static Path workDir(Path logDir, String name) {
+    return logDir.resolve(name + "-work");
   }
 
   private void pump(Path log) {
