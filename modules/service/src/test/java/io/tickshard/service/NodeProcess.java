@@ -127,13 +127,17 @@ final class NodeProcess implements AutoCloseable {
 
   /** SIGKILL: no shutdown hook, no leaving; the kernel closes its sockets. */
   void kill() throws InterruptedException {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** SIGTERM: coordinated shutdown, hand-off, leave. */
+  /**
+   * SIGTERM: coordinated shutdown, hand-off, leave. Through the process handle, because {@code
+   * Process.destroy()} also closes our end of its output, and the node's log would lose its own
+   * account of the shutdown.
+   */
   boolean stop(Duration timeout) throws InterruptedException {
-    process.destroy();
+    process.toHandle().destroy();
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
