@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -32,7 +33,13 @@ final class ClusterRoutes extends AllDirectives {
     Cluster cluster = Cluster.get(control.system());
     ClusterEvent.CurrentClusterState state = cluster.state();
     List<Map<String, Object>> members = new ArrayList<>();
+    Member oldest = null;
     for (Member member : state.getMembers()) {
+      boolean serving =
+          member.status() == MemberStatus.up() || member.status() == MemberStatus.leaving();
+      if (serving && (oldest == null || member.isOlderThan(oldest))) {
+        oldest = member;
+      }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("node", NodeName.of(member.address()));
       m.put("status", member.status().toString());
@@ -40,6 +47,7 @@ final class ClusterRoutes extends AllDirectives {
       m.put("reachable", !state.getUnreachable().contains(member));
       members.add(m);
     }
+    String oldestNode = oldest == null ? null : NodeName.of(oldest.address());
     return Answers.complete(
         control
             .listing()
@@ -49,6 +57,9 @@ final class ClusterRoutes extends AllDirectives {
                   body.put("self", NodeName.of(control.system()));
                   body.put(
                       "leader", state.getLeader() == null ? null : NodeName.of(state.getLeader()));
+                  // Cluster singletons (the stream registry, the shard coordinator) run on the
+                  // oldest member: a node to leave last when the cluster is rolled.
+                  body.put("oldest", oldestNode);
                   body.put("members", members);
                   body.put("streamsPerNode", listing.perNode());
                   body.put("streams", listing.total());

@@ -150,6 +150,7 @@ class StreamApiTest {
     JsonNode cluster = json(server.get("/api/v1/cluster"));
     assertThat(cluster.get("members").size()).isEqualTo(1);
     assertThat(cluster.get("members").get(0).get("status").asText()).isEqualTo("Up");
+    assertThat(cluster.get("oldest").asText()).isEqualTo(cluster.get("self").asText());
     assertThat(cluster.get("streamsPerNode").size()).isEqualTo(1);
     JsonNode health = json(server.get("/api/v1/health"));
     assertThat(health.get("status").asText()).isIn("ok", "degraded");
