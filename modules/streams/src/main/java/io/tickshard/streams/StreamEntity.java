@@ -202,6 +202,7 @@ public final class StreamEntity
     ActorRef<StreamRegistry.Command> registry = StreamRegistry.init(system, settings.registry());
     system.systemActorOf(
         RegistryAnnouncements.listener(registry), "registry-announcements", Props.empty());
+    StreamHandOver.addToCoordinatedShutdown(system, registry);
     return ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -595,6 +596,12 @@ public final class StreamEntity
     }
     if (!stopping) {
       stopping = true;
+      if (state.active()) {
+        // Not stopped, yet told to go: a hand-off (its node leaves, or sharding rebalances).
+        context
+            .getLog()
+            .info("stream {} on {}: handing over, closing its feed here", label(state), node);
+      }
       feed.tell(new FeedConnection.Close());
     }
     return Effect().none();

@@ -14,9 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,8 +31,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The registry on a three-node cluster: the broker connection budget holds under concurrent starts
- * from every node, the health check restarts a stuck stream, and when the node hosting the registry
- * dies, a new registry counts everything again.
+ * from every node, the health check restarts a stuck stream, when the node hosting the registry
+ * dies, a new registry counts everything again, and when it leaves, it hands its streams over
+ * first.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StreamRegistryClusterTest {
@@ -207,6 +213,49 @@ class StreamRegistryClusterTest {
             });
     // What the registry counts is what the broker sees, and nothing was evicted.
     assertThat(simulator.state().stats().connectionsOpen()).isEqualTo(keys.size());
+    assertThat(simulator.state().stats().evictions()).isZero();
+  }
+
+  @Test
+  @Order(4)
+  void when_the_oldest_node_leaves_its_streams_run_elsewhere_before_it_leaves_the_cluster() {
+    // After the crash above, node 2 is the oldest: the registry and shard coordinator run there.
+    ActorTestKit leaving = cluster.node(2);
+    String leavingNode = NodeName.of(leaving.system());
+    List<String> moving =
+        listing(3).streams().stream()
+            .filter(s -> s.node().equals(leavingNode))
+            .map(StreamEntity.Status::key)
+            .toList();
+    assertThat(moving).isNotEmpty();
+    long open = simulator.state().stats().connectionsOpen();
+    long opened = simulator.state().stats().connectionsOpened();
+    TestProbe<ClusterEvent.MemberLeft> left = cluster.node(3).createTestProbe();
+    Cluster.get(cluster.node(3).system())
+        .subscriptions()
+        .tell(Subscribe.create(left.getRef(), ClusterEvent.MemberLeft.class));
+
+    CoordinatedShutdown.get(leaving.system()).run(CoordinatedShutdown.unknownReason());
+
+    left.fishForMessage(
+        WAIT,
+        event ->
+            event.member().address().equals(Cluster.get(leaving.system()).selfMember().address())
+                ? FishingOutcomes.complete()
+                : FishingOutcomes.continueAndIgnore());
+    // The node began to leave only once its streams had their new sockets, so the coordinator
+    // and registry that placed them were still there to do it.
+    assertThat(simulator.state().stats().connectionsOpened()).isEqualTo(opened + moving.size());
+    assertThat(simulator.state().stats().connectionsOpen()).isEqualTo(open);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              StreamRegistry.Listing listing = listing(3);
+              assertThat(listing.complete()).isTrue();
+              assertThat(running(listing)).isEqualTo(open);
+              assertThat(listing.perNode()).containsOnlyKeys(NodeName.of(cluster.node(3).system()));
+            });
     assertThat(simulator.state().stats().evictions()).isZero();
   }
 }

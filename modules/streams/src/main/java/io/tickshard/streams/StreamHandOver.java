@@ -1,0 +1,150 @@
+package io.tickshard.streams;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.pattern.Patterns;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds a leaving node in the cluster until the streams it handed off run on other nodes.
+ *
+ * <p>Sharding hands a leaving node's shards off before the node leaves, and the shard coordinator
+ * then places them on the other nodes, where each stream asks the registry for its slot again. When
+ * the leaving node is the oldest, the coordinator and the registry run there too, and they move as
+ * soon as it leaves: placements still in flight are lost, and the streams wait for the new
+ * coordinator and a new registry's view (seconds, more on a busy machine). Waiting in a phase of
+ * its own between sharding's hand-off and the leave (tickshard-streams.conf) lets the old ones
+ * finish: the gap a viewer sees is then the same whichever node leaves.
+ */
+public final class StreamHandOver {
+  /** After {@code cluster-sharding-shutdown-region}, before {@code cluster-leave}. */
+  public static final String PHASE = "tickshard-streams-handed-over";
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamHandOver.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Set<String> NOT_YET = Set.of("lost", "starting");
+
+  private StreamHandOver() {}
+
+  /** Adds the wait to this node's coordinated shutdown; bounded by the phase's timeout. */
+  public static void addToCoordinatedShutdown(
+      ActorSystem<?> system, ActorRef<StreamRegistry.Command> registry) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    Duration max = Duration.ofNanos(shutdown.timeout(PHASE).toNanos());
+    shutdown.addTask(
+        PHASE,
+        "await-streams-running-elsewhere",
+        () -> {
+          if (!leavingForAnotherNode(system)) {
+            return CompletableFuture.completedFuture(Done.done());
+          }
+          Instant began = Instant.now();
+          return new Wait(system, registry, began.plus(max)).poll(null, began);
+        });
+  }
+
+  /** Only a node that leaves a cluster with another Up node has anywhere to hand streams to. */
+  private static boolean leavingForAnotherNode(ActorSystem<?> system) {
+    Cluster cluster = Cluster.get(system);
+    MemberStatus self = cluster.selfMember().status();
+    if (self != MemberStatus.up() && self != MemberStatus.leaving()) {
+      return false; // downed or already removed: nothing to wait for
+    }
+    Iterable<Member> members = cluster.state().getMembers();
+    return StreamSupport.stream(members.spliterator(), false)
+        .anyMatch(
+            m ->
+                !m.equals(cluster.selfMember())
+                    && m.status() == MemberStatus.up()
+                    && !cluster.state().getUnreachable().contains(m));
+  }
+
+  private static final class Wait {
+    private final ActorSystem<?> system;
+    private final ActorRef<StreamRegistry.Command> registry;
+    private final Instant deadline;
+    private final String node;
+
+    Wait(ActorSystem<?> system, ActorRef<StreamRegistry.Command> registry, Instant deadline) {
+      this.system = system;
+      this.registry = registry;
+      this.deadline = deadline;
+      this.node = NodeName.of(system);
+    }
+
+    /**
+     * Asks the registry until every stream that was here runs elsewhere; {@code handedOff} are the
+     * keys the registry listed on this node at the first answer.
+     */
+    CompletionStage<Done> poll(List<String> handedOff, Instant began) {
+      return AskPattern.<StreamRegistry.Command, StreamRegistry.Listing>ask(
+              registry, StreamRegistry.GetListing::new, POLL.multipliedBy(10), system.scheduler())
+          .handle(
+              (listing, failure) -> {
+                List<String> keys = handedOff;
+                if (keys == null && listing != null) {
+                  keys =
+                      listing.streams().stream()
+                          .filter(s -> s.node().equals(node))
+                          .map(StreamEntity.Status::key)
+                          .toList();
+                }
+                List<String> pending = keys == null ? null : pending(keys, listing);
+                long millis = Duration.between(began, Instant.now()).toMillis();
+                if (pending != null && pending.isEmpty()) {
+                  if (!keys.isEmpty()) {
+                    LOG.info(
+                        "node {} leaving: the {} stream(s) it handed over run elsewhere after {} ms",
+                        node,
+                        keys.size(),
+                        millis);
+                  }
+                  return CompletableFuture.completedFuture(Done.done());
+                }
+                if (Instant.now().isAfter(deadline)) {
+                  LOG.warn(
+                      "node {} leaving after {} ms, before {}",
+                      node,
+                      millis,
+                      pending == null
+                          ? "the stream registry answered"
+                          : "these streams run elsewhere: " + pending);
+                  return CompletableFuture.completedFuture(Done.done());
+                }
+                List<String> next = keys;
+                return Patterns.after(
+                    POLL,
+                    system.classicSystem().scheduler(),
+                    system.executionContext(),
+                    () -> poll(next, began));
+              })
+          .thenCompose(done -> done);
+    }
+
+    /** Keys still here, lost, or not yet given a slot on their new node (unknown: unchanged). */
+    private List<String> pending(List<String> keys, StreamRegistry.Listing listing) {
+      if (listing == null) {
+        return keys;
+      }
+      return listing.streams().stream()
+          .filter(s -> keys.contains(s.key()))
+          .filter(s -> s.node().equals(node) || NOT_YET.contains(s.status()))
+          .map(StreamEntity.Status::key)
+          .toList();
+    }
+  }
+}
