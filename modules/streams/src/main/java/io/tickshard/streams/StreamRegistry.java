@@ -126,8 +126,16 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
       String summary)
       implements CborSerializable {}
 
+  /**
+   * @param since when this registry first heard from this entity: a stream that moved or recovered
+   *     keeps its first {@code startedAt}, so this is what its health is judged from until its
+   *     first heartbeat
+   */
   private record Entry(
-      StreamEntity.Status status, String clientId, ActorRef<StreamEntity.Command> entity) {}
+      StreamEntity.Status status,
+      String clientId,
+      ActorRef<StreamEntity.Command> entity,
+      Instant since) {}
 
   public static final String NAME = "stream-registry";
   private static final Set<String> HOLDING = Set.of("starting", "running", "reconnecting");
@@ -231,8 +239,10 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
 
   private Behavior<Command> onReport(Report report) {
     String key = report.status().key();
-    Entry previous =
-        streams.put(key, new Entry(report.status(), report.clientId(), report.entity()));
+    Entry known = streams.get(key);
+    Instant since =
+        known != null && known.entity().equals(report.entity()) ? known.since() : Instant.now();
+    streams.put(key, new Entry(report.status(), report.clientId(), report.entity(), since));
     watch(key, report.entity());
     // A stream that holds a slot and is connecting or connected has a socket: count it, whatever
     // this registry granted (after a hand-over it granted nothing yet). A failed one has none.
@@ -294,7 +304,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
                   null,
                   null),
               entry.clientId(),
-              entry.entity()));
+              entry.entity(),
+              entry.since()));
       slots.remove(goneKey);
       getContext().getLog().info("stream {} on {}: lost, its slot freed", label(goneKey), s.node());
     } else if (entry == null) {
@@ -457,7 +468,9 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
       if (!slots.containsKey(status.key())) {
         continue; // waiting for a slot: it has no socket to restart
       }
-      Instant alive = status.heartbeatAt() != null ? status.heartbeatAt() : status.startedAt();
+      // Not startedAt: a stream that just moved to another node started long ago, and would be
+      // restarted before its first heartbeat there.
+      Instant alive = status.heartbeatAt() != null ? status.heartbeatAt() : entry.since();
       if (alive != null
           && Duration.between(alive, now).compareTo(settings.healthStaleAfter()) > 0) {
         entry

@@ -52,13 +52,22 @@ class StreamRegistryTest {
 
   private static ActorRef<StreamRegistry.Command> registry(
       int budget, Duration heartbeat, Duration rebuildWindow) {
+    return registry(budget, heartbeat, rebuildWindow, "off", Duration.ofMinutes(2));
+  }
+
+  private static ActorRef<StreamRegistry.Command> registry(
+      int budget,
+      Duration heartbeat,
+      Duration rebuildWindow,
+      String healthSchedule,
+      Duration staleAfter) {
     return kit.spawn(
         StreamRegistry.create(
             new RegistrySettings(
                 heartbeat,
                 budget,
-                HealthSchedule.parse("off", ZoneOffset.UTC),
-                Duration.ofMinutes(2),
+                HealthSchedule.parse(healthSchedule, ZoneOffset.UTC),
+                staleAfter,
                 rebuildWindow,
                 MarketHours.always())));
   }
@@ -123,6 +132,43 @@ class StreamRegistryTest {
     registry.tell(new StreamRegistry.Report(status("held", "failed"), "client", true, held));
     assertThat(acquire(registry, "waiting", waiting))
         .isInstanceOf(StreamRegistry.SlotGranted.class);
+  }
+
+  @Test
+  void the_health_check_judges_a_moved_stream_from_when_it_arrived_not_from_its_first_start() {
+    // Checks every second; two seconds without a heartbeat is stale.
+    ActorRef<StreamRegistry.Command> registry =
+        registry(1, HEARTBEAT, Duration.ofSeconds(2), "* * * * * *", Duration.ofSeconds(2));
+    TestProbe<StreamEntity.Command> moved = kit.createTestProbe();
+    // Started an hour ago elsewhere; recovered on its new node, connecting, no heartbeat yet.
+    StreamEntity.Status starting = status("moved", "starting");
+    registry.tell(
+        new StreamRegistry.Report(
+            new StreamEntity.Status(
+                starting.key(),
+                starting.status(),
+                starting.node(),
+                starting.pid(),
+                Instant.now().minus(Duration.ofHours(1)),
+                null,
+                null,
+                0,
+                1,
+                "quote",
+                0,
+                null,
+                null,
+                null),
+            "client",
+            true,
+            moved.getRef()));
+
+    // At least one check runs in this second and a half: the stream is not stale yet.
+    moved.expectNoMessage(Duration.ofMillis(1_500));
+    // Still no heartbeat two seconds after it arrived: now it is, and its connection restarts.
+    StreamEntity.RestartConnection restart =
+        moved.expectMessageClass(StreamEntity.RestartConnection.class, Duration.ofSeconds(3));
+    assertThat(restart.reason()).startsWith("health check: no heartbeat since");
   }
 
   @Test
