@@ -135,7 +135,10 @@ public final class StreamHandOver {
           .thenCompose(done -> done);
     }
 
-    /** Keys still here, lost, or not yet given a slot on their new node (unknown: unchanged). */
+    /**
+     * Keys still here, lost, or not yet given a slot on their new node (a key the registry no
+     * longer lists was stopped); all of them when the registry did not answer.
+     */
     private List<String> pending(List<String> keys, StreamRegistry.Listing listing) {
       if (listing == null) {
         return keys;

@@ -141,14 +141,13 @@ class StreamRegistryTest {
         registry(1, HEARTBEAT, Duration.ofSeconds(2), "* * * * * *", Duration.ofSeconds(2));
     TestProbe<StreamEntity.Command> moved = kit.createTestProbe();
     // Started an hour ago elsewhere; recovered on its new node, connecting, no heartbeat yet.
-    StreamEntity.Status starting = status("moved", "starting");
     registry.tell(
         new StreamRegistry.Report(
             new StreamEntity.Status(
-                starting.key(),
-                starting.status(),
-                starting.node(),
-                starting.pid(),
+                "moved",
+                "starting",
+                "127.0.0.1:2",
+                2,
                 Instant.now().minus(Duration.ofHours(1)),
                 null,
                 null,
