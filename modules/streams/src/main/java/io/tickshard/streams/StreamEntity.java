@@ -597,10 +597,12 @@ public final class StreamEntity
     if (!stopping) {
       stopping = true;
       if (state.active()) {
-        // Not stopped, yet told to go: a hand-off (its node leaves, or sharding rebalances).
+        // Not stopped, yet told to go: its node shuts down, or sharding rebalances. It starts
+        // again on another node, or (the last node) when the cluster starts again.
         context
             .getLog()
-            .info("stream {} on {}: handing over, closing its feed here", label(state), node);
+            .info(
+                "stream {} on {}: moving off this node, closing its feed here", label(state), node);
       }
       feed.tell(new FeedConnection.Close());
     }
