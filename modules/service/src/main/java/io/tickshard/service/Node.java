@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import io.tickshard.api.ApiRoutes;
 import io.tickshard.api.ApiSettings;
 import io.tickshard.api.StreamControl;
+import io.tickshard.streams.JournalWarmUp;
 import io.tickshard.streams.MarketHours;
+import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamRegistry;
 import io.tickshard.streams.TickTopics;
@@ -18,6 +20,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One tickshard node on an actor system: stream sharding and the registry, this node's tick topics,
@@ -25,6 +29,7 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
  * shutdown is coordinated (unbind, hand off entities, close sockets, leave).
  */
 public final class Node {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
   private final ActorSystem<?> system;
   private final ServerBinding http;
   private final String managementUrl;
@@ -49,11 +54,34 @@ public final class Node {
 
     CompletionStage<String> management =
         PekkoManagement.get(Adapter.toClassic(system)).start().thenApply(Object::toString);
-    return Http.get(system)
-        .newServerAt(config.getString("tickshard.host"), config.getInt("tickshard.http.port"))
-        .bind(new ApiRoutes(control).routes())
+    // The API answers once the journal is warm (or known to be unreachable), not before.
+    return warmUpJournal(system)
+        .thenCompose(
+            warm ->
+                Http.get(system)
+                    .newServerAt(
+                        config.getString("tickshard.host"), config.getInt("tickshard.http.port"))
+                    .bind(new ApiRoutes(control).routes()))
         .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system))
         .thenCombine(management, (binding, url) -> new Node(system, binding, url));
+  }
+
+  private static CompletionStage<Void> warmUpJournal(ActorSystem<?> system) {
+    String node = NodeName.of(system);
+    return JournalWarmUp.run(system, Duration.ofSeconds(20))
+        .handle(
+            (took, failure) -> {
+              if (failure == null) {
+                log.info("journal ready on {} after {} ms", node, took.toMillis());
+              } else {
+                // The class only: a driver's message may name the database URL.
+                log.warn(
+                    "journal not ready on {} at start ({}); streams will retry",
+                    node,
+                    failure.getClass().getSimpleName());
+              }
+              return null;
+            });
   }
 
   public ActorSystem<?> system() {
