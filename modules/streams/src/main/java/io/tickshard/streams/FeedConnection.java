@@ -271,15 +271,14 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     lastFrameAt = connectedAt;
     for (FeedRequest request : FeedRequest.subscribe(spec.mode(), spec.key().instruments())) {
       QueueOfferResult offered = outbound.offer(TextMessage.create(request.toJson()));
-      if (offered != QueueOfferResult.enqueued() && offered != QueueOfferResult.dropped()) {
+      if (offered == QueueOfferResult.dropped()) {
+        return lost("could not queue the subscribe requests (" + offered + ")", null);
+      }
+      if (offered != QueueOfferResult.enqueued()) {
         // The socket is already ending (the broker may have refused us at once, e.g. 808 on
         // auth). Its end is on the way with any disconnect packet before it: let that decide
         // between retrying and failing, instead of retrying here.
-        phase = Phase.CONNECTED;
         return this;
-      }
-      if (offered != QueueOfferResult.enqueued()) {
-        return lost("could not queue the subscribe requests (" + offered + ")", null);
       }
     }
     getContext()

@@ -10,7 +10,6 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * How a new registry learns what runs, in a moment rather than a heartbeat period: it announces
@@ -68,7 +67,7 @@ public final class RegistryAnnouncements {
                   sharding
                       .shardState()
                       .tell(new GetShardRegionState(StreamEntity.TYPE_KEY, states));
-                  String node = Cluster.get(context.getSystem()).selfMember().address().toString();
+                  String node = NodeName.of(context.getSystem());
                   Set<String> waiting = new HashSet<>();
                   Runnable allReported =
                       () -> registry.tell(new StreamRegistry.NodeReported(registryId, node));

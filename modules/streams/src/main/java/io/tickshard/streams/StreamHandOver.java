@@ -6,13 +6,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.StreamSupport;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.pattern.Patterns;
@@ -64,13 +62,7 @@ public final class StreamHandOver {
     if (self != MemberStatus.up() && self != MemberStatus.leaving()) {
       return false; // downed or already removed: nothing to wait for
     }
-    Iterable<Member> members = cluster.state().getMembers();
-    return StreamSupport.stream(members.spliterator(), false)
-        .anyMatch(
-            m ->
-                !m.equals(cluster.selfMember())
-                    && m.status() == MemberStatus.up()
-                    && !cluster.state().getUnreachable().contains(m));
+    return ServingMembers.of(cluster).stream().anyMatch(m -> !m.equals(cluster.selfMember()));
   }
 
   private static final class Wait {

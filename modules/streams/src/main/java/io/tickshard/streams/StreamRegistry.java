@@ -23,7 +23,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
@@ -394,19 +393,10 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
       return this;
     }
     nodesReported.add(reported.node());
-    Cluster cluster = Cluster.get(getContext().getSystem());
-    Set<Member> unreachable = cluster.state().getUnreachable();
-    int serving = 0;
-    boolean everyNode = true;
-    for (Member member : cluster.state().getMembers()) {
-      boolean up =
-          member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp();
-      if (up && !unreachable.contains(member)) {
-        serving++;
-        everyNode &= nodesReported.contains(member.address().toString());
-      }
-    }
-    return serving > 0 && everyNode ? completeView("every node's streams reported") : this;
+    List<Member> serving = ServingMembers.of(Cluster.get(getContext().getSystem()));
+    boolean everyNode =
+        serving.stream().allMatch(m -> nodesReported.contains(NodeName.of(m.address())));
+    return !serving.isEmpty() && everyNode ? completeView("every node's streams reported") : this;
   }
 
   private Behavior<Command> completeView(String why) {

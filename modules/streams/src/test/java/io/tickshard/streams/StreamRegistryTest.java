@@ -238,7 +238,7 @@ class StreamRegistryTest {
     ActorRef<StreamEntity.Command> entity = kit.<StreamEntity.Command>createTestProbe().getRef();
     registry.tell(new StreamRegistry.AcquireSlot("early", "client", entity, early.getRef()));
     String registryId = announced.receiveMessage(Duration.ofSeconds(10)).registryId();
-    String node = Cluster.get(kit.system()).selfMember().address().toString();
+    String node = NodeName.of(kit.system());
 
     // An answer meant for another registry (one that was there before) counts for nothing.
     registry.tell(new StreamRegistry.NodeReported("an-earlier-registry", node));
