@@ -2,10 +2,10 @@ package io.tickshard.api;
 
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
-import io.tickshard.streams.StreamRegistry;
 import io.tickshard.streams.StreamSpec;
-import io.tickshard.streams.Tick;
-import io.tickshard.streams.TickTopics;
+import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

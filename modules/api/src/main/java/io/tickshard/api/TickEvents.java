@@ -3,7 +3,7 @@ package io.tickshard.api;
 import io.tickshard.feed.Instrument;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
-import io.tickshard.streams.Tick;
+import io.tickshard.streams.ticks.Tick;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

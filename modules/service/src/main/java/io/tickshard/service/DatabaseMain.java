@@ -1,6 +1,6 @@
 package io.tickshard.service;
 
-import io.tickshard.streams.JournalSchema;
+import io.tickshard.streams.journal.JournalSchema;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 

@@ -1,6 +1,15 @@
 package io.tickshard.streams;
 
 import io.tickshard.feed.FeedMode;
+import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.registry.RegistryAnnouncements;
+import io.tickshard.streams.registry.RegistrySettings;
+import io.tickshard.streams.registry.StreamHandOver;
+import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickTopic;
+import io.tickshard.streams.upstream.FeedConnection;
+import io.tickshard.streams.upstream.FeedSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

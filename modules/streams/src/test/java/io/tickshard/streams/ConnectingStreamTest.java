@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import java.io.ByteArrayOutputStream;

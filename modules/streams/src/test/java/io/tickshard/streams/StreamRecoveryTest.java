@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.testkit.ClusterOfThree;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import java.time.Duration;

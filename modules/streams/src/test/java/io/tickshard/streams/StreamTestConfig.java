@@ -1,5 +1,6 @@
 package io.tickshard.streams;
 
+import io.tickshard.streams.market.MarketHours;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
 

@@ -1,6 +1,6 @@
 package io.tickshard.streams.testkit;
 
-import io.tickshard.streams.JournalSchema;
+import io.tickshard.streams.journal.JournalSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

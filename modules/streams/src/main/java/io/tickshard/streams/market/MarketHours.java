@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.market;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;

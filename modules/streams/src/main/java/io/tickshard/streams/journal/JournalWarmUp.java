@@ -1,5 +1,6 @@
-package io.tickshard.streams;
+package io.tickshard.streams.journal;
 
+import io.tickshard.streams.NodeName;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.market;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
-package io.tickshard.streams;
+package io.tickshard.streams.upstream;
 
 import io.tickshard.feed.Instrument;
+import io.tickshard.streams.ticks.Tick;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

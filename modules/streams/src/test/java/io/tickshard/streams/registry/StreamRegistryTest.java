@@ -1,9 +1,12 @@
-package io.tickshard.streams;
+package io.tickshard.streams.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
+import io.tickshard.streams.NodeName;
+import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.market.MarketHours;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.journal;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.ticks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tickshard.feed.DepthLevel;
@@ -11,6 +11,7 @@ import io.tickshard.feed.OiPacket;
 import io.tickshard.feed.PrevClosePacket;
 import io.tickshard.feed.QuotePacket;
 import io.tickshard.feed.TickerPacket;
+import io.tickshard.streams.CborSerializable;
 import java.time.Instant;
 
 /**

@@ -1,6 +1,7 @@
-package io.tickshard.streams;
+package io.tickshard.streams.registry;
 
 import com.typesafe.config.Config;
+import io.tickshard.streams.market.MarketHours;
 import java.time.Duration;
 import java.time.ZoneId;
 

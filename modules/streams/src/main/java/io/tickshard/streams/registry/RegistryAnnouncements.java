@@ -1,5 +1,8 @@
-package io.tickshard.streams;
+package io.tickshard.streams.registry;
 
+import io.tickshard.streams.CborSerializable;
+import io.tickshard.streams.NodeName;
+import io.tickshard.streams.StreamEntity;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;

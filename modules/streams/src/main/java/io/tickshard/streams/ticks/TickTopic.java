@@ -1,5 +1,6 @@
-package io.tickshard.streams;
+package io.tickshard.streams.ticks;
 
+import io.tickshard.streams.StreamKey;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 

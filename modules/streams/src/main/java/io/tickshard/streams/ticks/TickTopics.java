@@ -1,5 +1,6 @@
-package io.tickshard.streams;
+package io.tickshard.streams.ticks;
 
+import io.tickshard.streams.StreamKey;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;

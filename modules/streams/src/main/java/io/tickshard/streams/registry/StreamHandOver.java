@@ -1,5 +1,7 @@
-package io.tickshard.streams;
+package io.tickshard.streams.registry;
 
+import io.tickshard.streams.NodeName;
+import io.tickshard.streams.StreamEntity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.ticks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,14 +22,14 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Each packet kind becomes a flat tick carrying only the fields that kind has. */
-class TickTest {
+public class TickTest {
   static final Instant RECEIVED = Instant.parse("2025-01-03T04:30:00.123Z");
 
   /** 10:00:05 IST on a Friday, as the broker sends it: epoch seconds shifted by IST. */
   static final Instant TRADED =
       ZonedDateTime.of(2025, 1, 3, 10, 0, 5, 0, ZoneId.of("Asia/Kolkata")).toInstant();
 
-  static final int RAW_LTT = LastTradeTime.toRaw(TRADED);
+  public static final int RAW_LTT = LastTradeTime.toRaw(TRADED);
 
   /** The names of the optional fields a tick has set (always-present identity fields left out). */
   static Set<String> setFields(Tick tick) {

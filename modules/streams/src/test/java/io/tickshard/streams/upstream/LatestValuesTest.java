@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,8 @@ import io.tickshard.feed.OiPacket;
 import io.tickshard.feed.PrevClosePacket;
 import io.tickshard.feed.QuotePacket;
 import io.tickshard.feed.TickerPacket;
+import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickTest;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.upstream;
 
 import com.typesafe.config.Config;
 import io.tickshard.feed.FeedMode;

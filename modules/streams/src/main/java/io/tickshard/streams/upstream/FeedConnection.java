@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.upstream;
 
 import io.tickshard.feed.DisconnectPacket;
 import io.tickshard.feed.DisconnectReason;
@@ -8,6 +8,9 @@ import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.FrameListener;
 import io.tickshard.feed.MalformedFrame;
 import io.tickshard.feed.MarketPacket;
+import io.tickshard.streams.NodeName;
+import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.ticks.Tick;
 import java.net.URLEncoder;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

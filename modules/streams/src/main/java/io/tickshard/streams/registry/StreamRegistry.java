@@ -1,5 +1,9 @@
-package io.tickshard.streams;
+package io.tickshard.streams.registry;
 
+import io.tickshard.streams.CborSerializable;
+import io.tickshard.streams.NodeName;
+import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

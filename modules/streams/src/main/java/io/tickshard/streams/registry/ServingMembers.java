@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.registry;
 
 import java.util.List;
 import java.util.Set;

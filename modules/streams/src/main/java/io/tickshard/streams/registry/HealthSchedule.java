@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.registry;
 
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
