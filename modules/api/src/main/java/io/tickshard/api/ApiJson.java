@@ -1,6 +1,7 @@
 package io.tickshard.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -27,8 +28,8 @@ public final class ApiJson {
   }
 
   /** A request body that must be a JSON object; a 400 problem when it is not. */
-  static com.fasterxml.jackson.databind.JsonNode readObject(String body) {
-    com.fasterxml.jackson.databind.JsonNode root;
+  static JsonNode readObject(String body) {
+    JsonNode root;
     try {
       root = MAPPER.readTree(body);
     } catch (JsonProcessingException e) {

@@ -2,6 +2,7 @@ package io.tickshard.api;
 
 import com.typesafe.config.Config;
 import io.tickshard.feed.FeedMode;
+import io.tickshard.streams.upstream.FeedSettings;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -32,7 +33,7 @@ public record ApiSettings(
             : Optional.of(
                 "streaming is switched off on this deployment (DHANHQ_WS_ENABLED=false);"
                     + " starts are refused until it is switched on"),
-        FeedMode.parse(root.getString("tickshard.feed.mode")).orElse(FeedMode.QUOTE),
+        FeedSettings.defaultModeFrom(root),
         api.getDuration("sse-keep-alive"),
         api.getInt("sse-buffer-size"));
   }

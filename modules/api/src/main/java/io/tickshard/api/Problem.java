@@ -1,6 +1,8 @@
 package io.tickshard.api;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
@@ -127,7 +129,7 @@ public final class Problem extends RuntimeException {
         .with("requestedMode", requested);
   }
 
-  public static Problem marketClosed(java.time.Instant nextOpen) {
+  public static Problem marketClosed(Instant nextOpen) {
     return new Problem(
             "market-closed",
             "The market is closed",
@@ -141,7 +143,7 @@ public final class Problem extends RuntimeException {
         .with("key", key);
   }
 
-  public static Problem budgetExhausted(String key, java.util.List<String> holders, int budget) {
+  public static Problem budgetExhausted(String key, List<String> holders, int budget) {
     return new Problem(
             "budget-exhausted",
             "No broker connection is free",

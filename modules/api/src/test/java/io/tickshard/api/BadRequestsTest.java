@@ -1,10 +1,11 @@
 package io.tickshard.api;
 
+import static io.tickshard.api.testkit.JsonBodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tickshard.api.testkit.ApiPaths;
 import io.tickshard.api.testkit.ApiServer;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadRequestsTest {
   private static final String TOKEN = "s3cret";
-  private static final String STREAMS = "/api/v1/streams";
+  private static final String STREAMS = ApiPaths.STREAMS;
   private static final String JSON = "Content-Type: application/json";
   private static final String FORM = "Content-Type: application/x-www-form-urlencoded";
   private static final String VALID = "{\"screenerType\":\"swing\",\"instruments\":[1,2,3]}";
@@ -214,11 +215,13 @@ class BadRequestsTest {
                 .get(STREAMS + "/hello")
                 .expect(400, "invalid-stream-key"),
             bad("key with an uppercase type")
-                .get(key("type:Swing|ids:1"))
+                .get(ApiPaths.stream("type:Swing|ids:1"))
                 .expect(400, "invalid-stream-key"),
-            bad("key with no ids").get(key("type:swing|ids:")).expect(400, "invalid-stream-key"),
+            bad("key with no ids")
+                .get(ApiPaths.stream("type:swing|ids:"))
+                .expect(400, "invalid-stream-key"),
             bad("key with a bad id")
-                .get(key("type:swing|ids:1,abc"))
+                .get(ApiPaths.stream("type:swing|ids:1,abc"))
                 .expect(400, "invalid-stream-key"),
             bad("DELETE of a malformed key")
                 .delete(STREAMS + "/hello")
@@ -233,7 +236,7 @@ class BadRequestsTest {
                 .expect(405, "method-not-allowed"),
             bad("DELETE /api/v1/streams").delete(STREAMS).expect(405, "method-not-allowed"),
             bad("PATCH on a key")
-                .method("PATCH", key("type:swing|ids:1"))
+                .method("PATCH", ApiPaths.stream("type:swing|ids:1"))
                 .json("{}")
                 .expect(405, "method-not-allowed"),
             bad("POST /api/v1/cluster")
@@ -248,13 +251,13 @@ class BadRequestsTest {
             bad("unknown path /nothing").get("/nothing").expect(404, "not-found"),
             bad("unknown UI file").get("/ui/nothing.html").expect(404, "not-found"),
             bad("GET of an unknown valid key")
-                .get(key("type:nobody|ids:999"))
+                .get(ApiPaths.stream("type:nobody|ids:999"))
                 .expect(404, "stream-not-found"),
             bad("ticks of an unknown valid key")
-                .get(key("type:nobody|ids:998") + "/ticks")
+                .get(ApiPaths.stream("type:nobody|ids:998") + "/ticks")
                 .expect(404, "stream-not-found"),
             bad("DELETE of a never-started key")
-                .delete(key("type:nobody|ids:997"))
+                .delete(ApiPaths.stream("type:nobody|ids:997"))
                 .expect(404, "stream-not-running"),
             // The screener-compatible endpoints.
             bad("screener start as text/plain")
@@ -318,7 +321,7 @@ class BadRequestsTest {
                 .expect(401, "unauthorized"),
             bad("DELETE of a key without the token")
                 .guarded()
-                .delete(key("type:swing|ids:1,2,3"))
+                .delete(ApiPaths.stream("type:swing|ids:1,2,3"))
                 .expect(401, "unauthorized"),
             bad("stop-all without the token")
                 .guarded()
@@ -399,7 +402,7 @@ class BadRequestsTest {
         Map.of(
             bad("PUT /api/v1/streams").method("PUT", STREAMS).json(VALID),
             List.of("GET", "POST"),
-            bad("PATCH on a key").method("PATCH", key("type:swing|ids:1")).json("{}"),
+            bad("PATCH on a key").method("PATCH", ApiPaths.stream("type:swing|ids:1")).json("{}"),
             List.of("GET", "DELETE"),
             bad("POST /api/v1/cluster").post("/api/v1/cluster").json("{}"),
             List.of("GET"));
@@ -484,10 +487,6 @@ class BadRequestsTest {
   /** A start body of about 1 MiB: a valid shape, far over the 256 KiB limit. */
   private static String hugeJson() {
     return start("\"big\"", "[" + "1,".repeat(ONE_MIB / 2) + "1]");
-  }
-
-  private static String key(String key) {
-    return STREAMS + "/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
   }
 
   /** One bad request and the problem it must get. */
@@ -596,14 +595,6 @@ class BadRequestsTest {
   record Answer(int status, Map<String, String> headers, String body) {
     String header(String name) {
       return headers.get(name);
-    }
-  }
-
-  private static JsonNode json(String body, String context) {
-    try {
-      return ApiJson.MAPPER.readTree(body);
-    } catch (Exception e) {
-      throw new AssertionError("not JSON: " + context, e);
     }
   }
 }

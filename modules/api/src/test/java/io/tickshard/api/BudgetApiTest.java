@@ -1,5 +1,6 @@
 package io.tickshard.api;
 
+import static io.tickshard.api.testkit.JsonBodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +26,7 @@ class BudgetApiTest {
   }
 
   @Test
-  void a_start_over_the_budget_is_429_naming_the_holder_and_opens_no_socket() throws Exception {
+  void a_start_over_the_budget_is_429_naming_the_holder_and_opens_no_socket() {
     assertThat(
             server
                 .postJson("/api/v1/streams", "{\"screenerType\":\"holder\",\"instruments\":[1]}")
@@ -37,19 +38,14 @@ class BudgetApiTest {
 
     assertThat(refused.statusCode()).isEqualTo(429);
     assertThat(refused.headers().firstValue("content-type")).hasValue("application/problem+json");
-    JsonNode problem = ApiJson.MAPPER.readTree(refused.body());
+    JsonNode problem = json(refused);
     assertThat(problem.get("type").asText()).isEqualTo("/problems/budget-exhausted");
     assertThat(problem.get("holders").toString()).contains("type:holder|ids:1");
     assertThat(problem.get("budget").asInt()).isEqualTo(1);
     assertThat(server.simulator.state().stats().connectionsOpened()).isEqualTo(1);
 
     HttpResponse<String> screener =
-        server.send(
-            java.net.http.HttpRequest.newBuilder(server.uri("/screeners/ltp/start"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    java.net.http.HttpRequest.BodyPublishers.ofString(
-                        "screener_type=late&instrument_ids=3")));
+        server.postForm("/screeners/ltp/start", "screener_type=late&instrument_ids=3");
     assertThat(screener.statusCode()).isEqualTo(429);
   }
 }

@@ -1,12 +1,13 @@
 package io.tickshard.api;
 
+import static io.tickshard.api.testkit.JsonBodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tickshard.api.testkit.ApiPaths;
 import io.tickshard.api.testkit.ApiServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -191,8 +192,7 @@ class OpenApiCoverageTest {
 
     for (Route route : ROUTES) {
       String path =
-          route.path().replace("{key}", URLEncoder.encode(KEY, StandardCharsets.UTF_8))
-              + QUERIES.getOrDefault(route, "");
+          route.path().replace("{key}", ApiPaths.encodedKey(KEY)) + QUERIES.getOrDefault(route, "");
       Answer answer = send(route.method(), path, JSON_BODIES.get(route));
 
       assertThat(answer.statusCode()).as(route + " answered " + answer).isNotEqualTo(405);
@@ -303,11 +303,11 @@ class OpenApiCoverageTest {
     }
   }
 
-  private static String problemType(Answer answer) throws IOException {
+  private static String problemType(Answer answer) {
     if (!answer.contentType().startsWith("application/problem+json")) {
       return "";
     }
-    JsonNode type = ApiJson.MAPPER.readTree(answer.body()).get("type");
+    JsonNode type = json(answer.body()).get("type");
     return type == null ? "" : type.asText();
   }
 }

@@ -1,11 +1,11 @@
 package io.tickshard.api;
 
+import static io.tickshard.api.testkit.JsonBodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tickshard.api.testkit.ApiServer;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
@@ -39,7 +39,7 @@ class ScreenerApiTest {
   void a_form_start_runs_one_feed_connection_until_stop_closes_it() {
     String form = "screener_type=swing&instrument_ids=3,1,2,2&websocket=true";
 
-    HttpResponse<String> first = postForm(START, form);
+    HttpResponse<String> first = server.postForm(START, form);
 
     assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
     assertThat(first.headers().firstValue("content-type")).hasValue("application/json");
@@ -49,7 +49,7 @@ class ScreenerApiTest {
     assertThat(started.get("mode").asText()).isEqualTo("websocket");
     assertThat(started.get("stream_key").asText()).isEqualTo("type:swing|ids:1,2,3");
 
-    JsonNode again = json(postForm(START, form));
+    JsonNode again = json(server.postForm(START, form));
     assertThat(again.get("status").asText()).isIn("already_running", "queued");
     assertThat(again.get("stream_key").asText()).isEqualTo("type:swing|ids:1,2,3");
 
@@ -61,19 +61,20 @@ class ScreenerApiTest {
     assertThat(running.get("stream_key").asText()).isEqualTo("type:swing|ids:1,2,3");
     assertThat(running.get("message").asText()).isNotBlank();
 
-    JsonNode whileRunning = json(postForm(START, form));
+    JsonNode whileRunning = json(server.postForm(START, form));
     assertThat(whileRunning.get("status").asText()).isEqualTo("already_running");
     assertThat(whileRunning.get("mode").asText()).isEqualTo("websocket");
 
     HttpResponse<String> asJson =
-        postJson(
+        server.postJson(
             START, "{\"screener_type\":\"swing\",\"instrument_ids\":[3,1,2,2],\"websocket\":true}");
     assertThat(asJson.statusCode()).as(asJson.body()).isEqualTo(200);
     assertThat(json(asJson).get("status").asText()).isEqualTo("already_running");
     assertThat(json(asJson).get("stream_key").asText()).isEqualTo("type:swing|ids:1,2,3");
     assertThat(connectionsCarrying(1, 2, 3)).as("upstream connections for 1,2,3").isEqualTo(1);
 
-    HttpResponse<String> stopped = postForm(STOP, "screener_type=swing&instrument_ids=3,2,1");
+    HttpResponse<String> stopped =
+        server.postForm(STOP, "screener_type=swing&instrument_ids=3,2,1");
 
     assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
     assertThat(json(stopped).get("status").asText()).isEqualTo("stopped");
@@ -82,7 +83,7 @@ class ScreenerApiTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> connectionsCarrying(1, 2, 3) == 0);
     assertThat(status("swing", "1,2,3").get("status").asText()).isEqualTo("stopped");
 
-    JsonNode stopAgain = json(postForm(STOP, "screener_type=swing&instrument_ids=1,2,3"));
+    JsonNode stopAgain = json(server.postForm(STOP, "screener_type=swing&instrument_ids=1,2,3"));
     assertThat(stopAgain.get("status").asText()).isEqualTo("not_running");
     assertThat(stopAgain.get("stream_key").asText()).isEqualTo("type:swing|ids:1,2,3");
   }
@@ -90,7 +91,7 @@ class ScreenerApiTest {
   @Test
   void a_json_start_takes_instrument_ids_as_an_array_of_numbers_and_segment_ids() {
     HttpResponse<String> first =
-        postJson(
+        server.postJson(
             START,
             "{\"screener_type\":\"momentum\",\"instrument_ids\":[12,\"NSE_FNO:55796\",11,12]}");
 
@@ -104,7 +105,7 @@ class ScreenerApiTest {
     // The same set as the CSV the pages send is the same stream.
     JsonNode asCsv =
         json(
-            postJson(
+            server.postJson(
                 START,
                 "{\"screener_type\":\"momentum\",\"instrument_ids\":\"NSE_FNO:55796, 11,12\"}"));
     assertThat(asCsv.get("status").asText()).isIn("already_running", "queued");
@@ -112,7 +113,7 @@ class ScreenerApiTest {
 
     JsonNode stopped =
         json(
-            postJson(
+            server.postJson(
                 STOP,
                 "{\"screener_type\":\"momentum\",\"instrument_ids\":[11,12,\"NSE_FNO:55796\"]}"));
     assertThat(stopped.get("status").asText()).isEqualTo("stopped");
@@ -134,21 +135,24 @@ class ScreenerApiTest {
 
   @Test
   void stopping_a_never_started_set_is_not_running() {
-    JsonNode stopped = json(postForm(STOP, "screener_type=never&instrument_ids=7"));
+    JsonNode stopped = json(server.postForm(STOP, "screener_type=never&instrument_ids=7"));
     assertThat(stopped.get("status").asText()).isEqualTo("not_running");
     assertThat(stopped.get("stream_key").asText()).isEqualTo("type:never|ids:7");
   }
 
   @Test
   void a_missing_screener_type_or_instrument_ids_is_a_400_problem() {
-    assertBadRequest(postForm(START, "instrument_ids=1,2,3&websocket=true"), "screener_type");
-    assertBadRequest(postForm(START, "screener_type=swing&websocket=true"), "instrument_ids");
-    assertBadRequest(postForm(START, "screener_type=swing&instrument_ids="), "instrument_ids");
-    assertBadRequest(postForm(START, "screener_type=&instrument_ids=1"), "screener_type");
-    assertBadRequest(postJson(START, "{\"instrument_ids\":[1,2,3]}"), "screener_type");
-    assertBadRequest(postJson(START, "{\"screener_type\":\"swing\"}"), "instrument_ids");
-    assertBadRequest(postForm(STOP, "instrument_ids=1,2,3"), "screener_type");
-    assertBadRequest(postForm(STOP, "screener_type=swing"), "instrument_ids");
+    assertBadRequest(
+        server.postForm(START, "instrument_ids=1,2,3&websocket=true"), "screener_type");
+    assertBadRequest(
+        server.postForm(START, "screener_type=swing&websocket=true"), "instrument_ids");
+    assertBadRequest(
+        server.postForm(START, "screener_type=swing&instrument_ids="), "instrument_ids");
+    assertBadRequest(server.postForm(START, "screener_type=&instrument_ids=1"), "screener_type");
+    assertBadRequest(server.postJson(START, "{\"instrument_ids\":[1,2,3]}"), "screener_type");
+    assertBadRequest(server.postJson(START, "{\"screener_type\":\"swing\"}"), "instrument_ids");
+    assertBadRequest(server.postForm(STOP, "instrument_ids=1,2,3"), "screener_type");
+    assertBadRequest(server.postForm(STOP, "screener_type=swing"), "instrument_ids");
     assertBadRequest(
         server.get("/screeners/websocket/status?screener_type=swing"), "instrument_ids");
     assertBadRequest(server.get("/screeners/websocket/status?instrument_ids=1"), "screener_type");
@@ -190,24 +194,5 @@ class ScreenerApiTest {
             "/screeners/websocket/status?screener_type=" + screenerType + "&instrument_ids=" + ids);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return json(response);
-  }
-
-  private static HttpResponse<String> postForm(String path, String form) {
-    return server.send(
-        HttpRequest.newBuilder(server.uri(path))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form)));
-  }
-
-  private static HttpResponse<String> postJson(String path, String json) {
-    return server.postJson(path, json);
-  }
-
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return ApiJson.MAPPER.readTree(response.body());
-    } catch (Exception e) {
-      throw new AssertionError("not JSON: " + response.body(), e);
-    }
   }
 }

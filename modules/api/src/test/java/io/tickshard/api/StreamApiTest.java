@@ -1,13 +1,13 @@
 package io.tickshard.api;
 
+import static io.tickshard.api.testkit.JsonBodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tickshard.api.testkit.ApiPaths;
 import io.tickshard.api.testkit.ApiServer;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,18 +28,6 @@ class StreamApiTest {
     server.close();
   }
 
-  static JsonNode json(HttpResponse<String> response) {
-    try {
-      return ApiJson.MAPPER.readTree(response.body());
-    } catch (Exception e) {
-      throw new AssertionError("not JSON: " + response.body(), e);
-    }
-  }
-
-  static String path(String key) {
-    return "/api/v1/streams/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
-  }
-
   @Test
   void start_answers_started_with_the_canonical_key_then_already_running() {
     HttpResponse<String> first =
@@ -57,7 +45,7 @@ class StreamApiTest {
         .atMost(WAIT)
         .until(
             () ->
-                json(server.get(path("type:swing|ids:1,2,3")))
+                json(server.get(ApiPaths.stream("type:swing|ids:1,2,3")))
                     .get("status")
                     .asText()
                     .equals("running"));
@@ -75,11 +63,11 @@ class StreamApiTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              JsonNode status = json(server.get(path("type:fields|ids:7")));
+              JsonNode status = json(server.get(ApiPaths.stream("type:fields|ids:7")));
               assertThat(status.get("status").asText()).isEqualTo("running");
               assertThat(status.get("ticks").asLong()).isPositive();
             });
-    JsonNode status = json(server.get(path("type:fields|ids:7")));
+    JsonNode status = json(server.get(ApiPaths.stream("type:fields|ids:7")));
     for (String field :
         new String[] {
           "key",
@@ -103,7 +91,7 @@ class StreamApiTest {
 
   @Test
   void an_unknown_key_is_404_problem() {
-    HttpResponse<String> response = server.get(path("type:nobody|ids:999"));
+    HttpResponse<String> response = server.get(ApiPaths.stream("type:nobody|ids:999"));
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
     assertThat(json(response).get("type").asText()).isEqualTo("/problems/stream-not-found");
@@ -116,22 +104,23 @@ class StreamApiTest {
         .atMost(WAIT)
         .until(
             () ->
-                json(server.get(path("type:deleteme|ids:41,42")))
+                json(server.get(ApiPaths.stream("type:deleteme|ids:41,42")))
                     .get("status")
                     .asText()
                     .equals("running"));
     long openBefore = server.simulator.state().stats().connectionsOpen();
 
-    HttpResponse<String> deleted = server.delete(path("type:deleteme|ids:41,42"));
+    HttpResponse<String> deleted = server.delete(ApiPaths.stream("type:deleteme|ids:41,42"));
 
     assertThat(deleted.statusCode()).isEqualTo(200);
     assertThat(json(deleted).get("status").asText()).isEqualTo("stopped");
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> server.simulator.state().stats().connectionsOpen() == openBefore - 1);
-    assertThat(json(server.get(path("type:deleteme|ids:41,42"))).get("status").asText())
+    assertThat(json(server.get(ApiPaths.stream("type:deleteme|ids:41,42"))).get("status").asText())
         .isEqualTo("stopped");
-    assertThat(server.delete(path("type:deleteme|ids:41,42")).statusCode()).isEqualTo(404);
+    assertThat(server.delete(ApiPaths.stream("type:deleteme|ids:41,42")).statusCode())
+        .isEqualTo(404);
   }
 
   @Test

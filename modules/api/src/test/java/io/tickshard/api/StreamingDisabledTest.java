@@ -1,5 +1,6 @@
 package io.tickshard.api;
 
+import static io.tickshard.api.testkit.JsonBodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tickshard.api.testkit.ApiServer;
@@ -24,22 +25,15 @@ class StreamingDisabledTest {
   }
 
   @Test
-  void starts_answer_503_streaming_disabled_and_open_nothing() throws Exception {
+  void starts_answer_503_streaming_disabled_and_open_nothing() {
     HttpResponse<String> refused =
         server.postJson("/api/v1/streams", "{\"screenerType\":\"off\",\"instruments\":[1]}");
     assertThat(refused.statusCode()).isEqualTo(503);
-    assertThat(ApiJson.MAPPER.readTree(refused.body()).get("type").asText())
-        .isEqualTo("/problems/streaming-disabled");
-    assertThat(ApiJson.MAPPER.readTree(refused.body()).get("detail").asText())
-        .contains("DHANHQ_WS_ENABLED");
+    assertThat(json(refused).get("type").asText()).isEqualTo("/problems/streaming-disabled");
+    assertThat(json(refused).get("detail").asText()).contains("DHANHQ_WS_ENABLED");
     assertThat(
             server
-                .send(
-                    java.net.http.HttpRequest.newBuilder(server.uri("/screeners/ltp/start"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(
-                            java.net.http.HttpRequest.BodyPublishers.ofString(
-                                "screener_type=off&instrument_ids=1")))
+                .postForm("/screeners/ltp/start", "screener_type=off&instrument_ids=1")
                 .statusCode())
         .isEqualTo(503);
     assertThat(server.get("/api/v1/streams").statusCode()).isEqualTo(200);

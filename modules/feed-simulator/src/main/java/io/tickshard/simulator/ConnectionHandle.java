@@ -4,6 +4,8 @@ import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.Instrument;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -17,8 +19,7 @@ final class ConnectionHandle {
   final String remoteAddress;
   private final Consumer<ConnectionCommand> commands;
   private volatile Map<Instrument, FeedMode> subscriptions = Map.of();
-  private final java.util.Set<Instrument> everSubscribed =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Instrument> everSubscribed = ConcurrentHashMap.newKeySet();
   private volatile boolean stalled;
   private volatile Instant closedAt;
 
@@ -50,8 +51,8 @@ final class ConnectionHandle {
   }
 
   /** Every instrument this connection subscribed at some point. */
-  java.util.Set<Instrument> everSubscribed() {
-    return java.util.Set.copyOf(everSubscribed);
+  Set<Instrument> everSubscribed() {
+    return Set.copyOf(everSubscribed);
   }
 
   void closed(Instant at) {

@@ -3,13 +3,17 @@ package io.tickshard.simulator;
 import io.tickshard.feed.DisconnectReason;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.Instrument;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -31,8 +35,7 @@ public final class SimulatorState {
   private final Map<Long, ConnectionHandle> open = new ConcurrentHashMap<>();
 
   /** Every authenticated connection since start, oldest first, up to {@link #TIMELINE_LIMIT}. */
-  private final java.util.Deque<ConnectionHandle> history =
-      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final Deque<ConnectionHandle> history = new ConcurrentLinkedDeque<>();
 
   private static final int TIMELINE_LIMIT = 10_000;
   private AuthRefusal authRefusal;
@@ -125,7 +128,7 @@ public final class SimulatorState {
                     handle.clientId,
                     handle.openedAt.toString(),
                     handle.closedAt() == null ? null : handle.closedAt().toString(),
-                    new java.util.TreeSet<>(handle.everSubscribed())
+                    new TreeSet<>(handle.everSubscribed())
                         .stream().map(Instrument::toString).toList()))
         .toList();
   }
@@ -152,14 +155,14 @@ public final class SimulatorState {
     for (int i = 0; i < sameClient.size() - maxConnectionsPerClient; i++) {
       ConnectionHandle oldest = sameClient.get(i);
       open.remove(oldest.id);
-      oldest.closed(java.time.Instant.now());
+      oldest.closed(Instant.now());
       evictions.incrementAndGet();
       oldest.send(new ConnectionCommand.Disconnect(DisconnectReason.TOO_MANY_CONNECTIONS.code()));
     }
   }
 
   void deregister(ConnectionHandle handle) {
-    handle.closed(java.time.Instant.now());
+    handle.closed(Instant.now());
     open.remove(handle.id);
   }
 

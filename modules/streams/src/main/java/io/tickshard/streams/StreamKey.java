@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -42,7 +43,7 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
     if (instruments == null || instruments.isEmpty()) {
       throw new InvalidStreamKeyException("at least one instrument is required");
     }
-    if (instruments.stream().anyMatch(java.util.Objects::isNull)) {
+    if (instruments.stream().anyMatch(Objects::isNull)) {
       throw new InvalidStreamKeyException("an instrument is missing (null)");
     }
     instruments = List.copyOf(new TreeSet<>(instruments));

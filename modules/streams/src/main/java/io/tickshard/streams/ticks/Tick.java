@@ -55,151 +55,78 @@ public record Tick(
     String segment = packet.segment().name();
     int id = packet.securityId();
     if (packet instanceof TickerPacket p) {
-      return new Tick(
-          segment,
-          id,
-          "ticker",
-          p.lastPrice(),
-          null,
-          LastTradeTime.toInstant(p.lastTradeTime()),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          receivedAt);
+      return new TickBuilder(segment, id, "ticker", receivedAt)
+          .ltp(p.lastPrice())
+          .lastTradeTime(LastTradeTime.toInstant(p.lastTradeTime()))
+          .build();
     }
     if (packet instanceof QuotePacket p) {
-      return new Tick(
-          segment,
-          id,
-          "quote",
-          p.lastPrice(),
-          p.lastQuantity(),
-          LastTradeTime.toInstant(p.lastTradeTime()),
-          p.averagePrice(),
-          p.volume(),
-          p.totalBuyQuantity(),
-          p.totalSellQuantity(),
-          p.open(),
-          p.high(),
-          p.low(),
-          p.close(),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          receivedAt);
+      return new TickBuilder(segment, id, "quote", receivedAt)
+          .ltp(p.lastPrice())
+          .ltq(p.lastQuantity())
+          .lastTradeTime(LastTradeTime.toInstant(p.lastTradeTime()))
+          .averagePrice(p.averagePrice())
+          .volume(p.volume())
+          .totalBuyQuantity(p.totalBuyQuantity())
+          .totalSellQuantity(p.totalSellQuantity())
+          .open(p.open())
+          .high(p.high())
+          .low(p.low())
+          .close(p.close())
+          .build();
     }
     if (packet instanceof OiPacket p) {
-      return new Tick(
-          segment,
-          id,
-          "oi",
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          p.openInterest(),
-          null,
-          null,
-          null,
-          null,
-          receivedAt);
+      return new TickBuilder(segment, id, "oi", receivedAt).openInterest(p.openInterest()).build();
     }
     if (packet instanceof PrevClosePacket p) {
-      return new Tick(
-          segment,
-          id,
-          "prev_close",
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          p.previousClose(),
-          null,
-          null,
-          null,
-          null,
-          null,
-          receivedAt);
+      return new TickBuilder(segment, id, "prev_close", receivedAt)
+          .previousClose(p.previousClose())
+          .build();
     }
     FullPacket p = (FullPacket) packet;
     DepthLevel best = p.depth().get(0);
-    return new Tick(
-        segment,
-        id,
-        "full",
-        p.lastPrice(),
-        p.lastQuantity(),
-        LastTradeTime.toInstant(p.lastTradeTime()),
-        p.averagePrice(),
-        p.volume(),
-        p.totalBuyQuantity(),
-        p.totalSellQuantity(),
-        p.open(),
-        p.high(),
-        p.low(),
-        p.close(),
-        null,
-        p.openInterest(),
-        best.bidPrice(),
-        best.bidQuantity(),
-        best.askPrice(),
-        best.askQuantity(),
-        receivedAt);
+    return new TickBuilder(segment, id, "full", receivedAt)
+        .ltp(p.lastPrice())
+        .ltq(p.lastQuantity())
+        .lastTradeTime(LastTradeTime.toInstant(p.lastTradeTime()))
+        .averagePrice(p.averagePrice())
+        .volume(p.volume())
+        .totalBuyQuantity(p.totalBuyQuantity())
+        .totalSellQuantity(p.totalSellQuantity())
+        .open(p.open())
+        .high(p.high())
+        .low(p.low())
+        .close(p.close())
+        .openInterest(p.openInterest())
+        .bidPrice(best.bidPrice())
+        .bidQuantity(best.bidQuantity())
+        .askPrice(best.askPrice())
+        .askQuantity(best.askQuantity())
+        .build();
   }
 
   /** This tick's fields over {@code older}'s: the latest known value of every field. */
   public Tick over(Tick older) {
-    return new Tick(
-        segment,
-        securityId,
-        kind,
-        pick(ltp, older.ltp),
-        pick(ltq, older.ltq),
-        pick(lastTradeTime, older.lastTradeTime),
-        pick(averagePrice, older.averagePrice),
-        pick(volume, older.volume),
-        pick(totalBuyQuantity, older.totalBuyQuantity),
-        pick(totalSellQuantity, older.totalSellQuantity),
-        pick(open, older.open),
-        pick(high, older.high),
-        pick(low, older.low),
-        pick(close, older.close),
-        pick(previousClose, older.previousClose),
-        pick(openInterest, older.openInterest),
-        pick(bidPrice, older.bidPrice),
-        pick(bidQuantity, older.bidQuantity),
-        pick(askPrice, older.askPrice),
-        pick(askQuantity, older.askQuantity),
-        receivedAt);
+    // Identity, kind and arrival time are this tick's; only the optional fields fall back.
+    return new TickBuilder(segment, securityId, kind, receivedAt)
+        .ltp(pick(ltp, older.ltp))
+        .ltq(pick(ltq, older.ltq))
+        .lastTradeTime(pick(lastTradeTime, older.lastTradeTime))
+        .averagePrice(pick(averagePrice, older.averagePrice))
+        .volume(pick(volume, older.volume))
+        .totalBuyQuantity(pick(totalBuyQuantity, older.totalBuyQuantity))
+        .totalSellQuantity(pick(totalSellQuantity, older.totalSellQuantity))
+        .open(pick(open, older.open))
+        .high(pick(high, older.high))
+        .low(pick(low, older.low))
+        .close(pick(close, older.close))
+        .previousClose(pick(previousClose, older.previousClose))
+        .openInterest(pick(openInterest, older.openInterest))
+        .bidPrice(pick(bidPrice, older.bidPrice))
+        .bidQuantity(pick(bidQuantity, older.bidQuantity))
+        .askPrice(pick(askPrice, older.askPrice))
+        .askQuantity(pick(askQuantity, older.askQuantity))
+        .build();
   }
 
   private static <T> T pick(T newer, T older) {

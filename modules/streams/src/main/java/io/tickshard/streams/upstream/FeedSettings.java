@@ -27,6 +27,7 @@ public record FeedSettings(
     Duration staleAfter,
     Duration heartbeatInterval,
     Duration closeTimeout) {
+  private static final String MODE_SETTING = "tickshard.feed.mode";
 
   public static FeedSettings fromConfig(Config root) {
     Config feed = root.getConfig("tickshard.feed");
@@ -34,11 +35,7 @@ public record FeedSettings(
         URI.create(feed.getString("url")),
         feed.getString("client-id"),
         feed.getString("access-token"),
-        FeedMode.parse(feed.getString("mode"))
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "tickshard.feed.mode must be ticker, quote or full")),
+        defaultModeFrom(root),
         feed.getDuration("connect-timeout"),
         feed.getDuration("backoff.min"),
         feed.getDuration("backoff.max"),
@@ -48,6 +45,21 @@ public record FeedSettings(
         feed.getDuration("stale-after"),
         feed.getDuration("heartbeat-interval"),
         feed.getDuration("close-timeout"));
+  }
+
+  /**
+   * The mode of a start that names none, from {@code tickshard.feed.mode}. The streams and the HTTP
+   * API both read it here, so a bad value fails the same way wherever it is read first.
+   *
+   * @throws IllegalArgumentException naming the setting and the value, when it is not a mode
+   */
+  public static FeedMode defaultModeFrom(Config root) {
+    String value = root.getString(MODE_SETTING);
+    return FeedMode.parse(value)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    MODE_SETTING + " must be ticker, quote or full, was '" + value + "'"));
   }
 
   /** The URL with the broker's four query parameters. Never log it: it holds the token. */

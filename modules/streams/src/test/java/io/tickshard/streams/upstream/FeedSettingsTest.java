@@ -114,7 +114,8 @@ class FeedSettingsTest {
     void an_unknown_mode_is_rejected_naming_the_setting() {
       assertThatThrownBy(() -> with("tickshard.feed.mode = turbo"))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("tickshard.feed.mode");
+          .hasMessageContaining("tickshard.feed.mode")
+          .hasMessageContaining("'turbo'");
     }
   }
 

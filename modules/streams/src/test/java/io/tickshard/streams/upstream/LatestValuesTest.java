@@ -140,4 +140,17 @@ class LatestValuesTest {
     assertThat(snapshot.get(1).ltp()).isEqualTo(2_950f);
     assertThat(snapshot.get(1).previousClose()).isNull();
   }
+
+  @Test
+  void a_security_id_no_instrument_can_have_is_skipped_without_throwing() {
+    latest.update(
+        Tick.from(new TickerPacket(ExchangeSegment.NSE_EQ, 0, 10f, TickTest.RAW_LTT), T0));
+    latest.update(
+        Tick.from(new TickerPacket(ExchangeSegment.NSE_EQ, -5, 10f, TickTest.RAW_LTT), T0));
+    latest.update(quote(RELIANCE, 2_925f, 1));
+
+    assertThat(latest.snapshot(List.of(RELIANCE)))
+        .extracting(Tick::instrument)
+        .containsExactly(RELIANCE);
+  }
 }
