@@ -83,9 +83,7 @@ final class ClusterRoutes extends AllDirectives {
                 control.listing(),
                 (report, listing) -> {
                   long failedOrLost =
-                      listing.streams().stream()
-                          .filter(s -> "failed".equals(s.status()) || "lost".equals(s.status()))
-                          .count();
+                      listing.streams().stream().filter(s -> s.state().troubled()).count();
                   Map<String, Object> body = new LinkedHashMap<>();
                   body.put("status", unreachable == 0 && failedOrLost == 0 ? "ok" : "degraded");
                   body.put("node", NodeName.of(control.system()));

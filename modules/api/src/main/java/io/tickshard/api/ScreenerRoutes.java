@@ -1,9 +1,11 @@
 package io.tickshard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tickshard.streams.StartReply;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.StreamStatus;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -111,13 +113,13 @@ final class ScreenerRoutes extends AllDirectives {
             .start(spec)
             .thenApply(
                 reply -> {
-                  if (reply instanceof StreamEntity.Started) {
+                  if (reply instanceof StartReply.Started) {
                     return answer(key, "started", "stream started");
                   }
-                  if (reply instanceof StreamEntity.AlreadyRunning) {
+                  if (reply instanceof StartReply.AlreadyRunning) {
                     return answer(key, "already_running", "stream already running");
                   }
-                  if (reply instanceof StreamEntity.Queued) {
+                  if (reply instanceof StartReply.Queued) {
                     return answer(key, "queued", "stream starting; not connected yet");
                   }
                   throw StreamRoutes.refusal(key.value(), reply);
@@ -156,9 +158,10 @@ final class ScreenerRoutes extends AllDirectives {
     return ApiJson.response(StatusCodes.OK, body(key, status, message));
   }
 
-  private static HttpResponse withStream(StreamKey key, StreamEntity.Status stream) {
-    Map<String, Object> body = body(key, stream.status(), "stream " + stream.status());
-    body.put("stream", stream);
+  private static HttpResponse withStream(StreamKey key, StreamStatus stream) {
+    String state = stream.state().wireName();
+    Map<String, Object> body = body(key, state, "stream " + state);
+    body.put("stream", StreamResponse.of(stream));
     return ApiJson.response(StatusCodes.OK, body);
   }
 

@@ -1,11 +1,14 @@
 package io.tickshard.api;
 
+import io.tickshard.streams.StartReply;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.StreamStatus;
+import io.tickshard.streams.Streams;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.Tick;
-import io.tickshard.streams.ticks.TickTopics;
+import io.tickshard.streams.ticks.ViewerTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,17 +30,13 @@ public final class StreamControl {
   private final ActorSystem<?> system;
   private final ApiSettings settings;
   private final ActorRef<StreamRegistry.Command> registry;
-  private final ActorRef<TickTopics.GetTopic> topics;
+  private final ActorRef<ViewerTopics.GetTopic> topics;
 
-  public StreamControl(
-      ActorSystem<?> system,
-      ApiSettings settings,
-      ActorRef<StreamRegistry.Command> registry,
-      ActorRef<TickTopics.GetTopic> topics) {
+  public StreamControl(ActorSystem<?> system, ApiSettings settings, Streams streams) {
     this.system = system;
     this.settings = settings;
-    this.registry = registry;
-    this.topics = topics;
+    this.registry = streams.registry();
+    this.topics = streams.topics();
   }
 
   public ApiSettings settings() {
@@ -67,7 +66,7 @@ public final class StreamControl {
             });
   }
 
-  public CompletionStage<StreamEntity.StartReply> start(StreamSpec spec) {
+  public CompletionStage<StartReply> start(StreamSpec spec) {
     return timed(
         StreamEntity.entityRefFor(system, spec.key())
             .ask(replyTo -> new StreamEntity.Start(spec, replyTo), settings.askTimeout()),
@@ -116,7 +115,7 @@ public final class StreamControl {
         .thenCompose(
             listing -> {
               List<CompletableFuture<String>> stops = new ArrayList<>();
-              for (StreamEntity.Status status : listing.streams()) {
+              for (StreamStatus status : listing.streams()) {
                 StreamKey key = StreamKey.parse(status.key());
                 stops.add(
                     stop(key, reason)
@@ -139,7 +138,7 @@ public final class StreamControl {
     return timed(
         AskPattern.ask(
             topics,
-            replyTo -> new TickTopics.GetTopic(key, replyTo),
+            replyTo -> new ViewerTopics.GetTopic(key, replyTo),
             settings.askTimeout(),
             system.scheduler()),
         "the tick topics");

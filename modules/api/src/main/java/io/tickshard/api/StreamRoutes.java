@@ -1,8 +1,11 @@
 package io.tickshard.api;
 
+import io.tickshard.streams.StartReply;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.StreamState;
+import io.tickshard.streams.StreamStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -62,9 +65,11 @@ final class StreamRoutes extends AllDirectives {
             .thenApply(
                 listing -> {
                   Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("streams", listing.streams());
+                  body.put("streams", listing.streams().stream().map(StreamResponse::of).toList());
                   long lost =
-                      listing.streams().stream().filter(st -> "lost".equals(st.status())).count();
+                      listing.streams().stream()
+                          .filter(st -> st.state() == StreamState.LOST)
+                          .count();
                   // lost: known streams whose node went away, not yet running on another one.
                   body.put(
                       "counts",
@@ -95,48 +100,47 @@ final class StreamRoutes extends AllDirectives {
     return Answers.complete(control.start(spec).thenApply(reply -> startAnswer(spec, reply)));
   }
 
-  static HttpResponse startAnswer(StreamSpec spec, StreamEntity.StartReply reply) {
+  static HttpResponse startAnswer(StreamSpec spec, StartReply reply) {
     String key = spec.key().value();
-    if (reply instanceof StreamEntity.Started started) {
+    if (reply instanceof StartReply.Started started) {
       return ApiJson.response(StatusCodes.CREATED, started(key, "started", started.status()))
           .addHeader(Location.create(location(spec.key())));
     }
-    if (reply instanceof StreamEntity.AlreadyRunning running) {
+    if (reply instanceof StartReply.AlreadyRunning running) {
       return ApiJson.response(StatusCodes.OK, started(key, "already_running", running.status()));
     }
-    if (reply instanceof StreamEntity.Queued queued) {
+    if (reply instanceof StartReply.Queued queued) {
       return ApiJson.response(StatusCodes.OK, started(key, "queued", queued.status()));
     }
     throw refusal(key, reply);
   }
 
   /** The problem for a start that did not start anything. */
-  static Problem refusal(String key, StreamEntity.StartReply reply) {
-    if (reply instanceof StreamEntity.ModeConflict conflict) {
+  static Problem refusal(String key, StartReply reply) {
+    if (reply instanceof StartReply.ModeConflict conflict) {
       return Problem.modeConflict(
           key, conflict.runningMode().wireName(), conflict.requestedMode().wireName());
     }
-    if (reply instanceof StreamEntity.MarketClosed closed) {
+    if (reply instanceof StartReply.MarketClosed closed) {
       return Problem.marketClosed(closed.nextOpen());
     }
-    if (reply instanceof StreamEntity.Rejected rejected) {
+    if (reply instanceof StartReply.Rejected rejected) {
       return Problem.streamRefused(key, rejected.reason());
     }
-    if (reply instanceof StreamEntity.BudgetExhausted exhausted) {
+    if (reply instanceof StartReply.BudgetExhausted exhausted) {
       return Problem.budgetExhausted(key, exhausted.holders(), exhausted.budget());
     }
-    if (reply instanceof StreamEntity.Unavailable unavailable) {
+    if (reply instanceof StartReply.Unavailable unavailable) {
       return Problem.notReady(unavailable.reason());
     }
     return Problem.internal();
   }
 
-  private static Map<String, Object> started(
-      String key, String status, StreamEntity.Status stream) {
+  private static Map<String, Object> started(String key, String status, StreamStatus stream) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("key", key);
     body.put("status", status);
-    body.put("stream", stream);
+    body.put("stream", StreamResponse.of(stream));
     return body;
   }
 
@@ -153,7 +157,7 @@ final class StreamRoutes extends AllDirectives {
             .thenApply(
                 reply -> {
                   if (reply instanceof StreamEntity.Found found) {
-                    return ApiJson.response(StatusCodes.OK, found.status());
+                    return ApiJson.response(StatusCodes.OK, StreamResponse.of(found.status()));
                   }
                   throw Problem.streamNotFound(key.value());
                 }));

@@ -3,6 +3,7 @@ package io.tickshard.api;
 import io.tickshard.feed.Instrument;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamState;
 import io.tickshard.streams.ticks.Tick;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ final class TickEvents extends AllDirectives {
                   if (!(reply instanceof StreamEntity.Found found)) {
                     throw Problem.streamNotFound(key.value());
                   }
-                  if ("stopped".equals(found.status().status())) {
+                  if (found.status().state() == StreamState.STOPPED) {
                     throw Problem.streamNotRunning(key.value());
                   }
                   return control.topic(key);

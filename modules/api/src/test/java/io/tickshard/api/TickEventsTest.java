@@ -1,17 +1,18 @@
 package io.tickshard.api;
 
+import static io.tickshard.api.testkit.JsonBodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tickshard.api.testkit.ApiPaths;
 import io.tickshard.api.testkit.ApiServer;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.ticks.Tick;
-import io.tickshard.streams.ticks.TickTopics;
+import io.tickshard.streams.ticks.ViewerTopics;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,18 +47,6 @@ class TickEventsTest {
     server.close();
   }
 
-  private static String path(String key) {
-    return "/api/v1/streams/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return ApiJson.MAPPER.readTree(text);
-    } catch (Exception e) {
-      throw new AssertionError(text, e);
-    }
-  }
-
   private static void startRunning(String screener, List<String> instruments, String mode) {
     String body =
         "{\"screenerType\":\""
@@ -73,7 +62,12 @@ class TickEventsTest {
   private static void awaitRunning(String key) {
     await()
         .atMost(WAIT)
-        .until(() -> json(server.get(path(key)).body()).path("status").asText().equals("running"));
+        .until(
+            () ->
+                json(server.get(ApiPaths.stream(key)).body())
+                    .path("status")
+                    .asText()
+                    .equals("running"));
   }
 
   @Test
@@ -82,7 +76,7 @@ class TickEventsTest {
     String key = "type:sse|ids:2885,NSE_FNO:55796";
     awaitRunning(key);
 
-    try (SseClient viewer = new SseClient(server.uri(path(key) + "/ticks"))) {
+    try (SseClient viewer = new SseClient(server.uri(ApiPaths.stream(key) + "/ticks"))) {
       await().atMost(WAIT).until(() -> viewer.named("tick").size() >= 5);
 
       assertThat(viewer.events.get(0).name()).isEqualTo("snapshot");
@@ -98,7 +92,8 @@ class TickEventsTest {
 
   @Test
   void ticks_of_a_stream_that_is_not_running_are_404() {
-    assertThat(server.get(path("type:sse|ids:424242") + "/ticks").statusCode()).isEqualTo(404);
+    assertThat(server.get(ApiPaths.stream("type:sse|ids:424242") + "/ticks").statusCode())
+        .isEqualTo(404);
   }
 
   @Test
@@ -117,7 +112,7 @@ class TickEventsTest {
       slow.getOutputStream()
           .write(
               ("GET "
-                      + path(key)
+                      + ApiPaths.stream(key)
                       + "/ticks HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                       + "Accept: text/event-stream\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
@@ -125,7 +120,7 @@ class TickEventsTest {
       assertThat(new String(slowIn.readNBytes(12), StandardCharsets.US_ASCII))
           .isEqualTo("HTTP/1.1 200");
 
-      try (SseClient fast = new SseClient(server.uri(path(key) + "/ticks"))) {
+      try (SseClient fast = new SseClient(server.uri(ApiPaths.stream(key) + "/ticks"))) {
         await().atMost(WAIT).until(() -> fast.named("tick").size() > 100);
         // For five seconds, with 4,000 updates a second going to a reader that reads nothing,
         // the fast viewer keeps receiving ticks that are less than two seconds old.
@@ -136,7 +131,8 @@ class TickEventsTest {
         int received = fast.named("tick").size();
         await().atMost(WAIT).until(() -> fast.named("tick").size() > received + 1_000);
       }
-      assertThat(json(server.get(path(key)).body()).get("status").asText()).isEqualTo("running");
+      assertThat(json(server.get(ApiPaths.stream(key)).body()).get("status").asText())
+          .isEqualTo("running");
     }
   }
 
@@ -150,7 +146,7 @@ class TickEventsTest {
     // the cluster receptionist. A second deregistration would stop the receptionist for the
     // whole node (Pekko throws on it), and no topic here would find a new publisher again.
     for (int i = 0; i < 8; i++) {
-      try (SseClient viewer = new SseClient(server.uri(path(key) + "/ticks"))) {
+      try (SseClient viewer = new SseClient(server.uri(ApiPaths.stream(key) + "/ticks"))) {
         await().atMost(WAIT).until(() -> !viewer.named("tick").isEmpty());
       }
       // The topic drops a viewer that left by watching it, without being told.
@@ -163,9 +159,9 @@ class TickEventsTest {
   private static int localViewers(String key) throws Exception {
     var system = server.kit.system();
     ActorRef<Topic.Command<Tick>> topic =
-        AskPattern.<TickTopics.GetTopic, ActorRef<Topic.Command<Tick>>>ask(
+        AskPattern.<ViewerTopics.GetTopic, ActorRef<Topic.Command<Tick>>>ask(
                 server.topics,
-                replyTo -> new TickTopics.GetTopic(StreamKey.parse(key), replyTo),
+                replyTo -> new ViewerTopics.GetTopic(StreamKey.parse(key), replyTo),
                 WAIT,
                 system.scheduler())
             .toCompletableFuture()

@@ -5,17 +5,14 @@ import io.tickshard.api.ApiRoutes;
 import io.tickshard.api.ApiSettings;
 import io.tickshard.api.StreamControl;
 import io.tickshard.streams.NodeName;
-import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamSettings;
+import io.tickshard.streams.Streams;
 import io.tickshard.streams.journal.JournalWarmUp;
 import io.tickshard.streams.market.MarketHours;
-import io.tickshard.streams.registry.StreamRegistry;
-import io.tickshard.streams.ticks.TickTopics;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -43,14 +40,9 @@ public final class Node {
   /** Wires and binds everything; completes when HTTP and management listen. */
   public static CompletionStage<Node> start(ActorSystem<?> system) {
     Config config = system.settings().config();
-    StreamEntity.Settings settings =
-        StreamEntity.Settings.fromConfig(config, MarketHours.fromConfig(config));
-    StreamEntity.init(system, settings);
-    ActorRef<StreamRegistry.Command> registry = StreamRegistry.init(system, settings.registry());
-    ActorRef<TickTopics.GetTopic> topics =
-        system.systemActorOf(TickTopics.create(), "tick-topics", Props.empty());
-    StreamControl control =
-        new StreamControl(system, ApiSettings.fromConfig(config), registry, topics);
+    Streams streams =
+        Streams.start(system, StreamSettings.fromConfig(config, MarketHours.fromConfig(config)));
+    StreamControl control = new StreamControl(system, ApiSettings.fromConfig(config), streams);
 
     CompletionStage<String> management =
         PekkoManagement.get(Adapter.toClassic(system)).start().thenApply(Object::toString);

@@ -42,7 +42,7 @@ class ConnectingStreamTest {
     config.put("tickshard.feed.connect-timeout", "30s");
     config.put("pekko.http.client.connecting-timeout", "30s");
     kit = ClusterOfOne.start(ClusterOfOne.config(EmbeddedDatabase.newDatabase(), unused, config));
-    StreamEntity.init(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
+    Streams.start(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
     scenarios = new StreamScenarios(kit);
   }
 
@@ -58,10 +58,10 @@ class ConnectingStreamTest {
       throws Exception {
     StreamKey key = StreamScenarios.key("connecting", 1, 2);
 
-    assertThat(scenarios.start(key, FeedMode.QUOTE)).isInstanceOf(StreamEntity.Started.class);
+    assertThat(scenarios.start(key, FeedMode.QUOTE)).isInstanceOf(StartReply.Started.class);
     try (Socket upstream = silentFeed.accept()) {
-      assertThat(scenarios.found(key).status()).isEqualTo("starting");
-      assertThat(scenarios.start(key, FeedMode.QUOTE)).isInstanceOf(StreamEntity.Queued.class);
+      assertThat(scenarios.found(key).state()).isEqualTo(StreamState.STARTING);
+      assertThat(scenarios.start(key, FeedMode.QUOTE)).isInstanceOf(StartReply.Queued.class);
 
       assertThat(scenarios.stop(key)).isInstanceOf(StreamEntity.Stopped.class);
 
@@ -70,7 +70,7 @@ class ConnectingStreamTest {
       upstream.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
       assertThat(readUntilClosed(upstream)).startsWith("GET /?version=2&token=");
     }
-    assertThat(scenarios.found(key).status()).isEqualTo("stopped");
+    assertThat(scenarios.found(key).state()).isEqualTo(StreamState.STOPPED);
   }
 
   private static String readUntilClosed(Socket socket) throws Exception {

@@ -57,7 +57,7 @@ class MarketCloseTest {
         ClusterOfOne.start(
             ClusterOfOne.config(
                 EmbeddedDatabase.newDatabase(), simulator, StreamTestConfig.FAST_FEED));
-    StreamEntity.init(kit.system(), StreamTestConfig.settings(kit.system(), CLOSING_SOON));
+    Streams.start(kit.system(), StreamTestConfig.settings(kit.system(), CLOSING_SOON));
     scenarios = new StreamScenarios(kit);
   }
 
@@ -70,7 +70,7 @@ class MarketCloseTest {
   @Test
   void at_the_close_a_running_stream_stops_itself_and_later_starts_are_refused() {
     StreamKey key = StreamScenarios.key("closing", 7, 8);
-    assertThat(scenarios.start(key, FeedMode.QUOTE)).isInstanceOf(StreamEntity.Started.class);
+    assertThat(scenarios.start(key, FeedMode.QUOTE)).isInstanceOf(StartReply.Started.class);
     await()
         .atMost(StreamScenarios.WAIT)
         .until(() -> StreamScenarios.upstream(simulator, key).size() == 1);
@@ -79,8 +79,8 @@ class MarketCloseTest {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              StreamEntity.Status status = scenarios.found(key);
-              assertThat(status.status()).isEqualTo("stopped");
+              StreamStatus status = scenarios.found(key);
+              assertThat(status.state()).isEqualTo(StreamState.STOPPED);
               assertThat(status.stopReason()).isEqualTo("market_closed");
             });
     await()
@@ -89,9 +89,9 @@ class MarketCloseTest {
     assertThat(Instant.now()).isAfterOrEqualTo(CLOSE);
 
     assertThat(scenarios.start(key, FeedMode.QUOTE))
-        .isEqualTo(new StreamEntity.MarketClosed(NEXT_OPEN));
+        .isEqualTo(new StartReply.MarketClosed(NEXT_OPEN));
     assertThat(scenarios.start(StreamScenarios.key("late", 9), FeedMode.QUOTE))
-        .isEqualTo(new StreamEntity.MarketClosed(NEXT_OPEN));
+        .isEqualTo(new StartReply.MarketClosed(NEXT_OPEN));
     assertThat(StreamScenarios.upstream(simulator, key)).isEmpty();
   }
 }

@@ -9,7 +9,6 @@ import io.tickshard.feed.Instrument;
 import io.tickshard.simulator.AuthRefusal;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
-import io.tickshard.simulator.SimulatorState;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.testkit.ClusterOfOne;
@@ -23,7 +22,7 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +39,7 @@ class StreamEntityTest {
   private static EmbeddedDatabase.Database database;
   private static ActorTestKit kit;
   private static StreamScenarios scenarios;
+  private static Streams streams;
 
   @BeforeAll
   static void start() {
@@ -48,7 +48,8 @@ class StreamEntityTest {
             SimulatorConfig.defaults().withMarket(20, 11).withLimits(100, 5_000, 50));
     database = EmbeddedDatabase.newDatabase();
     kit = ClusterOfOne.start(ClusterOfOne.config(database, simulator, StreamTestConfig.FAST_FEED));
-    StreamEntity.init(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
+    streams =
+        Streams.start(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
     scenarios = new StreamScenarios(kit);
   }
 
@@ -63,63 +64,35 @@ class StreamEntityTest {
     simulator.state().clearFaults();
   }
 
-  private static StreamKey key(String screener, int... ids) {
-    return StreamScenarios.key(screener, ids);
-  }
-
-  private static EntityRef<StreamEntity.Command> entity(StreamKey key) {
-    return StreamEntity.entityRefFor(kit.system(), key);
-  }
-
-  private static StreamEntity.StartReply start(StreamKey key, FeedMode mode) {
-    return scenarios.start(key, mode);
-  }
-
-  private static StreamEntity.StatusReply status(StreamKey key) {
-    return scenarios.status(key);
-  }
-
-  private static StreamEntity.Status found(StreamKey key) {
-    return scenarios.found(key);
-  }
-
-  private static StreamEntity.StopReply stop(StreamKey key) {
-    return scenarios.stop(key);
-  }
-
-  private static List<SimulatorState.ConnectionInfo> upstream(StreamKey key) {
-    return StreamScenarios.upstream(simulator, key);
-  }
-
   private static void awaitRunningWithTicks(StreamKey key) {
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              StreamEntity.Status status = found(key);
-              assertThat(status.status()).isEqualTo("running");
+              StreamStatus status = scenarios.found(key);
+              assertThat(status.state()).isEqualTo(StreamState.RUNNING);
               assertThat(status.ticks()).isPositive();
             });
   }
 
   @Test
   void start_runs_the_stream_with_ticks_on_exactly_one_upstream_socket() {
-    StreamKey key = key("swing", 3, 1, 2, 2);
+    StreamKey key = StreamScenarios.key("swing", 3, 1, 2, 2);
     assertThat(key.value()).isEqualTo("type:swing|ids:1,2,3");
 
-    StreamEntity.StartReply reply = start(key, FeedMode.QUOTE);
+    StartReply reply = scenarios.start(key, FeedMode.QUOTE);
 
-    assertThat(reply).isInstanceOf(StreamEntity.Started.class);
+    assertThat(reply).isInstanceOf(StartReply.Started.class);
     awaitRunningWithTicks(key);
-    StreamEntity.Status status = found(key);
+    StreamStatus status = scenarios.found(key);
     assertThat(status.key()).isEqualTo("type:swing|ids:1,2,3");
-    assertThat(status.mode()).isEqualTo("quote");
+    assertThat(status.mode()).isEqualTo(FeedMode.QUOTE);
     assertThat(status.instruments()).isEqualTo(3);
     assertThat(status.node()).startsWith("127.0.0.1:");
     assertThat(status.pid()).isEqualTo(ProcessHandle.current().pid());
     assertThat(status.startedAt()).isNotNull();
     assertThat(status.lastTickAt()).isNotNull();
-    assertThat(upstream(key))
+    assertThat(StreamScenarios.upstream(simulator, key))
         .singleElement()
         .satisfies(
             c -> {
@@ -130,53 +103,52 @@ class StreamEntityTest {
 
   @Test
   void a_second_start_is_already_running_and_opens_no_second_socket() {
-    StreamKey key = key("momentum", 10, 11);
-    start(key, FeedMode.TICKER);
+    StreamKey key = StreamScenarios.key("momentum", 10, 11);
+    scenarios.start(key, FeedMode.TICKER);
     awaitRunningWithTicks(key);
     long opened = simulator.state().stats().connectionsOpened();
 
-    assertThat(start(key, FeedMode.TICKER)).isInstanceOf(StreamEntity.AlreadyRunning.class);
-    assertThat(start(StreamKey.parse("type:momentum|ids:11,10,10"), FeedMode.TICKER))
-        .isInstanceOf(StreamEntity.AlreadyRunning.class);
+    assertThat(scenarios.start(key, FeedMode.TICKER)).isInstanceOf(StartReply.AlreadyRunning.class);
+    assertThat(scenarios.start(StreamKey.parse("type:momentum|ids:11,10,10"), FeedMode.TICKER))
+        .isInstanceOf(StartReply.AlreadyRunning.class);
 
     assertThat(simulator.state().stats().connectionsOpened()).isEqualTo(opened);
-    assertThat(upstream(key)).hasSize(1);
+    assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
   }
 
   @Test
   void starts_that_arrive_together_get_one_started_and_the_rest_queued_or_a_conflict() {
-    StreamKey key = key("together", 36, 37);
-    List<TestProbe<StreamEntity.StartReply>> probes = new ArrayList<>();
+    StreamKey key = StreamScenarios.key("together", 36, 37);
+    List<TestProbe<StartReply>> probes = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       // All sent before the first is decided; they wait on the same slot request.
-      TestProbe<StreamEntity.StartReply> probe = kit.createTestProbe();
+      TestProbe<StartReply> probe = kit.createTestProbe();
       FeedMode mode = i == 5 ? FeedMode.QUOTE : FeedMode.TICKER;
-      entity(key).tell(new StreamEntity.Start(new StreamSpec(key, mode), probe.getRef()));
+      scenarios.entity(key).tell(new StreamEntity.Start(new StreamSpec(key, mode), probe.getRef()));
       probes.add(probe);
     }
-    List<StreamEntity.StartReply> replies =
-        probes.stream().map(probe -> probe.receiveMessage(WAIT)).toList();
+    List<StartReply> replies = probes.stream().map(probe -> probe.receiveMessage(WAIT)).toList();
 
-    assertThat(replies.get(0)).isInstanceOf(StreamEntity.Started.class);
-    assertThat(replies.get(5)).isInstanceOf(StreamEntity.ModeConflict.class);
+    assertThat(replies.get(0)).isInstanceOf(StartReply.Started.class);
+    assertThat(replies.get(5)).isInstanceOf(StartReply.ModeConflict.class);
     assertThat(IntStream.range(1, 8).filter(i -> i != 5).mapToObj(replies::get))
         .hasSize(6)
         .allSatisfy(
             reply ->
                 assertThat(reply)
-                    .isInstanceOfAny(StreamEntity.Queued.class, StreamEntity.AlreadyRunning.class));
-    await().atMost(WAIT).until(() -> upstream(key).size() == 1);
-    assertThat(upstream(key)).hasSize(1);
+                    .isInstanceOfAny(StartReply.Queued.class, StartReply.AlreadyRunning.class));
+    await().atMost(WAIT).until(() -> StreamScenarios.upstream(simulator, key).size() == 1);
+    assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
   }
 
   @Test
   void starting_a_running_key_in_another_mode_is_a_conflict() {
-    StreamKey key = key("conflict", 20);
-    start(key, FeedMode.QUOTE);
-    StreamEntity.StartReply reply = start(key, FeedMode.FULL);
+    StreamKey key = StreamScenarios.key("conflict", 20);
+    scenarios.start(key, FeedMode.QUOTE);
+    StartReply reply = scenarios.start(key, FeedMode.FULL);
     assertThat(reply)
         .isInstanceOfSatisfying(
-            StreamEntity.ModeConflict.class,
+            StartReply.ModeConflict.class,
             conflict -> {
               assertThat(conflict.runningMode()).isEqualTo(FeedMode.QUOTE);
               assertThat(conflict.requestedMode()).isEqualTo(FeedMode.FULL);
@@ -185,39 +157,43 @@ class StreamEntityTest {
 
   @Test
   void stop_closes_the_upstream_socket_within_seconds() {
-    StreamKey key = key("stopper", 30, 31);
-    start(key, FeedMode.QUOTE);
+    StreamKey key = StreamScenarios.key("stopper", 30, 31);
+    scenarios.start(key, FeedMode.QUOTE);
     awaitRunningWithTicks(key);
-    assertThat(upstream(key)).hasSize(1);
+    assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
 
-    assertThat(stop(key)).isInstanceOf(StreamEntity.Stopped.class);
+    assertThat(scenarios.stop(key)).isInstanceOf(StreamEntity.Stopped.class);
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> upstream(key).isEmpty());
-    StreamEntity.Status status = found(key);
-    assertThat(status.status()).isEqualTo("stopped");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> StreamScenarios.upstream(simulator, key).isEmpty());
+    StreamStatus status = scenarios.found(key);
+    assertThat(status.state()).isEqualTo(StreamState.STOPPED);
     assertThat(status.stopReason()).isEqualTo("test");
-    assertThat(stop(key)).isInstanceOf(StreamEntity.NotRunning.class);
+    assertThat(scenarios.stop(key)).isInstanceOf(StreamEntity.NotRunning.class);
   }
 
   @Test
   void a_stopped_key_can_be_started_again() {
-    StreamKey key = key("again", 40);
-    start(key, FeedMode.TICKER);
+    StreamKey key = StreamScenarios.key("again", 40);
+    scenarios.start(key, FeedMode.TICKER);
     awaitRunningWithTicks(key);
-    stop(key);
-    await().atMost(Duration.ofSeconds(5)).until(() -> upstream(key).isEmpty());
+    scenarios.stop(key);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> StreamScenarios.upstream(simulator, key).isEmpty());
 
-    assertThat(start(key, FeedMode.TICKER)).isInstanceOf(StreamEntity.Started.class);
+    assertThat(scenarios.start(key, FeedMode.TICKER)).isInstanceOf(StartReply.Started.class);
     awaitRunningWithTicks(key);
-    assertThat(upstream(key)).hasSize(1);
+    assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
   }
 
   @Test
   void when_the_simulator_drops_the_socket_it_reconnects_and_resubscribes_everything() {
-    StreamKey key = key("dropped", 50, 51, 52);
-    start(key, FeedMode.FULL);
+    StreamKey key = StreamScenarios.key("dropped", 50, 51, 52);
+    scenarios.start(key, FeedMode.FULL);
     awaitRunningWithTicks(key);
-    long firstConnection = upstream(key).get(0).id();
+    long firstConnection = StreamScenarios.upstream(simulator, key).get(0).id();
 
     simulator.state().drop(Optional.of(firstConnection));
 
@@ -225,44 +201,47 @@ class StreamEntityTest {
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(upstream(key))
+                assertThat(StreamScenarios.upstream(simulator, key))
                     .singleElement()
                     .satisfies(
                         c -> {
                           assertThat(c.id()).isNotEqualTo(firstConnection);
                           assertThat(c.instrumentsPerMode()).isEqualTo(Map.of("full", 3));
                         }));
-    await().atMost(WAIT).until(() -> found(key).status().equals("running"));
-    assertThat(found(key).reconnects()).isGreaterThanOrEqualTo(1);
+    await().atMost(WAIT).until(() -> scenarios.found(key).state() == StreamState.RUNNING);
+    assertThat(scenarios.found(key).reconnects()).isGreaterThanOrEqualTo(1);
   }
 
   @Test
   void refused_auth_fails_the_stream_after_one_attempt_without_a_storm() {
-    StreamKey key = key("refused", 60);
+    StreamKey key = StreamScenarios.key("refused", 60);
     long refusedBefore = simulator.state().stats().authFailures();
     // Refuse one attempt only: a retry would then get through and show as a socket for the key.
     simulator.state().refuseAuth(new AuthRefusal(AuthRefusal.Style.DISCONNECT_PACKET, 808, 1));
 
-    start(key, FeedMode.QUOTE);
+    scenarios.start(key, FeedMode.QUOTE);
 
-    await().atMost(WAIT).until(() -> found(key).status().equals("failed"));
-    assertThat(found(key).lastError()).contains("808");
+    await().atMost(WAIT).until(() -> scenarios.found(key).state() == StreamState.FAILED);
+    assertThat(scenarios.found(key).lastError()).contains("808");
     assertThat(simulator.state().stats().authFailures()).isEqualTo(refusedBefore + 1);
     // Backoff starts at 200 ms in these tests: a storm would show within two seconds.
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(4))
-        .until(() -> upstream(key).isEmpty() && found(key).status().equals("failed"));
-    assertThat(start(key, FeedMode.QUOTE)).isInstanceOf(StreamEntity.Rejected.class);
-    stop(key);
+        .until(
+            () ->
+                StreamScenarios.upstream(simulator, key).isEmpty()
+                    && scenarios.found(key).state() == StreamState.FAILED);
+    assertThat(scenarios.start(key, FeedMode.QUOTE)).isInstanceOf(StartReply.Rejected.class);
+    scenarios.stop(key);
   }
 
   @Test
   void a_stalled_feed_is_detected_and_reconnected() {
-    StreamKey key = key("stalled", 70, 71);
-    start(key, FeedMode.QUOTE);
+    StreamKey key = StreamScenarios.key("stalled", 70, 71);
+    scenarios.start(key, FeedMode.QUOTE);
     awaitRunningWithTicks(key);
-    long stalledConnection = upstream(key).get(0).id();
+    long stalledConnection = StreamScenarios.upstream(simulator, key).get(0).id();
 
     simulator.state().stall(Optional.of(stalledConnection), true);
 
@@ -271,17 +250,17 @@ class StreamEntityTest {
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(upstream(key))
+                assertThat(StreamScenarios.upstream(simulator, key))
                     .singleElement()
                     .satisfies(c -> assertThat(c.id()).isNotEqualTo(stalledConnection)));
-    await().atMost(WAIT).until(() -> found(key).status().equals("running"));
-    assertThat(found(key).lastError()).contains("no frame received");
+    await().atMost(WAIT).until(() -> scenarios.found(key).state() == StreamState.RUNNING);
+    assertThat(scenarios.found(key).lastError()).contains("no frame received");
   }
 
   @Test
   void the_snapshot_has_the_latest_values_prev_close_included() {
-    StreamKey key = key("snapshot", 80, 81);
-    start(key, FeedMode.QUOTE);
+    StreamKey key = StreamScenarios.key("snapshot", 80, 81);
+    scenarios.start(key, FeedMode.QUOTE);
     awaitRunningWithTicks(key);
 
     TestProbe<StreamEntity.SnapshotReply> probe = kit.createTestProbe();
@@ -289,7 +268,7 @@ class StreamEntityTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              entity(key).tell(new StreamEntity.GetSnapshot(probe.getRef()));
+              scenarios.entity(key).tell(new StreamEntity.GetSnapshot(probe.getRef()));
               List<Tick> ticks = probe.receiveMessage(WAIT).ticks();
               assertThat(ticks).extracting(Tick::securityId).containsExactly(80, 81);
               assertThat(ticks)
@@ -304,8 +283,8 @@ class StreamEntityTest {
 
   @Test
   void asking_about_a_key_never_started_answers_unknown_and_persists_nothing() {
-    StreamKey key = key("neverstarted", 90);
-    assertThat(status(key)).isInstanceOf(StreamEntity.Unknown.class);
+    StreamKey key = StreamScenarios.key("neverstarted", 90);
+    assertThat(scenarios.status(key)).isInstanceOf(StreamEntity.Unknown.class);
     assertThat(
             EmbeddedDatabase.count(
                 database,
@@ -319,21 +298,19 @@ class StreamEntityTest {
   void instruments_in_other_segments_keep_their_segment_upstream() {
     StreamKey key = new StreamKey("fno", List.of(Instrument.of(ExchangeSegment.NSE_FNO, 55796)));
     assertThat(key.value()).isEqualTo("type:fno|ids:NSE_FNO:55796");
-    start(key, FeedMode.QUOTE);
+    scenarios.start(key, FeedMode.QUOTE);
     awaitRunningWithTicks(key);
-    assertThat(upstream(key))
+    assertThat(StreamScenarios.upstream(simulator, key))
         .singleElement()
         .satisfies(c -> assertThat(c.instruments().get(0).segment()).isEqualTo("NSE_FNO"));
   }
 
   @Test
   void the_registry_lists_a_running_stream_with_its_node_and_forgets_it_when_stopped() {
-    StreamKey key = key("registered", 110, 111);
-    start(key, FeedMode.QUOTE);
+    StreamKey key = StreamScenarios.key("registered", 110, 111);
+    scenarios.start(key, FeedMode.QUOTE);
     awaitRunningWithTicks(key);
-    org.apache.pekko.actor.typed.ActorRef<StreamRegistry.Command> registry =
-        StreamRegistry.init(
-            kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()).registry());
+    ActorRef<StreamRegistry.Command> registry = streams.registry();
     TestProbe<StreamRegistry.Listing> probe = kit.createTestProbe();
 
     await()
@@ -347,13 +324,13 @@ class StreamEntityTest {
                   .singleElement()
                   .satisfies(
                       s -> {
-                        assertThat(s.status()).isEqualTo("running");
-                        assertThat(s.node()).isEqualTo(found(key).node());
+                        assertThat(s.state()).isEqualTo(StreamState.RUNNING);
+                        assertThat(s.node()).isEqualTo(scenarios.found(key).node());
                       });
-              assertThat(listing.perNode()).containsKey(found(key).node());
+              assertThat(listing.perNode()).containsKey(scenarios.found(key).node());
             });
 
-    stop(key);
+    scenarios.stop(key);
     await()
         .atMost(WAIT)
         .untilAsserted(

@@ -31,7 +31,7 @@ class StreamRecoveryTest {
   private static ActorTestKit node(EmbeddedDatabase.Database database) {
     ActorTestKit kit =
         ClusterOfOne.start(ClusterOfOne.config(database, simulator, StreamTestConfig.FAST_FEED));
-    StreamEntity.init(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
+    Streams.start(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
     return kit;
   }
 
@@ -67,8 +67,8 @@ class StreamRecoveryTest {
       StreamScenarios after = new StreamScenarios(second);
       await()
           .atMost(StreamScenarios.WAIT)
-          .until(() -> after.found(running).status().equals("running"));
-      assertThat(after.found(stopped).status()).isEqualTo("stopped");
+          .until(() -> after.found(running).state() == StreamState.RUNNING);
+      assertThat(after.found(stopped).state()).isEqualTo(StreamState.STOPPED);
       assertThat(StreamScenarios.upstream(simulator, stopped)).isEmpty();
     } finally {
       second.shutdownTestKit();

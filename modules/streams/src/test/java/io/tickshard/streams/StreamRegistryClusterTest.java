@@ -44,6 +44,7 @@ class StreamRegistryClusterTest {
 
   private static FeedSimulator simulator;
   private static ClusterOfThree cluster;
+  private static final List<Streams> streams = new ArrayList<>();
 
   @BeforeAll
   static void start() {
@@ -64,8 +65,9 @@ class StreamRegistryClusterTest {
     config.put("tickshard.streams.unknown-passivate-after", "2s");
     cluster = ClusterOfThree.start(EmbeddedDatabase.newDatabase(), simulator, config);
     for (ActorTestKit node : cluster.nodes) {
-      StreamEntity.init(
-          node.system(), StreamTestConfig.settings(node.system(), MarketHours.always()));
+      streams.add(
+          Streams.start(
+              node.system(), StreamTestConfig.settings(node.system(), MarketHours.always())));
     }
   }
 
@@ -80,9 +82,7 @@ class StreamRegistryClusterTest {
   }
 
   private static ActorRef<StreamRegistry.Command> registry(int node) {
-    ActorTestKit kit = cluster.node(node);
-    return StreamRegistry.init(
-        kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()).registry());
+    return streams.get(node - 1).registry();
   }
 
   private static StreamRegistry.Listing listing(int node) {
@@ -92,11 +92,11 @@ class StreamRegistryClusterTest {
   }
 
   private static long running(StreamRegistry.Listing listing) {
-    return listing.streams().stream().filter(s -> s.status().equals("running")).count();
+    return listing.streams().stream().filter(s -> s.state() == StreamState.RUNNING).count();
   }
 
   private static void stopAll(int node) {
-    for (StreamEntity.Status status : listing(node).streams()) {
+    for (StreamStatus status : listing(node).streams()) {
       on(node).stop(StreamKey.parse(status.key()));
     }
     await().atMost(WAIT).until(() -> simulator.state().stats().connectionsOpen() == 0);
@@ -110,23 +110,22 @@ class StreamRegistryClusterTest {
       keys.add(StreamScenarios.key("budget", 1_000 + i));
     }
     // Every start sent before any answer arrives, each from a different node in turn.
-    List<TestProbe<StreamEntity.StartReply>> probes = new ArrayList<>();
+    List<TestProbe<StartReply>> probes = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       ActorTestKit node = cluster.nodes.get(i % 3);
-      TestProbe<StreamEntity.StartReply> probe = node.createTestProbe();
+      TestProbe<StartReply> probe = node.createTestProbe();
       StreamEntity.entityRefFor(node.system(), keys.get(i))
           .tell(
               new StreamEntity.Start(new StreamSpec(keys.get(i), FeedMode.TICKER), probe.getRef()));
       probes.add(probe);
     }
-    List<StreamEntity.StartReply> replies =
-        probes.stream().map(p -> p.receiveMessage(WAIT)).toList();
+    List<StartReply> replies = probes.stream().map(p -> p.receiveMessage(WAIT)).toList();
 
-    assertThat(replies).filteredOn(StreamEntity.Started.class::isInstance).hasSize(BUDGET);
+    assertThat(replies).filteredOn(StartReply.Started.class::isInstance).hasSize(BUDGET);
     assertThat(replies)
-        .filteredOn(StreamEntity.BudgetExhausted.class::isInstance)
+        .filteredOn(StartReply.BudgetExhausted.class::isInstance)
         .hasSize(keys.size() - BUDGET)
-        .allSatisfy(r -> assertThat(((StreamEntity.BudgetExhausted) r).holders()).hasSize(BUDGET));
+        .allSatisfy(r -> assertThat(((StartReply.BudgetExhausted) r).holders()).hasSize(BUDGET));
     await().atMost(WAIT).until(() -> simulator.state().stats().connectionsOpen() == BUDGET);
     await().atMost(WAIT).until(() -> running(listing(2)) == BUDGET);
     assertThat(simulator.state().stats().evictions()).isZero();
@@ -135,12 +134,12 @@ class StreamRegistryClusterTest {
     StreamKey started =
         keys.get(
             replies.indexOf(
-                replies.stream().filter(StreamEntity.Started.class::isInstance).findFirst().get()));
+                replies.stream().filter(StartReply.Started.class::isInstance).findFirst().get()));
     StreamKey refused =
         keys.get(
             replies.indexOf(
                 replies.stream()
-                    .filter(StreamEntity.BudgetExhausted.class::isInstance)
+                    .filter(StartReply.BudgetExhausted.class::isInstance)
                     .findFirst()
                     .get()));
     assertThat(on(3).stop(started)).isInstanceOf(StreamEntity.Stopped.class);
@@ -149,7 +148,7 @@ class StreamRegistryClusterTest {
         .untilAsserted(
             () ->
                 assertThat(on(2).start(refused, FeedMode.TICKER))
-                    .isInstanceOf(StreamEntity.Started.class));
+                    .isInstanceOf(StartReply.Started.class));
     await().atMost(WAIT).until(() -> running(listing(1)) == BUDGET);
     assertThat(simulator.state().stats().connectionsOpen()).isEqualTo(BUDGET);
     assertThat(simulator.state().stats().evictions()).isZero();
@@ -227,7 +226,7 @@ class StreamRegistryClusterTest {
     List<String> moving =
         listing(3).streams().stream()
             .filter(s -> s.node().equals(leavingNode))
-            .map(StreamEntity.Status::key)
+            .map(StreamStatus::key)
             .toList();
     assertThat(moving).isNotEmpty();
     long open = simulator.state().stats().connectionsOpen();

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /** Asks a node's stream entities the way the API will, for scenario tests. */
 final class StreamScenarios {
@@ -26,28 +27,30 @@ final class StreamScenarios {
     return StreamKey.of(screener, Arrays.stream(ids).mapToObj(String::valueOf).toList());
   }
 
-  StreamEntity.StartReply start(StreamKey key, FeedMode mode) {
-    TestProbe<StreamEntity.StartReply> probe = kit.createTestProbe();
-    StreamEntity.entityRefFor(kit.system(), key)
-        .tell(new StreamEntity.Start(new StreamSpec(key, mode), probe.getRef()));
+  EntityRef<StreamEntity.Command> entity(StreamKey key) {
+    return StreamEntity.entityRefFor(kit.system(), key);
+  }
+
+  StartReply start(StreamKey key, FeedMode mode) {
+    TestProbe<StartReply> probe = kit.createTestProbe();
+    entity(key).tell(new StreamEntity.Start(new StreamSpec(key, mode), probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
 
   StreamEntity.StopReply stop(StreamKey key) {
     TestProbe<StreamEntity.StopReply> probe = kit.createTestProbe();
-    StreamEntity.entityRefFor(kit.system(), key)
-        .tell(new StreamEntity.Stop("test", probe.getRef()));
+    entity(key).tell(new StreamEntity.Stop("test", probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
 
   StreamEntity.StatusReply status(StreamKey key) {
     TestProbe<StreamEntity.StatusReply> probe = kit.createTestProbe();
-    StreamEntity.entityRefFor(kit.system(), key).tell(new StreamEntity.GetStatus(probe.getRef()));
+    entity(key).tell(new StreamEntity.GetStatus(probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
 
   /** The status of a key that must be known. */
-  StreamEntity.Status found(StreamKey key) {
+  StreamStatus found(StreamKey key) {
     StreamEntity.StatusReply reply = status(key);
     if (!(reply instanceof StreamEntity.Found found)) {
       throw new AssertionError("expected a known stream for " + key + ", got " + reply);

@@ -19,7 +19,7 @@ final class StreamTestConfig {
 
   private StreamTestConfig() {}
 
-  static StreamEntity.Settings settings(ActorSystem<?> system, MarketHours hours) {
-    return StreamEntity.Settings.fromConfig(system.settings().config(), hours);
+  static StreamSettings settings(ActorSystem<?> system, MarketHours hours) {
+    return StreamSettings.fromConfig(system.settings().config(), hours);
   }
 }

@@ -5,12 +5,12 @@ import io.tickshard.api.ApiSettings;
 import io.tickshard.api.StreamControl;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
-import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamSettings;
+import io.tickshard.streams.Streams;
 import io.tickshard.streams.market.MarketHours;
-import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
-import io.tickshard.streams.ticks.TickTopics;
+import io.tickshard.streams.ticks.ViewerTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
@@ -36,7 +35,7 @@ public final class ApiServer implements AutoCloseable {
   public final URI base;
 
   /** This node's tick topics, the ones viewers subscribe through. */
-  public final ActorRef<TickTopics.GetTopic> topics;
+  public final ActorRef<ViewerTopics.GetTopic> topics;
 
   private final ServerBinding binding;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -45,7 +44,7 @@ public final class ApiServer implements AutoCloseable {
       FeedSimulator simulator,
       EmbeddedDatabase.Database database,
       ActorTestKit kit,
-      ActorRef<TickTopics.GetTopic> topics,
+      ActorRef<ViewerTopics.GetTopic> topics,
       ServerBinding binding) {
     this.simulator = simulator;
     this.database = database;
@@ -79,16 +78,11 @@ public final class ApiServer implements AutoCloseable {
     config.putAll(settings);
     ActorTestKit kit = ClusterOfOne.start(ClusterOfOne.config(database, simulator, config));
     var system = kit.system();
-    StreamEntity.Settings streamSettings =
-        StreamEntity.Settings.fromConfig(system.settings().config(), MarketHours.always());
-    StreamEntity.init(system, streamSettings);
-    ActorRef<StreamRegistry.Command> registry =
-        StreamRegistry.init(system, streamSettings.registry());
-    ActorRef<TickTopics.GetTopic> topics =
-        system.systemActorOf(TickTopics.create(), "tick-topics", Props.empty());
+    Streams streams =
+        Streams.start(
+            system, StreamSettings.fromConfig(system.settings().config(), MarketHours.always()));
     StreamControl control =
-        new StreamControl(
-            system, ApiSettings.fromConfig(system.settings().config()), registry, topics);
+        new StreamControl(system, ApiSettings.fromConfig(system.settings().config()), streams);
     try {
       ServerBinding binding =
           Http.get(system)
@@ -96,7 +90,7 @@ public final class ApiServer implements AutoCloseable {
               .bind(new ApiRoutes(control).routes())
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
-      return new ApiServer(simulator, database, kit, topics, binding);
+      return new ApiServer(simulator, database, kit, streams.topics(), binding);
     } catch (Exception e) {
       kit.shutdownTestKit();
       simulator.close();
@@ -131,6 +125,14 @@ public final class ApiServer implements AutoCloseable {
         HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** A form post, as the old screener pages send their starts and stops. */
+  public HttpResponse<String> postForm(String path, String form) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form)));
   }
 
   public HttpResponse<String> delete(String path) {

@@ -64,8 +64,8 @@ public final class RegistryAnnouncements {
                   ActorRef<ShardRegion.CurrentShardRegionState> states =
                       context.messageAdapter(
                           ShardRegion.CurrentShardRegionState.class, state -> state);
-                  ActorRef<StreamEntity.ReportedNow> reported =
-                      context.messageAdapter(StreamEntity.ReportedNow.class, done -> done);
+                  ActorRef<StreamEntity.StatusSent> reported =
+                      context.messageAdapter(StreamEntity.StatusSent.class, done -> done);
                   ClusterSharding sharding = ClusterSharding.get(context.getSystem());
                   sharding
                       .shardState()
@@ -73,7 +73,7 @@ public final class RegistryAnnouncements {
                   String node = NodeName.of(context.getSystem());
                   Set<String> waiting = new HashSet<>();
                   Runnable allReported =
-                      () -> registry.tell(new StreamRegistry.NodeReported(registryId, node));
+                      () -> registry.tell(new StreamRegistry.NodeCaughtUp(registryId, node));
                   return Behaviors.receive(Object.class)
                       .onMessage(
                           ShardRegion.CurrentShardRegionState.class,
@@ -90,12 +90,12 @@ public final class RegistryAnnouncements {
                             for (String entityId : waiting) {
                               sharding
                                   .entityRefFor(StreamEntity.TYPE_KEY, entityId)
-                                  .tell(new StreamEntity.ReportNow(reported));
+                                  .tell(new StreamEntity.SendStatusNow(reported));
                             }
                             return Behaviors.same();
                           })
                       .onMessage(
-                          StreamEntity.ReportedNow.class,
+                          StreamEntity.StatusSent.class,
                           done -> {
                             waiting.remove(done.entityId());
                             if (waiting.isEmpty()) {

@@ -1,11 +1,10 @@
 package io.tickshard.streams.registry;
 
 import io.tickshard.streams.NodeName;
-import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -36,7 +35,6 @@ public final class StreamHandOver {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamHandOver.class);
   private static final Duration POLL = Duration.ofMillis(100);
-  private static final Set<String> NOT_YET = Set.of("lost", "starting");
 
   private StreamHandOver() {}
 
@@ -94,7 +92,7 @@ public final class StreamHandOver {
                   keys =
                       listing.streams().stream()
                           .filter(s -> s.node().equals(node))
-                          .map(StreamEntity.Status::key)
+                          .map(StreamStatus::key)
                           .toList();
                 }
                 List<String> pending = keys == null ? null : pending(keys, listing);
@@ -139,8 +137,8 @@ public final class StreamHandOver {
       }
       return listing.streams().stream()
           .filter(s -> keys.contains(s.key()))
-          .filter(s -> s.node().equals(node) || NOT_YET.contains(s.status()))
-          .map(StreamEntity.Status::key)
+          .filter(s -> s.node().equals(node) || !s.state().settled())
+          .map(StreamStatus::key)
           .toList();
     }
   }

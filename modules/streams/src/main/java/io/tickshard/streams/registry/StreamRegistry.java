@@ -4,6 +4,7 @@ import io.tickshard.streams.CborSerializable;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,9 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -26,6 +25,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
@@ -43,14 +43,16 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  *   <li><b>Budget.</b> A stream must hold a slot before it opens its socket; slots per broker
  *       client id are capped, and granted one at a time here, so concurrent starts on any nodes can
  *       never open more sockets than the broker allows. A slot is given back when the stream stops,
- *       fails, or is lost.
+ *       fails, or is lost. The counting is {@link ConnectionBudget}'s; this actor asks it, and
+ *       watches the entities it grants to.
  *   <li><b>Rebuild.</b> After a hand-over of the singleton, the view and the slots are rebuilt from
  *       the entities' reports, which it asks for at once. Until every Up node has said its streams
  *       reported (or {@code rebuild-window} has passed), answers say {@code complete: false}, and
  *       slot requests wait rather than risk the budget.
  *   <li><b>Health check.</b> On its cron schedule, inside market hours: restart the connection of
  *       every stream whose heartbeat is stale, count streams per node, log one line, keep the
- *       report. The next run is scheduled only after a run ends.
+ *       report. The next run is scheduled only after a run ends. Which streams are stale is {@link
+ *       HealthCheck}'s judgement; this actor restarts them.
  * </ul>
  */
 public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Command> {
@@ -61,8 +63,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
    * A stream's latest status, from its entity. {@code holdsSlot}: it was granted a connection slot
    * and has (or is opening) its socket; a recovered stream waiting for a slot has not.
    */
-  public record Report(
-      StreamEntity.Status status,
+  public record StatusUpdate(
+      StreamStatus status,
       String clientId,
       boolean holdsSlot,
       ActorRef<StreamEntity.Command> entity)
@@ -87,7 +89,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
    * A node's streams have all reported to the registry named {@code registryId} (see {@link
    * RegistryAnnouncements}).
    */
-  public record NodeReported(String registryId, String node) implements Command {}
+  public record NodeCaughtUp(String registryId, String node) implements Command {}
 
   private record RebuildDone() implements Command {}
 
@@ -105,7 +107,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
 
   /** Every stream known, with counts per node. */
   public record Listing(
-      List<StreamEntity.Status> streams,
+      List<StreamStatus> streams,
       Map<String, Integer> perNode,
       int total,
       boolean complete,
@@ -135,13 +137,9 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
    *     first heartbeat
    */
   private record Entry(
-      StreamEntity.Status status,
-      String clientId,
-      ActorRef<StreamEntity.Command> entity,
-      Instant since) {}
+      StreamStatus status, String clientId, ActorRef<StreamEntity.Command> entity, Instant since) {}
 
   public static final String NAME = "stream-registry";
-  private static final Set<String> HOLDING = Set.of("starting", "running", "reconnecting");
   private static final Object REBUILD_TIMER = "rebuild";
   private static final Object ANNOUNCE_TIMER = "announce";
   private static final Object HEALTH_TIMER = "health";
@@ -164,9 +162,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private final TimerScheduler<Command> timers;
   private final String node;
   private final Map<String, Entry> streams = new HashMap<>();
-
-  /** Stream key → the broker client id its slot counts against. */
-  private final Map<String, String> slots = new HashMap<>();
+  private final ConnectionBudget budget;
+  private final HealthCheck healthCheck;
 
   /** Watched entity → the key it last reported or asked for. */
   private final Map<ActorRef<?>, String> watched = new HashMap<>();
@@ -177,9 +174,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   // Announcements and "done" answers carry it, so no answer meant for an earlier registry counts.
   private final String registryId = UUID.randomUUID().toString();
   private final Set<String> nodesReported = new HashSet<>();
-  private final ActorRef<
-          org.apache.pekko.actor.typed.pubsub.Topic.Command<RegistryAnnouncements.RegistryStarted>>
-      announcements;
+  private final ActorRef<Topic.Command<RegistryAnnouncements.RegistryStarted>> announcements;
   private HealthReport latest;
   private Instant nextRun;
 
@@ -189,6 +184,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
     this.settings = settings;
     this.timers = timers;
     this.node = NodeName.of(context.getSystem());
+    this.budget = new ConnectionBudget(settings.maxConnections());
+    this.healthCheck = new HealthCheck(settings.healthStaleAfter());
     // Running streams report within a heartbeat period anyway; the announcement asks them to do
     // so at once, and the view is complete when every node says they did.
     Duration interval = settings.heartbeatInterval();
@@ -216,12 +213,12 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Report.class, this::onReport)
+        .onMessage(StatusUpdate.class, this::onStatusUpdate)
         .onMessage(Deregister.class, this::onDeregister)
         .onMessage(AcquireSlot.class, this::onAcquire)
         .onSignal(Terminated.class, this::onTerminated)
         .onMessage(RebuildDone.class, this::onRebuildDone)
-        .onMessage(NodeReported.class, this::onNodeReported)
+        .onMessage(NodeCaughtUp.class, this::onNodeReported)
         .onMessage(GetListing.class, this::onGetListing)
         .onMessage(GetHealth.class, this::onGetHealth)
         .onMessage(RunHealthCheck.class, this::onRunHealthCheck)
@@ -230,8 +227,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
             announce -> {
               if (!complete) {
                 announcements.tell(
-                    org.apache.pekko.actor.typed.pubsub.Topic.publish(
-                        new RegistryAnnouncements.RegistryStarted(registryId)));
+                    Topic.publish(new RegistryAnnouncements.RegistryStarted(registryId)));
               }
               return this;
             })
@@ -240,26 +236,20 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
 
   // ---- the view -----------------------------------------------------------------------------
 
-  private Behavior<Command> onReport(Report report) {
+  private Behavior<Command> onStatusUpdate(StatusUpdate report) {
     String key = report.status().key();
     Entry known = streams.get(key);
     Instant since =
         known != null && known.entity().equals(report.entity()) ? known.since() : Instant.now();
     streams.put(key, new Entry(report.status(), report.clientId(), report.entity(), since));
     watch(key, report.entity());
-    // A stream that holds a slot and is connecting or connected has a socket: count it, whatever
-    // this registry granted (after a hand-over it granted nothing yet). A failed one has none.
-    if (report.holdsSlot() && HOLDING.contains(report.status().status())) {
-      slots.put(key, report.clientId());
-    } else {
-      slots.remove(key);
-    }
+    budget.reported(report.status(), report.clientId(), report.holdsSlot());
     return this;
   }
 
   private Behavior<Command> onDeregister(Deregister deregister) {
     Entry removed = streams.remove(deregister.key());
-    slots.remove(deregister.key());
+    budget.release(deregister.key());
     if (removed != null && watched.remove(removed.entity()) != null) {
       getContext().unwatch(removed.entity());
     }
@@ -287,54 +277,34 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private Behavior<Command> onEntityGone(String goneKey, ActorRef<?> goneEntity) {
     Entry entry = streams.get(goneKey);
     if (entry != null && entry.entity().equals(goneEntity)) {
-      StreamEntity.Status s = entry.status();
+      StreamStatus s = entry.status();
       streams.put(
           goneKey,
           new Entry(
-              new StreamEntity.Status(
-                  s.key(),
-                  "lost",
-                  s.node(),
-                  s.pid(),
-                  s.startedAt(),
-                  s.heartbeatAt(),
-                  s.lastTickAt(),
-                  s.ticks(),
-                  s.instruments(),
-                  s.mode(),
-                  s.reconnects(),
-                  "its node left or stopped; waiting for it to start elsewhere",
-                  null,
-                  null),
+              s.lost("its node left or stopped; waiting for it to start elsewhere"),
               entry.clientId(),
               entry.entity(),
               entry.since()));
-      slots.remove(goneKey);
+      budget.release(goneKey);
       getContext().getLog().info("stream {} on {}: lost, its slot freed", label(goneKey), s.node());
     } else if (entry == null) {
-      slots.remove(goneKey); // granted, then gone before its first report
+      budget.release(goneKey); // granted, then gone before its first report
     }
     return grantWaiting();
   }
 
   private Behavior<Command> onGetListing(GetListing get) {
-    List<StreamEntity.Status> all =
+    List<StreamStatus> all =
         streams.values().stream()
             .map(Entry::status)
-            .sorted(Comparator.comparing(StreamEntity.Status::key))
+            .sorted(Comparator.comparing(StreamStatus::key))
             .toList();
     get.replyTo().tell(new Listing(all, perNode(), all.size(), complete, since));
     return this;
   }
 
   private Map<String, Integer> perNode() {
-    Map<String, Integer> perNode = new TreeMap<>();
-    for (Entry entry : streams.values()) {
-      if (!"lost".equals(entry.status().status())) {
-        perNode.merge(entry.status().node(), 1, Integer::sum);
-      }
-    }
-    return perNode;
+    return HealthCheck.perNode(streams.values().stream().map(Entry::status).toList());
   }
 
   /** Log lines name keys by their short label: a key can hold 5,000 instruments. */
@@ -358,41 +328,30 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   }
 
   private void decide(AcquireSlot acquire) {
-    if (slots.containsKey(acquire.key())) {
-      acquire.replyTo().tell(new SlotGranted());
-      return;
-    }
-    List<String> holders = holders(acquire.clientId());
-    if (holders.size() < settings.maxConnections()) {
-      slots.put(acquire.key(), acquire.clientId());
-      // Watched from the grant on: an entity that dies before it ever reports frees its slot.
-      watch(acquire.key(), acquire.entity());
-      acquire.replyTo().tell(new SlotGranted());
-    } else {
+    ConnectionBudget.Decision decision = budget.tryAcquire(acquire.key(), acquire.clientId());
+    if (decision instanceof ConnectionBudget.Refused refused) {
       getContext()
           .getLog()
           .info(
               "stream {}: refused, connection budget {}/{} used",
               label(acquire.key()),
-              holders.size(),
-              settings.maxConnections());
-      acquire.replyTo().tell(new SlotRefused(holders, settings.maxConnections()));
+              refused.holders().size(),
+              refused.limit());
+      acquire.replyTo().tell(new SlotRefused(refused.holders(), refused.limit()));
+      return;
     }
-  }
-
-  private List<String> holders(String clientId) {
-    return slots.entrySet().stream()
-        .filter(slot -> slot.getValue().equals(clientId))
-        .map(Map.Entry::getKey)
-        .sorted()
-        .toList();
+    if (decision instanceof ConnectionBudget.Granted) {
+      // Watched from the grant on: an entity that dies before it ever reports frees its slot.
+      watch(acquire.key(), acquire.entity());
+    }
+    acquire.replyTo().tell(new SlotGranted());
   }
 
   private Behavior<Command> onRebuildDone(RebuildDone done) {
     return completeView("its rebuild window ended");
   }
 
-  private Behavior<Command> onNodeReported(NodeReported reported) {
+  private Behavior<Command> onNodeReported(NodeCaughtUp reported) {
     if (complete || !reported.registryId().equals(registryId)) {
       return this;
     }
@@ -418,7 +377,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
             Duration.between(since, Instant.now()).toMillis(),
             why,
             streams.size(),
-            slots.size());
+            budget.used());
     return grantWaiting();
   }
 
@@ -451,57 +410,26 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   }
 
   private void runHealthCheck(Instant now) {
-    List<String> restarted = new ArrayList<>();
-    for (Entry entry : streams.values()) {
-      StreamEntity.Status status = entry.status();
-      // A reconnecting stream is already on its way back (perhaps in a long cool-off after
-      // 805): restarting it would only cut its backoff short.
-      if (!status.status().equals("running") && !status.status().equals("starting")) {
-        continue;
-      }
-      if (!slots.containsKey(status.key())) {
-        continue; // waiting for a slot: it has no socket to restart
-      }
-      // Not startedAt: a stream that just moved to another node started long ago, and would be
-      // restarted before its first heartbeat there.
-      Instant alive = status.heartbeatAt() != null ? status.heartbeatAt() : entry.since();
-      if (alive != null
-          && Duration.between(alive, now).compareTo(settings.healthStaleAfter()) > 0) {
-        entry
-            .entity()
-            .tell(new StreamEntity.RestartConnection("health check: no heartbeat since " + alive));
-        restarted.add(status.key());
-      }
+    List<HealthCheck.Observed> observed =
+        streams.values().stream()
+            .map(entry -> new HealthCheck.Observed(entry.status(), entry.since()))
+            .toList();
+    HealthCheck.Result result = healthCheck.judge(observed, budget, now);
+    for (HealthCheck.Stale stale : result.stale()) {
+      streams.get(stale.key()).entity().tell(new StreamEntity.RestartConnection(stale.reason()));
     }
-    Map<String, Integer> perNode = perNode();
-    int running = perNode.values().stream().mapToInt(Integer::intValue).sum();
-    String summary =
-        "health: "
-            + running
-            + " streams on "
-            + perNode.size()
-            + " nodes ("
-            + perNode.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(", "))
-            + "), "
-            + restarted.size()
-            + " stale restarted, budget "
-            + slots.size()
-            + "/"
-            + settings.maxConnections();
-    getContext().getLog().info(summary);
+    getContext().getLog().info(result.summary());
     latest =
         new HealthReport(
             now,
             null,
-            running,
-            perNode,
-            restarted,
-            slots.size(),
-            settings.maxConnections(),
+            result.streams(),
+            result.perNode(),
+            result.staleKeys(),
+            budget.used(),
+            budget.limit(),
             complete,
-            summary);
+            result.summary());
   }
 
   private Behavior<Command> onGetHealth(GetHealth get) {
@@ -521,11 +449,11 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
             : new HealthReport(
                 null,
                 nextRun,
-                perNode.values().stream().mapToInt(Integer::intValue).sum(),
+                HealthCheck.total(perNode),
                 perNode,
                 List.of(),
-                slots.size(),
-                settings.maxConnections(),
+                budget.used(),
+                budget.limit(),
                 complete,
                 "no health check has run yet");
     get.replyTo().tell(report);

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
@@ -90,17 +91,17 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   private record CloseTimedOut() implements Command {}
 
   /** What the connection tells its parent, as it happens. */
-  public sealed interface Report {}
+  public sealed interface Update {}
 
-  public record Connected(Instant at) implements Report {}
+  public record Connected(Instant at) implements Update {}
 
-  public record Reconnecting(String reason, int attempt, Duration retryIn) implements Report {}
+  public record Reconnecting(String reason, int attempt, Duration retryIn) implements Update {}
 
-  public record Failed(String reason) implements Report {}
+  public record Failed(String reason) implements Update {}
 
   /** A frame arrived within the last heartbeat interval; with the figures as they stand. */
   public record Heartbeat(Instant at, long ticks, Instant lastTickAt, int reconnects)
-      implements Report {}
+      implements Update {}
 
   /** The connection's figures for status answers. */
   public record Live(
@@ -130,7 +131,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   private final StreamSpec spec;
   private final FeedSettings settings;
   private final ActorRef<Topic.Command<Tick>> topic;
-  private final ActorRef<Report> parent;
+  private final ActorRef<Update> parent;
   private final TimerScheduler<Command> timers;
   private final Materializer materializer;
   private final String node;
@@ -157,7 +158,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
       StreamSpec spec,
       FeedSettings settings,
       ActorRef<Topic.Command<Tick>> topic,
-      ActorRef<Report> parent) {
+      ActorRef<Update> parent) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -170,7 +171,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
       StreamSpec spec,
       FeedSettings settings,
       ActorRef<Topic.Command<Tick>> topic,
-      ActorRef<Report> parent) {
+      ActorRef<Update> parent) {
     super(context);
     this.spec = spec;
     this.settings = settings;
@@ -254,7 +255,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     }
     BinaryMessage binary = message.asBinaryMessage();
     return binary.isStrict()
-        ? java.util.concurrent.CompletableFuture.completedFuture(binary.getStrictData())
+        ? CompletableFuture.completedFuture(binary.getStrictData())
         : binary.toStrict(timeout, materializer).thenApply(BinaryMessage::getStrictData);
   }
 

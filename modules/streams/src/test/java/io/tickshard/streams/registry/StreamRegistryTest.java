@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
+import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamState;
+import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.market.MarketHours;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,18 +87,24 @@ class StreamRegistryTest {
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 
-  private static StreamEntity.Status status(String key, String status) {
-    return new StreamEntity.Status(
+  private static StreamStatus status(String key, StreamState state) {
+    return status(key, state, Instant.now(), Instant.now());
+  }
+
+  /** A stream's status as its entity reports it; the registry keys it by {@code key}. */
+  private static StreamStatus status(
+      String key, StreamState state, Instant startedAt, Instant heartbeatAt) {
+    return new StreamStatus(
         key,
-        status,
+        state,
         "127.0.0.1:1",
         1,
-        Instant.now(),
-        Instant.now(),
+        startedAt,
+        heartbeatAt,
         null,
         0,
         1,
-        "quote",
+        FeedMode.QUOTE,
         0,
         null,
         null,
@@ -129,10 +138,12 @@ class StreamRegistryTest {
 
     // A recovered stream reports itself while it waits: seen, but not holding a socket.
     registry.tell(
-        new StreamRegistry.Report(status("waiting", "starting"), "client", false, waiting));
+        new StreamRegistry.StatusUpdate(
+            status("waiting", StreamState.STARTING), "client", false, waiting));
     assertThat(acquire(registry, "other", other)).isInstanceOf(StreamRegistry.SlotRefused.class);
 
-    registry.tell(new StreamRegistry.Report(status("held", "failed"), "client", true, held));
+    registry.tell(
+        new StreamRegistry.StatusUpdate(status("held", StreamState.FAILED), "client", true, held));
     assertThat(acquire(registry, "waiting", waiting))
         .isInstanceOf(StreamRegistry.SlotGranted.class);
   }
@@ -145,22 +156,8 @@ class StreamRegistryTest {
     TestProbe<StreamEntity.Command> moved = kit.createTestProbe();
     // Started an hour ago elsewhere; recovered on its new node, connecting, no heartbeat yet.
     registry.tell(
-        new StreamRegistry.Report(
-            new StreamEntity.Status(
-                "moved",
-                "starting",
-                "127.0.0.1:2",
-                2,
-                Instant.now().minus(Duration.ofHours(1)),
-                null,
-                null,
-                0,
-                1,
-                "quote",
-                0,
-                null,
-                null,
-                null),
+        new StreamRegistry.StatusUpdate(
+            status("moved", StreamState.STARTING, Instant.now().minus(Duration.ofHours(1)), null),
             "client",
             true,
             moved.getRef()));
@@ -180,7 +177,8 @@ class StreamRegistryTest {
     assertThat(acquire(registry, "doomed", doomed.getRef()))
         .isInstanceOf(StreamRegistry.SlotGranted.class);
     registry.tell(
-        new StreamRegistry.Report(status("doomed", "running"), "client", true, doomed.getRef()));
+        new StreamRegistry.StatusUpdate(
+            status("doomed", StreamState.RUNNING), "client", true, doomed.getRef()));
 
     doomed.stop();
 
@@ -190,7 +188,7 @@ class StreamRegistryTest {
           registry.tell(new StreamRegistry.GetListing(listing.getRef()));
           assertThat(listing.receiveMessage().streams())
               .singleElement()
-              .satisfies(s -> assertThat(s.status()).isEqualTo("lost"));
+              .satisfies(s -> assertThat(s.state()).isEqualTo(StreamState.LOST));
           return null;
         });
     ActorRef<StreamEntity.Command> next = kit.<StreamEntity.Command>createTestProbe().getRef();
@@ -224,7 +222,8 @@ class StreamRegistryTest {
     // Asked at once; meanwhile a running stream it did not grant reports its socket.
     registry.tell(new StreamRegistry.AcquireSlot("early", "client", entity, early.getRef()));
     registry.tell(
-        new StreamRegistry.Report(status("running-elsewhere", "running"), "client", true, entity));
+        new StreamRegistry.StatusUpdate(
+            status("running-elsewhere", StreamState.RUNNING), "client", true, entity));
 
     assertThat(early.receiveMessage(Duration.ofSeconds(5)))
         .isEqualTo(new StreamRegistry.SlotRefused(java.util.List.of("running-elsewhere"), 1));
@@ -244,14 +243,14 @@ class StreamRegistryTest {
     String node = NodeName.of(kit.system());
 
     // An answer meant for another registry (one that was there before) counts for nothing.
-    registry.tell(new StreamRegistry.NodeReported("an-earlier-registry", node));
+    registry.tell(new StreamRegistry.NodeCaughtUp("an-earlier-registry", node));
     TestProbe<StreamRegistry.Listing> listing = kit.createTestProbe();
     registry.tell(new StreamRegistry.GetListing(listing.getRef()));
     // Answered in order: had that counted, the slot would be granted and the view complete.
     assertThat(listing.receiveMessage(Duration.ofSeconds(5)).complete()).isFalse();
     early.expectNoMessage(Duration.ZERO);
 
-    registry.tell(new StreamRegistry.NodeReported(registryId, node));
+    registry.tell(new StreamRegistry.NodeCaughtUp(registryId, node));
     assertThat(early.receiveMessage(Duration.ofSeconds(5)))
         .isEqualTo(new StreamRegistry.SlotGranted());
   }

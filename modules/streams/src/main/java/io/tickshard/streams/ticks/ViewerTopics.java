@@ -12,8 +12,8 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * This node's subscriber side of the tick topics: one local topic actor per stream key, shared by
  * every viewer on the node, so that many browsers cost one receptionist registration.
  */
-public final class TickTopics {
-  private TickTopics() {}
+public final class ViewerTopics {
+  private ViewerTopics() {}
 
   /** Replies with this node's topic actor for the key, spawning it the first time. */
   public record GetTopic(StreamKey key, ActorRef<ActorRef<Topic.Command<Tick>>> replyTo) {}

@@ -1,0 +1,307 @@
+package io.tickshard.streams;
+
+import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickTopic;
+import io.tickshard.streams.upstream.FeedConnection;
+import io.tickshard.streams.upstream.FeedSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * What a {@link StreamEntity} knows only while it lives on this node: its {@link FeedConnection}
+ * child and tick topic, how the feed stands, the figures of its last heartbeat, and the starts
+ * waiting for one slot request.
+ *
+ * <p>The entity builds a new one each time it (re)starts, when its recovery completes: a persist
+ * failure restarts the event-sourced behaviour as the same object and stops its children, so
+ * nothing here may outlive that restart.
+ */
+final class StreamRuntime {
+  private static final Object MARKET_CLOSE_TIMER = "market-close";
+  private static final Object SLOT_TIMER = "slot";
+
+  private final ActorContext<StreamEntity.Command> context;
+  private final TimerScheduler<StreamEntity.Command> timers;
+  private final MarketHours marketHours;
+  private final FeedSettings settings;
+  private final Duration askTimeout;
+  private final ActorRef<StreamRegistry.Command> registry;
+  private final String node;
+  private final long pid = ProcessHandle.current().pid();
+
+  private ActorRef<FeedConnection.Command> feed;
+  private ActorRef<Topic.Command<Tick>> topic;
+  private int feedGeneration;
+  private StreamState feedState = StreamState.STARTING;
+  private String lastError;
+  private Instant heartbeatAt;
+  private long ticks;
+  private Instant lastTickAt;
+  private int reconnects;
+  private boolean closing;
+  private final List<StreamEntity.Start> waitingForSlot = new ArrayList<>();
+
+  StreamRuntime(
+      ActorContext<StreamEntity.Command> context,
+      TimerScheduler<StreamEntity.Command> timers,
+      StreamSettings settings,
+      ActorRef<StreamRegistry.Command> registry) {
+    this.context = context;
+    this.timers = timers;
+    this.marketHours = settings.marketHours();
+    this.settings = settings.feed();
+    this.askTimeout = settings.askTimeout();
+    this.registry = registry;
+    this.node = NodeName.of(context.getSystem());
+  }
+
+  String node() {
+    return node;
+  }
+
+  /** An upstream socket is open or being opened: only once a slot was granted. */
+  boolean hasFeed() {
+    return feed != null;
+  }
+
+  ActorRef<FeedConnection.Command> feed() {
+    return feed;
+  }
+
+  StreamState feedState() {
+    return feedState;
+  }
+
+  String lastError() {
+    return lastError;
+  }
+
+  // ---- starts waiting for a slot ------------------------------------------------------------
+
+  /** Queues a start for the slot request; true when it is the first, which must ask. */
+  boolean awaitSlot(StreamEntity.Start start) {
+    waitingForSlot.add(start);
+    return waitingForSlot.size() == 1;
+  }
+
+  /** The starts the slot answer is for, in their order; none wait afterwards. */
+  List<StreamEntity.Start> takeWaiting() {
+    List<StreamEntity.Start> waiting = List.copyOf(waitingForSlot);
+    waitingForSlot.clear();
+    return waiting;
+  }
+
+  /** A recovered stream waits for a slot it was not granted; its status says why. */
+  private void waitingForSlot(StreamRegistry.SlotReply reply) {
+    lastError =
+        reply instanceof StreamRegistry.SlotRefused refused
+            ? "waiting for a connection slot: budget "
+                + refused.budget()
+                + " held by "
+                + refused.holders()
+            : "waiting for the stream registry";
+  }
+
+  /** Asks the registry for a connection slot; its answer comes back as {@code answer}. */
+  void askForSlot(
+      StreamSpec spec, Function<StreamRegistry.SlotReply, StreamEntity.Command> answer) {
+    context.ask(
+        StreamRegistry.SlotReply.class,
+        registry,
+        askTimeout,
+        replyTo ->
+            new StreamRegistry.AcquireSlot(
+                spec.key().value(), settings.clientId(), context.getSelf(), replyTo),
+        (reply, failure) -> answer.apply(reply));
+  }
+
+  /** The commands about this node's socket; those for a running stream only while it runs. */
+  void handle(StreamEntity.State state, StreamEntity.RuntimeCommand command) {
+    if (command instanceof StreamEntity.GetSnapshot get) {
+      answerSnapshot(get.replyTo());
+    } else if (command instanceof StreamEntity.RestartConnection restart) {
+      restartConnection(restart.reason());
+    } else if (!state.active()) {
+      return; // a late answer or timer for a stream that stopped meanwhile
+    } else if (command instanceof StreamEntity.FeedUpdated updated) {
+      onFeedUpdate(updated.update());
+      report(state);
+    } else if (command instanceof StreamEntity.SlotForRecovery decided) {
+      onSlotForRecovery(state, decided.reply());
+    } else if (command instanceof StreamEntity.RetrySlot && feed == null && !closing) {
+      askForSlot(state.spec(), StreamEntity.SlotForRecovery::new);
+    }
+  }
+
+  /** A stream that came back by itself gets its socket only with a slot; else it waits. */
+  private void onSlotForRecovery(StreamEntity.State state, StreamRegistry.SlotReply reply) {
+    if (feed != null || closing) {
+      return;
+    }
+    if (reply instanceof StreamRegistry.SlotGranted) {
+      context
+          .getLog()
+          .info("stream {} on {}: resumed after recovery", state.spec().key().label(), node);
+      startFeed(state);
+      return;
+    }
+    waitingForSlot(reply);
+    timers.startSingleTimer(SLOT_TIMER, new StreamEntity.RetrySlot(), settings.heartbeatInterval());
+  }
+
+  // ---- the feed -----------------------------------------------------------------------------
+
+  /** Opens the socket (a slot was granted), tells the registry, and awaits the market's close. */
+  void startFeed(StreamEntity.State state) {
+    StreamSpec spec = state.spec();
+    ticks = 0;
+    lastTickAt = null;
+    reconnects = 0;
+    feedState = StreamState.STARTING;
+    lastError = null;
+    heartbeatAt = null;
+    if (topic == null) {
+      topic = context.spawn(TickTopic.create(spec.key()), "tick-topic");
+    }
+    ActorRef<FeedConnection.Update> updates =
+        context.messageAdapter(FeedConnection.Update.class, StreamEntity.FeedUpdated::new);
+    feed =
+        context.spawn(
+            Behaviors.supervise(FeedConnection.create(spec, settings, topic, updates))
+                .onFailure(
+                    SupervisorStrategy.restartWithBackoff(
+                        settings.backoffMin(), settings.backoffMax(), 0.2)),
+            "feed-" + (++feedGeneration));
+    context.watchWith(feed, new StreamEntity.FeedConnectionStopped());
+    report(state);
+    scheduleMarketClose();
+  }
+
+  void scheduleMarketClose() {
+    Instant now = Instant.now();
+    marketHours
+        .nextClose(now)
+        .ifPresent(
+            at ->
+                timers.startSingleTimer(
+                    MARKET_CLOSE_TIMER,
+                    new StreamEntity.MarketCloseDue(),
+                    Duration.between(now, at)));
+  }
+
+  private void onFeedUpdate(FeedConnection.Update update) {
+    if (update instanceof FeedConnection.Connected) {
+      feedState = StreamState.RUNNING;
+    } else if (update instanceof FeedConnection.Reconnecting reconnecting) {
+      feedState = StreamState.RECONNECTING;
+      lastError = reconnecting.reason();
+    } else if (update instanceof FeedConnection.Failed failed) {
+      feedState = StreamState.FAILED;
+      lastError = failed.reason();
+    } else if (update instanceof FeedConnection.Heartbeat heartbeat) {
+      heartbeatAt = heartbeat.at();
+      ticks = heartbeat.ticks();
+      lastTickAt = heartbeat.lastTickAt();
+      reconnects = heartbeat.reconnects();
+    }
+  }
+
+  private void restartConnection(String reason) {
+    if (feed != null) {
+      feed.tell(new FeedConnection.RestartConnection(reason));
+    }
+  }
+
+  /** Closes the feed politely; false when there is none, so nothing to wait for. */
+  boolean close() {
+    if (feed == null) {
+      return false;
+    }
+    if (!closing) {
+      closing = true;
+      feed.tell(new FeedConnection.Close());
+    }
+    return true;
+  }
+
+  boolean closing() {
+    return closing;
+  }
+
+  /** The feed child is gone: closed as asked, or stopped by itself, which is a failure. */
+  void onFeedStopped() {
+    feed = null;
+    if (!closing) {
+      feedState = StreamState.FAILED;
+      lastError = "the feed connection stopped unexpectedly";
+    }
+  }
+
+  // ---- status -------------------------------------------------------------------------------
+
+  /** How the stream stands, with the figures of the feed's last heartbeat. */
+  StreamStatus status(StreamEntity.State state) {
+    StreamStatus status =
+        StreamStatus.of(state.spec(), state.startedAt(), node, pid)
+            .withFigures(ticks, lastTickAt, reconnects);
+    if (!state.active()) {
+      return status.stopped(state.stoppedAt(), state.stopReason());
+    }
+    return status.withState(feedState).withHeartbeatAt(heartbeatAt).withLastError(lastError);
+  }
+
+  /**
+   * Answers a status with the feed's live figures when it has a feed. The status is taken now, on
+   * the entity's thread; only the figures come from the feed's later answer.
+   */
+  void answerStatus(StreamEntity.State state, ActorRef<StreamEntity.StatusReply> replyTo) {
+    StreamStatus known = status(state);
+    if (feed == null) {
+      replyTo.tell(new StreamEntity.Found(known));
+      return;
+    }
+    AskPattern.ask(feed, FeedConnection.GetLive::new, askTimeout, context.getSystem().scheduler())
+        .whenComplete(
+            (live, failure) ->
+                replyTo.tell(
+                    new StreamEntity.Found(
+                        live == null
+                            ? known
+                            : known.withFigures(
+                                live.ticks(), live.lastTickAt(), live.reconnects()))));
+  }
+
+  /** The latest values per instrument, from the feed; none without one (or if it is slow). */
+  private void answerSnapshot(ActorRef<StreamEntity.SnapshotReply> replyTo) {
+    if (feed == null) {
+      replyTo.tell(new StreamEntity.SnapshotReply(List.of()));
+      return;
+    }
+    AskPattern.ask(
+            feed, FeedConnection.GetSnapshot::new, askTimeout, context.getSystem().scheduler())
+        .whenComplete(
+            (snapshot, failure) ->
+                replyTo.tell(
+                    new StreamEntity.SnapshotReply(
+                        snapshot != null ? snapshot.ticks() : List.of())));
+  }
+
+  /** Tells the registry how this stream stands (on every change and heartbeat). */
+  void report(StreamEntity.State state) {
+    registry.tell(
+        new StreamRegistry.StatusUpdate(
+            status(state), settings.clientId(), feed != null, context.getSelf()));
+  }
+}

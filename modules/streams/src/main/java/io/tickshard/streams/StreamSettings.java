@@ -1,0 +1,31 @@
+package io.tickshard.streams;
+
+import com.typesafe.config.Config;
+import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.registry.RegistrySettings;
+import io.tickshard.streams.upstream.FeedSettings;
+import java.time.Duration;
+
+/**
+ * What the streams of a node need, built once per node from its configuration.
+ *
+ * @param unknownPassivateAfter how long an entity asked about an unknown (or stopped) key stays
+ * @param askTimeout how long an entity waits for the registry or its feed to answer
+ */
+public record StreamSettings(
+    FeedSettings feed,
+    MarketHours marketHours,
+    Duration unknownPassivateAfter,
+    Duration askTimeout,
+    RegistrySettings registry) {
+
+  /** Everything from configuration except the market hours, which the caller chooses. */
+  public static StreamSettings fromConfig(Config config, MarketHours hours) {
+    return new StreamSettings(
+        FeedSettings.fromConfig(config),
+        hours,
+        config.getDuration("tickshard.streams.unknown-passivate-after"),
+        config.getDuration("tickshard.streams.ask-timeout"),
+        RegistrySettings.fromConfig(config, hours));
+  }
+}

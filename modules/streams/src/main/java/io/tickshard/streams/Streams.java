@@ -1,0 +1,35 @@
+package io.tickshard.streams;
+
+import io.tickshard.streams.registry.RegistryAnnouncements;
+import io.tickshard.streams.registry.StreamHandOver;
+import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.ticks.ViewerTopics;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+
+/**
+ * The streams of one node, wired in one place for the service and every test kit: the registry (its
+ * proxy, announcement listener and hand-over wait), sharding of the stream entities, and the node's
+ * viewer topics.
+ *
+ * @param registry the proxy to the cluster's stream registry
+ * @param topics this node's topic actors for viewers of a key's ticks
+ */
+public record Streams(
+    StreamSettings settings,
+    ActorRef<StreamRegistry.Command> registry,
+    ActorRef<ViewerTopics.GetTopic> topics) {
+
+  /** Starts everything the node's streams need; call once per actor system. */
+  public static Streams start(ActorSystem<?> system, StreamSettings settings) {
+    ActorRef<StreamRegistry.Command> registry = StreamRegistry.init(system, settings.registry());
+    system.systemActorOf(
+        RegistryAnnouncements.listener(registry), "registry-announcements", Props.empty());
+    StreamHandOver.addToCoordinatedShutdown(system, registry);
+    StreamEntity.init(system, settings, registry);
+    ActorRef<ViewerTopics.GetTopic> topics =
+        system.systemActorOf(ViewerTopics.create(), "tick-topics", Props.empty());
+    return new Streams(settings, registry, topics);
+  }
+}
