@@ -5,6 +5,7 @@ import io.tickshard.streams.StartReply;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -135,7 +136,7 @@ final class ScreenerRoutes extends AllDirectives {
             .thenApply(
                 reply ->
                     reply instanceof StreamEntity.Stopped
-                        ? answer(key, "stopped", "stream stopped")
+                        ? answer(key, StreamState.STOPPED.wireName(), "stream stopped")
                         : answer(key, "not_running", "stream was not running")));
   }
 

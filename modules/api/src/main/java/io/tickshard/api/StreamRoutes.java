@@ -173,7 +173,8 @@ final class StreamRoutes extends AllDirectives {
                 reply -> {
                   if (reply instanceof StreamEntity.Stopped stopped) {
                     return ApiJson.response(
-                        StatusCodes.OK, started(key.value(), "stopped", stopped.status()));
+                        StatusCodes.OK,
+                        started(key.value(), StreamState.STOPPED.wireName(), stopped.status()));
                   }
                   throw Problem.streamNotRunning(key.value());
                 }));

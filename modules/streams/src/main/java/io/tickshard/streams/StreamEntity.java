@@ -45,7 +45,10 @@ public final class StreamEntity
 
   public sealed interface Command extends CborSerializable {}
 
-  /** About this node's socket only: handled by the {@link StreamRuntime}, persisting nothing. */
+  /**
+   * About this node's socket only: handled by the {@link StreamRuntime}, persisting nothing; the
+   * entity stops when the runtime says its socket is closed as sharding asked.
+   */
   sealed interface RuntimeCommand extends Command {}
 
   /** Start the stream unless it runs; see {@link StartReply} for the answers. */
@@ -68,17 +71,17 @@ public final class StreamEntity
    * A new registry asks every stream to send its status at once (see RegistryAnnouncements);
    * running ones send it to the registry, then every one answers {@link StatusSent}.
    */
-  public record SendStatusNow(ActorRef<StatusSent> replyTo) implements Command {}
+  public record SendStatusNow(ActorRef<StatusSent> replyTo) implements RuntimeCommand {}
 
   /** Sent after the status (if any) went to the registry through this node's proxy. */
   public record StatusSent(String entityId) implements CborSerializable {}
 
   /** Sent by sharding to stop the entity (passivation, hand-off, shutdown): closes politely. */
-  public record GracefulStop() implements Command {}
+  public record GracefulStop() implements RuntimeCommand {}
 
   record FeedUpdated(FeedConnection.Update update) implements RuntimeCommand {}
 
-  record FeedConnectionStopped() implements Command {}
+  record FeedConnectionStopped() implements RuntimeCommand {}
 
   /** The registry's answer to the slot request of the starts waiting for it. */
   private record SlotForStarts(StreamRegistry.SlotReply reply) implements Command {}
@@ -225,7 +228,7 @@ public final class StreamEntity
   }
 
   private void onRecovered(State state) {
-    runtime = new StreamRuntime(context, timers, settings, registry);
+    runtime = new StreamRuntime(entityId, context, timers, settings, registry);
     if (!state.active()) {
       // Asked about, never started (or stopped): answer and go, leaving nothing remembered.
       timers.startSingleTimer(
@@ -258,10 +261,8 @@ public final class StreamEntity
         .forAnyState()
         .onCommand(GetStatus.class, this::onGetStatus)
         .onCommand(
-            RuntimeCommand.class, (state, command) -> none(() -> runtime.handle(state, command)))
-        .onCommand(SendStatusNow.class, this::onSendStatusNow)
-        .onCommand(GracefulStop.class, this::onGracefulStop)
-        .onCommand(FeedConnectionStopped.class, this::onFeedStopped)
+            RuntimeCommand.class,
+            (state, command) -> runtime.handle(state, command) ? Effect().stop() : Effect().none())
         // Late answers and timers for a state this entity has left.
         .onAnyCommand(command -> Effect().none());
     return builder.build();
@@ -362,35 +363,6 @@ public final class StreamEntity
       return reply(get.replyTo(), new Unknown());
     }
     return none(() -> runtime.answerStatus(state, get.replyTo()));
-  }
-
-  private Effect<Event, State> onSendStatusNow(State state, SendStatusNow now) {
-    if (state.active()) {
-      runtime.report(state);
-    }
-    return reply(now.replyTo(), new StatusSent(entityId));
-  }
-
-  private Effect<Event, State> onGracefulStop(State state, GracefulStop stop) {
-    if (!runtime.closing() && runtime.hasFeed() && state.active()) {
-      // Not stopped, yet told to go: its node shuts down, or sharding rebalances. It starts
-      // again on another node, or (the last node) when the cluster starts again.
-      log("moving off this node, closing its feed here", state);
-    }
-    return runtime.close() ? Effect().none() : Effect().stop();
-  }
-
-  private Effect<Event, State> onFeedStopped(State state, FeedConnectionStopped stopped) {
-    runtime.onFeedStopped();
-    if (runtime.closing()) {
-      return Effect().stop();
-    }
-    if (state.active()) {
-      context
-          .getLog()
-          .error("stream {} on {}: {}", label(state), runtime.node(), runtime.lastError());
-    }
-    return Effect().none();
   }
 
   private void passivate() {

@@ -32,6 +32,7 @@ final class StreamRuntime {
   private static final Object MARKET_CLOSE_TIMER = "market-close";
   private static final Object SLOT_TIMER = "slot";
 
+  private final String entityId;
   private final ActorContext<StreamEntity.Command> context;
   private final TimerScheduler<StreamEntity.Command> timers;
   private final MarketHours marketHours;
@@ -54,10 +55,12 @@ final class StreamRuntime {
   private final List<StreamEntity.Start> waitingForSlot = new ArrayList<>();
 
   StreamRuntime(
+      String entityId,
       ActorContext<StreamEntity.Command> context,
       TimerScheduler<StreamEntity.Command> timers,
       StreamSettings settings,
       ActorRef<StreamRegistry.Command> registry) {
+    this.entityId = entityId;
     this.context = context;
     this.timers = timers;
     this.marketHours = settings.marketHours();
@@ -69,23 +72,6 @@ final class StreamRuntime {
 
   String node() {
     return node;
-  }
-
-  /** An upstream socket is open or being opened: only once a slot was granted. */
-  boolean hasFeed() {
-    return feed != null;
-  }
-
-  ActorRef<FeedConnection.Command> feed() {
-    return feed;
-  }
-
-  StreamState feedState() {
-    return feedState;
-  }
-
-  String lastError() {
-    return lastError;
   }
 
   // ---- starts waiting for a slot ------------------------------------------------------------
@@ -127,14 +113,27 @@ final class StreamRuntime {
         (reply, failure) -> answer.apply(reply));
   }
 
-  /** The commands about this node's socket; those for a running stream only while it runs. */
-  void handle(StreamEntity.State state, StreamEntity.RuntimeCommand command) {
-    if (command instanceof StreamEntity.GetSnapshot get) {
+  /**
+   * The commands about this node's socket; those for a running stream only while it runs.
+   *
+   * @return true when the entity is to stop now: sharding asked it to go, and its socket is closed
+   */
+  boolean handle(StreamEntity.State state, StreamEntity.RuntimeCommand command) {
+    if (command instanceof StreamEntity.GracefulStop) {
+      return onGracefulStop(state);
+    } else if (command instanceof StreamEntity.FeedConnectionStopped) {
+      return onFeedStopped(state);
+    } else if (command instanceof StreamEntity.SendStatusNow now) {
+      if (state.active()) {
+        report(state);
+      }
+      now.replyTo().tell(new StreamEntity.StatusSent(entityId));
+    } else if (command instanceof StreamEntity.GetSnapshot get) {
       answerSnapshot(get.replyTo());
     } else if (command instanceof StreamEntity.RestartConnection restart) {
       restartConnection(restart.reason());
     } else if (!state.active()) {
-      return; // a late answer or timer for a stream that stopped meanwhile
+      return false; // a late answer or timer for a stream that stopped meanwhile
     } else if (command instanceof StreamEntity.FeedUpdated updated) {
       onFeedUpdate(updated.update());
       report(state);
@@ -143,6 +142,7 @@ final class StreamRuntime {
     } else if (command instanceof StreamEntity.RetrySlot && feed == null && !closing) {
       askForSlot(state.spec(), StreamEntity.SlotForRecovery::new);
     }
+    return false;
   }
 
   /** A stream that came back by itself gets its socket only with a slot; else it waits. */
@@ -151,9 +151,7 @@ final class StreamRuntime {
       return;
     }
     if (reply instanceof StreamRegistry.SlotGranted) {
-      context
-          .getLog()
-          .info("stream {} on {}: resumed after recovery", state.spec().key().label(), node);
+      log(state, "resumed after recovery");
       startFeed(state);
       return;
     }
@@ -224,29 +222,39 @@ final class StreamRuntime {
     }
   }
 
-  /** Closes the feed politely; false when there is none, so nothing to wait for. */
-  boolean close() {
+  /** Closes the feed politely; true (stop now) when there is none, so nothing to wait for. */
+  private boolean onGracefulStop(StreamEntity.State state) {
     if (feed == null) {
-      return false;
+      return true;
     }
     if (!closing) {
       closing = true;
+      if (state.active()) {
+        // Not stopped, yet told to go: its node shuts down, or sharding rebalances. It starts
+        // again on another node, or (the last node) when the cluster starts again.
+        log(state, "moving off this node, closing its feed here");
+      }
       feed.tell(new FeedConnection.Close());
     }
-    return true;
+    return false;
   }
 
-  boolean closing() {
-    return closing;
-  }
-
-  /** The feed child is gone: closed as asked, or stopped by itself, which is a failure. */
-  void onFeedStopped() {
+  /** The feed child is gone: closed as asked (stop now), or stopped by itself, a failure. */
+  private boolean onFeedStopped(StreamEntity.State state) {
     feed = null;
-    if (!closing) {
+    if (closing) {
+      return true;
+    }
+    if (state.active()) {
       feedState = StreamState.FAILED;
       lastError = "the feed connection stopped unexpectedly";
+      context.getLog().error("stream {} on {}: {}", state.spec().key().label(), node, lastError);
     }
+    return false;
+  }
+
+  private void log(StreamEntity.State state, String what) {
+    context.getLog().info("stream {} on {}: {}", state.spec().key().label(), node, what);
   }
 
   // ---- status -------------------------------------------------------------------------------
