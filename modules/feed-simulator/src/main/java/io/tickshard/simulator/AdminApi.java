@@ -19,7 +19,7 @@ import java.util.Optional;
  * POST /admin/faults/stall[?connection=ID]      POST /admin/faults/resume[?connection=ID]
  * POST /admin/faults/garbage[?connection=ID]
  * POST /admin/faults/disconnect?reason=805[&amp;connection=ID]
- * POST /admin/faults/refuse-auth?style=disconnect_packet|reset|http_429[&amp;reason=808][&amp;count=N]
+ * POST /admin/faults/refuse-auth?style=disconnect_packet|reset|http_429|http_503[&amp;reason=808][&amp;count=N]
  * POST /admin/faults/clear
  * </pre>
  */
@@ -87,7 +87,7 @@ final class AdminApi {
       parsed = AuthRefusal.Style.valueOf(style);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "style must be disconnect_packet, reset or http_429, not "
+          "style must be disconnect_packet, reset, http_429 or http_503, not "
               + style.toLowerCase(Locale.ROOT));
     }
     int count = query.containsKey("count") ? (int) number(query.get("count")) : -1;

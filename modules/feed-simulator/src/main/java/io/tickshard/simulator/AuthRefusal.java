@@ -15,7 +15,12 @@ public record AuthRefusal(Style style, int reasonCode, int remaining) {
     /** As observed in the wild: the upgrade succeeds, then a TCP reset with no close frame. */
     RESET,
     /** The handshake is answered HTTP 429: account blocked or data plan lapsed. */
-    HTTP_429
+    HTTP_429,
+    /**
+     * The handshake is answered HTTP 503: the broker briefly unavailable (not an auth refusal, and
+     * not counted as one; a client should retry with backoff).
+     */
+    HTTP_503
   }
 
   AuthRefusal consumeOne() {

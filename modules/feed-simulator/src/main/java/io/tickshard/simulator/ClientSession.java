@@ -197,9 +197,17 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
       Optional<AuthRefusal> refusal = state.takeAuthRefusal();
       if (refusal.map(r -> r.style() == AuthRefusal.Style.HTTP_429).orElse(false)) {
         state.authFailures.incrementAndGet();
+        state.handshakesRefused.incrementAndGet();
         log.info("feed handshake from {} answered 429 (fault switch)", remoteAddress);
         answerAndFinish(
             HttpHead.response(429, "Too Many Requests", "text/plain", "too many requests"));
+        return;
+      }
+      if (refusal.map(r -> r.style() == AuthRefusal.Style.HTTP_503).orElse(false)) {
+        state.handshakesRefused.incrementAndGet();
+        log.info("feed handshake from {} answered 503 (fault switch)", remoteAddress);
+        answerAndFinish(
+            HttpHead.response(503, "Service Unavailable", "text/plain", "try again later"));
         return;
       }
       send(HttpHead.switchingProtocols(head.header("sec-websocket-key")));

@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 public final class SimulatorState {
   final AtomicLong connectionsOpened = new AtomicLong();
   final AtomicLong authFailures = new AtomicLong();
+  final AtomicLong handshakesRefused = new AtomicLong();
   final AtomicLong framesSent = new AtomicLong();
   final AtomicLong subscribeMessages = new AtomicLong();
   final AtomicLong unsubscribeMessages = new AtomicLong();
@@ -40,11 +41,16 @@ public final class SimulatorState {
   private static final int TIMELINE_LIMIT = 10_000;
   private AuthRefusal authRefusal;
 
-  /** Counters since start; {@code connectionsOpened} counts every accepted WebSocket upgrade. */
+  /**
+   * Counters since start; {@code connectionsOpened} counts every WebSocket upgrade request (refused
+   * handshakes included), {@code handshakesRefused} those answered with an HTTP error instead of
+   * 101 by the {@code http_429} / {@code http_503} fault switch.
+   */
   public record Stats(
       long connectionsOpened,
       long connectionsOpen,
       long authFailures,
+      long handshakesRefused,
       long framesSent,
       long subscribeMessages,
       long unsubscribeMessages,
@@ -79,6 +85,7 @@ public final class SimulatorState {
         connectionsOpened.get(),
         open.size(),
         authFailures.get(),
+        handshakesRefused.get(),
         framesSent.get(),
         subscribeMessages.get(),
         unsubscribeMessages.get(),

@@ -104,6 +104,23 @@ class AuthenticationTest {
   }
 
   @Test
+  void http_503_style_answers_the_handshake_503_and_counts_it_as_refused_not_as_auth()
+      throws Exception {
+    long refusedBefore = admin.stats().get("handshakesRefused").asLong();
+    long authBefore = admin.stats().get("authFailures").asLong();
+    admin.post("faults/refuse-auth?style=http_503&count=1");
+    try (RawFeedSocket socket = new RawFeedSocket(simulator.feedUrl("client-a", "token-a"))) {
+      assertThat(socket.status).isEqualTo(503);
+    }
+    assertThat(admin.stats().get("handshakesRefused").asLong()).isEqualTo(refusedBefore + 1);
+    assertThat(admin.stats().get("authFailures").asLong()).isEqualTo(authBefore);
+    // count=1: the next attempt is let through again.
+    try (FeedClient client = FeedClient.connect(simulator.feedUrl("client-a", "token-a"))) {
+      assertThat(client.isOpen()).isTrue();
+    }
+  }
+
+  @Test
   void refusals_are_counted_and_leave_no_open_connection() throws Exception {
     long before = admin.stats().get("authFailures").asLong();
     assertRefusedWith(simulator.feedUrl("client-a", "nope"), 809);

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -128,6 +129,17 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   private static final Object RECONNECT_TIMER = "reconnect";
   private static final Object CLOSE_TIMER = "close";
 
+  /**
+   * How long the socket's end waits for the handshake's outcome, should pekko-http never settle it
+   * (it does not when the TCP connection ends before any HTTP answer).
+   */
+  private static final Duration HANDSHAKE_OUTCOME_GRACE = Duration.ofSeconds(1);
+
+  /** The broker's "too many requests": at the handshake, account blocked or data plan lapsed. */
+  private static final String BLOCKED_ACCOUNT =
+      "feed handshake answered HTTP 429: account blocked or data plan lapsed (will not retry"
+          + " until restarted)";
+
   private final StreamSpec spec;
   private final FeedSettings settings;
   private final ActorRef<Topic.Command<Tick>> topic;
@@ -231,17 +243,39 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
                     materializer);
     killSwitch = materialized.second().first().first();
     outbound = materialized.second().second();
-    getContext()
-        .pipeToSelf(
-            materialized.first(),
-            (response, failure) ->
-                failure == null
-                    ? new Upgraded(current, response)
-                    : new ConnectFailed(current, failure));
-    getContext()
-        .pipeToSelf(
-            materialized.second().first().second(),
-            (done, failure) -> new StreamEnded(current, failure));
+    // A handshake answered with anything but 101 (a 429 included) does NOT fail the upgrade
+    // future: pekko-http 1.3 (WebSocketClientBlueprint.UpgradeStage) completes it with an invalid
+    // upgrade response that carries the HTTP response, status and all, and then fails the stream
+    // with an IllegalArgumentException that has only a message. The two race to this actor; were
+    // the stream's end handled first, a 429 would look like any lost socket and be retried
+    // forever. So the end is told only after the handshake's outcome (or a short grace, for a
+    // connection that ended before any HTTP answer, when pekko-http never settles the upgrade).
+    CompletableFuture<Void> handshakeTold =
+        materialized
+            .first()
+            .<Void>handle(
+                (response, failure) -> {
+                  self.tell(
+                      failure == null
+                          ? new Upgraded(current, response)
+                          : new ConnectFailed(current, failure));
+                  return null;
+                })
+            .toCompletableFuture();
+    CompletionStage<Throwable> ended =
+        materialized
+            .second()
+            .first()
+            .second()
+            .handle((done, failure) -> failure)
+            .thenCompose(
+                failure ->
+                    handshakeTold
+                        .copy()
+                        .completeOnTimeout(
+                            null, HANDSHAKE_OUTCOME_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                        .thenApply(told -> failure));
+    getContext().pipeToSelf(ended, (failure, unexpected) -> new StreamEnded(current, failure));
   }
 
   /** Binary frames as bytes; the broker sends no text, so text is drained and dropped. */
@@ -263,12 +297,24 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     if (upgraded.generation() != generation || phase != Phase.CONNECTING) {
       return this;
     }
-    int status = upgraded.response().response().status().intValue();
+    WebSocketUpgradeResponse upgrade = upgraded.response();
+    // The status is read from the HTTP response pekko-http hands over (see connect()), never
+    // parsed out of an exception's message.
+    int status = upgrade.response().status().intValue();
     if (status == StatusCodes.TOO_MANY_REQUESTS.intValue()) {
-      return fail("feed handshake answered HTTP 429: account blocked or data plan lapsed", true);
+      // The broker's docs: a 429 at the handshake means the account is blocked or its data plan
+      // lapsed. Retrying cannot help (and keeps hitting a rate limit): fail until restarted.
+      return fail(BLOCKED_ACCOUNT, true);
     }
     if (status != StatusCodes.SWITCHING_PROTOCOLS.intValue()) {
-      return lost("feed handshake answered HTTP " + status, null);
+      // 500, 503 and the like: the broker is briefly unwell, retry with backoff.
+      return lost(
+          "feed handshake answered HTTP " + status + " " + upgrade.response().status().reason(),
+          null);
+    }
+    if (!upgrade.isValid()) {
+      // A 101 with a wrong Upgrade, Connection or Sec-WebSocket-Accept header: no usable socket.
+      return lost("feed handshake not accepted: " + redact(upgrade.invalidationReason()), null);
     }
     phase = Phase.CONNECTED;
     connectedAt = Instant.now();
@@ -537,8 +583,12 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   /** An exception's message with the access token taken out, should a library have put it in. */
   private String describe(Throwable cause) {
-    String text =
-        cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    return redact(
+        cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+  }
+
+  /** The text with the access token taken out (pekko-http's messages quote the whole URI). */
+  private String redact(String text) {
     String token = settings.accessToken();
     if (!token.isEmpty()) {
       text =
