@@ -125,6 +125,11 @@ final class NodeProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The node's JVM, for what it started (its descendants). */
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   /** SIGKILL: no shutdown hook, no leaving; the kernel closes its sockets. */
   void kill() throws InterruptedException {
     process.toHandle().destroyForcibly();

