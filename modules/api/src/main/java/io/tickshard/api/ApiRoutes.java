@@ -31,6 +31,8 @@ public final class ApiRoutes extends AllDirectives {
   public Route routes() {
     BearerToken token = new BearerToken(control.settings().apiToken());
     TickEvents ticks = new TickEvents(control);
+    // Around every route, not per route: a call added later cannot forget it.
+    BrowserOrigin origin = new BrowserOrigin(control.settings());
     Route all =
         concat(
             new StreamRoutes(control, token, ticks).routes(),
@@ -41,7 +43,10 @@ public final class ApiRoutes extends AllDirectives {
         exceptions(),
         () ->
             handleRejections(
-                rejections(), () -> withSizeLimit(control.settings().maxBodyBytes(), () -> all)));
+                rejections(),
+                () ->
+                    withSizeLimit(
+                        control.settings().maxBodyBytes(), () -> origin.guard(() -> all))));
   }
 
   /** The screener pages: plain files, no build step. */

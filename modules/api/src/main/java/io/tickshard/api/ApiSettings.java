@@ -4,18 +4,24 @@ import com.typesafe.config.Config;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.upstream.FeedSettings;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The HTTP API's settings, from {@code tickshard.api}.
  *
  * @param apiToken when present, mutating calls need {@code Authorization: Bearer <token>}
+ * @param allowedOrigins with no token, the other origins (normalised {@code scheme://host:port})
+ *     whose pages may still change streams; see {@link BrowserOrigin}
  * @param streamingDisabledReason when present, starts answer 503 with this reason
  */
 public record ApiSettings(
     Duration askTimeout,
     long maxBodyBytes,
     Optional<String> apiToken,
+    Set<String> allowedOrigins,
     Optional<String> streamingDisabledReason,
     FeedMode defaultMode,
     Duration sseKeepAlive,
@@ -28,6 +34,7 @@ public record ApiSettings(
         api.getDuration("ask-timeout"),
         api.getBytes("max-body-size"),
         token.isBlank() ? Optional.empty() : Optional.of(token),
+        allowedOrigins(api.getString("allowed-origins")),
         api.getBoolean("streaming-enabled")
             ? Optional.empty()
             : Optional.of(
@@ -36,6 +43,24 @@ public record ApiSettings(
         FeedSettings.defaultModeFrom(root),
         api.getDuration("sse-keep-alive"),
         api.getInt("sse-buffer-size"));
+  }
+
+  /** A comma list of origins, each normalised; one that is not an origin stops the node. */
+  private static Set<String> allowedOrigins(String list) {
+    return Arrays.stream(list.split(","))
+        .map(String::trim)
+        .filter(origin -> !origin.isEmpty())
+        .map(
+            origin ->
+                BrowserOrigin.normalised(origin)
+                    .orElseThrow(
+                        () ->
+                            new IllegalArgumentException(
+                                "tickshard.api.allowed-origins (TICKSHARD_API_ALLOWED_ORIGINS): '"
+                                    + origin
+                                    + "' is not an origin; write scheme://host[:port], for"
+                                    + " example https://screener.example.com")))
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** Never prints the token. */
@@ -47,6 +72,8 @@ public record ApiSettings(
         + maxBodyBytes
         + ", token="
         + (apiToken.isPresent() ? "set" : "unset")
+        + ", allowedOrigins="
+        + allowedOrigins
         + ", streaming="
         + (streamingDisabledReason.isPresent() ? "disabled" : "enabled")
         + "]";
