@@ -1,6 +1,7 @@
 package io.tickshard.api;
 
 import io.tickshard.streams.NodeName;
+import io.tickshard.streams.journal.JournalMonitor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,8 +85,13 @@ final class ClusterRoutes extends AllDirectives {
                 (report, listing) -> {
                   long failedOrLost =
                       listing.streams().stream().filter(s -> s.state().troubled()).count();
+                  JournalMonitor.Reading journal = control.journal();
+                  boolean ok = unreachable == 0 && failedOrLost == 0 && journal.up();
                   Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("status", unreachable == 0 && failedOrLost == 0 ? "ok" : "degraded");
+                  body.put("status", ok ? "ok" : "degraded");
+                  // As this node sees it; starts and stops answer 503 while it is down.
+                  body.put("journal", journal.up() ? "up" : "down");
+                  body.put("journalSince", journal.since());
                   body.put("node", NodeName.of(control.system()));
                   body.put("members", members);
                   body.put("unreachable", unreachable);

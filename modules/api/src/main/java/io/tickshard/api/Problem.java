@@ -95,6 +95,10 @@ public final class Problem extends RuntimeException {
         "this call changes streams: send 'Authorization: Bearer <TICKSHARD_API_TOKEN>'");
   }
 
+  public static Problem crossOrigin(String detail) {
+    return new Problem("cross-origin", "Another site's page cannot change streams", 403, detail);
+  }
+
   public static Problem notFound(String detail) {
     return new Problem("not-found", "Not found", 404, detail);
   }
@@ -171,6 +175,11 @@ public final class Problem extends RuntimeException {
 
   public static Problem notReady(String detail) {
     return new Problem("not-ready", "The cluster is not ready", 503, detail);
+  }
+
+  /** A start or stop the journal did not record: nothing changed; the same call may be retried. */
+  public static Problem journalUnavailable(String detail) {
+    return new Problem("journal-unavailable", "The journal is unavailable", 503, detail);
   }
 
   public static Problem timeout(String what) {

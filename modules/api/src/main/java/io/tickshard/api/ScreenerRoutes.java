@@ -134,10 +134,16 @@ final class ScreenerRoutes extends AllDirectives {
         control
             .stop(key, "stopped via /screeners/ltp/stop")
             .thenApply(
-                reply ->
-                    reply instanceof StreamEntity.Stopped
-                        ? answer(key, StreamState.STOPPED.wireName(), "stream stopped")
-                        : answer(key, "not_running", "stream was not running")));
+                reply -> {
+                  if (reply instanceof StreamEntity.Stopped) {
+                    return answer(key, StreamState.STOPPED.wireName(), "stream stopped");
+                  }
+                  if (reply instanceof StreamEntity.NotRunning
+                      || reply instanceof StreamEntity.AlreadyStopped) {
+                    return answer(key, "not_running", "stream was not running");
+                  }
+                  throw StreamRoutes.stopRefusal(key, reply);
+                }));
   }
 
   private Route status(Map<String, String> query) {

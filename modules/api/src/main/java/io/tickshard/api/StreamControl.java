@@ -6,11 +6,14 @@ import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.Streams;
+import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.ViewerTopics;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -31,12 +34,19 @@ public final class StreamControl {
   private final ApiSettings settings;
   private final ActorRef<StreamRegistry.Command> registry;
   private final ActorRef<ViewerTopics.GetTopic> topics;
+  private final JournalMonitor journal;
 
   public StreamControl(ActorSystem<?> system, ApiSettings settings, Streams streams) {
     this.system = system;
     this.settings = settings;
     this.registry = streams.registry();
     this.topics = streams.topics();
+    this.journal = streams.journal();
+  }
+
+  /** Whether this node reaches the journal, as of its last check. */
+  public JournalMonitor.Reading journal() {
+    return journal.reading();
   }
 
   public ApiSettings settings() {
@@ -67,23 +77,54 @@ public final class StreamControl {
   }
 
   public CompletionStage<StartReply> start(StreamSpec spec) {
-    return timed(
+    return timedWrite(
         StreamEntity.entityRefFor(system, spec.key())
-            .ask(replyTo -> new StreamEntity.Start(spec, replyTo), settings.askTimeout()),
+            .ask(
+                replyTo -> new StreamEntity.Start(spec, replyTo, answerBy()),
+                settings.askTimeout()),
         "the stream");
   }
 
+  /**
+   * The stream's own answer; when it cannot give one in time (its entity restarts because the
+   * journal failed, or moves), the registry's view of it, as of its last report.
+   */
   public CompletionStage<StreamEntity.StatusReply> status(StreamKey key) {
-    return timed(
+    CompletionStage<StreamEntity.StatusReply> asked =
         StreamEntity.entityRefFor(system, key)
-            .ask(StreamEntity.GetStatus::new, settings.askTimeout()),
+            .ask(StreamEntity.GetStatus::new, settings.askTimeout());
+    return timed(
+        asked.exceptionallyCompose(
+            failure ->
+                isTimeout(failure)
+                    ? fromRegistry(key)
+                        .thenCompose(
+                            known ->
+                                known.isPresent()
+                                    ? CompletableFuture.completedFuture(known.get())
+                                    : CompletableFuture.failedFuture(failure))
+                    : CompletableFuture.failedFuture(failure)),
         "the stream");
+  }
+
+  private CompletionStage<Optional<StreamEntity.StatusReply>> fromRegistry(StreamKey key) {
+    return AskPattern.ask(
+            registry, StreamRegistry.GetListing::new, settings.askTimeout(), system.scheduler())
+        .thenApply(
+            listing ->
+                listing.streams().stream()
+                    .filter(status -> status.key().equals(key.value()))
+                    .<StreamEntity.StatusReply>map(StreamEntity.Found::new)
+                    .findFirst())
+        .exceptionally(failure -> Optional.empty());
   }
 
   public CompletionStage<StreamEntity.StopReply> stop(StreamKey key, String reason) {
-    return timed(
+    return timedWrite(
         StreamEntity.entityRefFor(system, key)
-            .ask(replyTo -> new StreamEntity.Stop(reason, replyTo), settings.askTimeout()),
+            .ask(
+                replyTo -> new StreamEntity.Stop(reason, replyTo, answerBy()),
+                settings.askTimeout()),
         "the stream");
   }
 
@@ -142,6 +183,33 @@ public final class StreamControl {
             settings.askTimeout(),
             system.scheduler()),
         "the tick topics");
+  }
+
+  /**
+   * As {@link #timed}, for a call that writes to the journal: while this node cannot reach it, a
+   * timeout is the journal's (the entity keeps restarting until it is back), and says so.
+   */
+  private <T> CompletionStage<T> timedWrite(CompletionStage<T> ask, String what) {
+    return timed(
+        ask.exceptionallyCompose(
+            failure -> {
+              if (isTimeout(failure) && !journal.reading().up()) {
+                throw Problem.journalUnavailable(
+                    "the journal is unreachable from this node; nothing changed, try again");
+              }
+              return CompletableFuture.failedFuture(failure);
+            }),
+        what);
+  }
+
+  /** When the caller of a write stops waiting: a write that arrives later is dropped. */
+  private Instant answerBy() {
+    return Instant.now().plus(settings.askTimeout());
+  }
+
+  private static boolean isTimeout(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    return cause instanceof TimeoutException;
   }
 
   private static <T> CompletionStage<T> timed(CompletionStage<T> ask, String what) {

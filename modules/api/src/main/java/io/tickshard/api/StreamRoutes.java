@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -42,7 +43,9 @@ final class StreamRoutes extends AllDirectives {
                         concat(
                             get(this::list),
                             post(() -> token.required(() -> jsonBody(this::start))))),
-                path("stop-all", () -> post(() -> token.required(this::stopAll))),
+                path(
+                    "stop-all",
+                    () -> post(() -> token.required(() -> noBodyOrJson(this::stopAll)))),
                 pathPrefix(
                     PathMatchers.segment(),
                     keyText ->
@@ -94,6 +97,23 @@ final class StreamRoutes extends AllDirectives {
         });
   }
 
+  /**
+   * No body, or one declared as JSON (and ignored): a {@code text/plain} or form body is what a
+   * page on another site can send without a preflight, so it is refused.
+   */
+  private Route noBodyOrJson(Supplier<Route> inner) {
+    return extractRequestEntity(
+        entity -> {
+          if (!entity.isKnownEmpty()
+              && !entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+            throw Problem.unsupportedMediaType(
+                "send no body, or an application/json one, not "
+                    + entity.getContentType().mediaType());
+          }
+          return inner.get();
+        });
+  }
+
   private Route start(String body) {
     control.requireStartable();
     StreamSpec spec = StreamRequest.parse(body, control.settings().defaultMode());
@@ -115,6 +135,14 @@ final class StreamRoutes extends AllDirectives {
     throw refusal(key, reply);
   }
 
+  /** The problem for a stop that stopped nothing. */
+  static Problem stopRefusal(StreamKey key, StreamEntity.StopReply reply) {
+    if (reply instanceof StreamEntity.StopNotRecorded unrecorded) {
+      return Problem.journalUnavailable(unrecorded.reason());
+    }
+    return Problem.streamNotRunning(key.value());
+  }
+
   /** The problem for a start that did not start anything. */
   static Problem refusal(String key, StartReply reply) {
     if (reply instanceof StartReply.ModeConflict conflict) {
@@ -132,6 +160,9 @@ final class StreamRoutes extends AllDirectives {
     }
     if (reply instanceof StartReply.Unavailable unavailable) {
       return Problem.notReady(unavailable.reason());
+    }
+    if (reply instanceof StartReply.NotRecorded unrecorded) {
+      return Problem.journalUnavailable(unrecorded.reason());
     }
     return Problem.internal();
   }
@@ -171,12 +202,19 @@ final class StreamRoutes extends AllDirectives {
             .stop(key, "stopped via the API")
             .thenApply(
                 reply -> {
-                  if (reply instanceof StreamEntity.Stopped stopped) {
+                  // A retried stop gets the same answer, so that a caller who saw a 503 can retry.
+                  StreamStatus stopped =
+                      reply instanceof StreamEntity.Stopped first
+                          ? first.status()
+                          : reply instanceof StreamEntity.AlreadyStopped again
+                              ? again.status()
+                              : null;
+                  if (stopped != null) {
                     return ApiJson.response(
                         StatusCodes.OK,
-                        started(key.value(), StreamState.STOPPED.wireName(), stopped.status()));
+                        started(key.value(), StreamState.STOPPED.wireName(), stopped));
                   }
-                  throw Problem.streamNotRunning(key.value());
+                  throw StreamRoutes.stopRefusal(key, reply);
                 }));
   }
 

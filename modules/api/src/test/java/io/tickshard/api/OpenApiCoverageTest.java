@@ -136,7 +136,7 @@ class OpenApiCoverageTest {
   }
 
   @Test
-  void every_call_that_changes_streams_needs_the_bearer_token_and_says_401() {
+  void every_call_that_changes_streams_needs_the_bearer_token_and_says_401_and_403() {
     Map<String, Object> scheme = at(openApi, "components", "securitySchemes", "bearerAuth");
     assertThat(scheme).containsEntry("type", "http").containsEntry("scheme", "bearer");
     assertThat(openApi).as("no global security: reads are open").doesNotContainKey("security");
@@ -150,10 +150,25 @@ class OpenApiCoverageTest {
               if (MUTATING.contains(op.route().method())) {
                 assertThat(bearer).as(op.route() + " requires bearerAuth").isTrue();
                 assertThat(op.responseCodes()).as(op.route() + " responses").contains("401");
+                assertThat(op.responseCodes())
+                    .as(op.route() + " says 403 cross-origin")
+                    .contains("403");
               } else {
                 assertThat(bearer).as(op.route() + " is a read: no token").isFalse();
               }
             });
+  }
+
+  @Test
+  void every_call_that_takes_a_body_says_415_for_one_of_another_type() {
+    for (Route route :
+        List.of(
+            new Route("POST", "/api/v1/streams"),
+            new Route("POST", "/api/v1/streams/stop-all"),
+            new Route("POST", "/screeners/ltp/start"),
+            new Route("POST", "/screeners/ltp/stop"))) {
+      assertThat(operation(route).responseCodes()).as(route + " responses").contains("415");
+    }
   }
 
   @Test

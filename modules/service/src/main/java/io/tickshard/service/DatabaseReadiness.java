@@ -1,39 +1,30 @@
 package io.tickshard.service;
 
-import com.typesafe.config.Config;
-import java.sql.Connection;
-import java.sql.DriverManager;
+import io.tickshard.streams.journal.JournalMonitor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
- * Management readiness check: the journal database answers. Listed under {@code
- * pekko.management.health-checks.readiness-checks}; pekko-management creates it with the system.
+ * Management readiness check: this node has reached the journal's database since it started. It
+ * reads the {@link JournalMonitor}'s last check, so a probe costs no connection.
+ *
+ * <p>A later outage does not make the node unready: it still answers status, listings, health and
+ * live ticks (only starts and stops need the journal, and they answer 503 journal-unavailable), and
+ * a load balancer that took every node out would cut all of that too. {@code GET /api/v1/health}
+ * says {@code journal: down} meanwhile.
  */
 public final class DatabaseReadiness implements Supplier<CompletionStage<Boolean>> {
-  private final Config db;
-  private final ActorSystem system;
+  private final JournalMonitor journal;
 
   public DatabaseReadiness(ActorSystem system) {
-    this.system = system;
-    this.db = system.settings().config().getConfig("tickshard.db");
+    this.journal = JournalMonitor.get(Adapter.toTyped(system));
   }
 
   @Override
   public CompletionStage<Boolean> get() {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (Connection connection =
-              DriverManager.getConnection(
-                  db.getString("url"), db.getString("user"), db.getString("password"))) {
-            return connection.isValid(2);
-          } catch (Exception e) {
-            return false;
-          }
-        },
-        // JDBC blocks: keep it off the dispatcher that runs actors.
-        system.dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher"));
+    return CompletableFuture.completedFuture(journal.reading().everUp());
   }
 }

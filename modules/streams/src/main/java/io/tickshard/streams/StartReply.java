@@ -29,6 +29,9 @@ public sealed interface StartReply extends CborSerializable {
   /** The cluster could not decide now (the registry did not answer); try again. */
   record Unavailable(String reason) implements StartReply {}
 
+  /** The start could not be written to the journal: nothing started; try again. */
+  record NotRecorded(String reason) implements StartReply {}
+
   /** Every broker connection slot is held; {@code holders} are the keys that hold them. */
   record BudgetExhausted(List<String> holders, int budget) implements StartReply {}
 

@@ -1,5 +1,6 @@
 package io.tickshard.streams;
 
+import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.upstream.FeedConnection;
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -51,11 +53,31 @@ public final class StreamEntity
    */
   sealed interface RuntimeCommand extends Command {}
 
-  /** Start the stream unless it runs; see {@link StartReply} for the answers. */
-  public record Start(StreamSpec spec, ActorRef<StartReply> replyTo) implements Command {}
+  /**
+   * Start the stream unless it runs; see {@link StartReply} for the answers.
+   *
+   * @param answerBy when the caller stops waiting (null: never); a start that arrives later (held
+   *     up in a rebalance, or behind a journal outage) is dropped, so that a caller told 503 can
+   *     trust that nothing started
+   */
+  public record Start(StreamSpec spec, ActorRef<StartReply> replyTo, Instant answerBy)
+      implements Command {
+    public Start(StreamSpec spec, ActorRef<StartReply> replyTo) {
+      this(spec, replyTo, null);
+    }
+  }
 
-  /** Stop the stream for good (persisted): closes the socket and forgets the entity. */
-  public record Stop(String reason, ActorRef<StopReply> replyTo) implements Command {}
+  /**
+   * Stop the stream for good (persisted): closes the socket and forgets the entity.
+   *
+   * @param answerBy as for {@link Start}: a stop that arrives after it is dropped
+   */
+  public record Stop(String reason, ActorRef<StopReply> replyTo, Instant answerBy)
+      implements Command {
+    public Stop(String reason, ActorRef<StopReply> replyTo) {
+      this(reason, replyTo, null);
+    }
+  }
 
   public record GetStatus(ActorRef<StatusReply> replyTo) implements Command {}
 
@@ -84,7 +106,7 @@ public final class StreamEntity
   record FeedConnectionStopped() implements RuntimeCommand {}
 
   /** The registry's answer to the slot request of the starts waiting for it. */
-  private record SlotForStarts(StreamRegistry.SlotReply reply) implements Command {}
+  private record SlotForStarts(StreamKey key, StreamRegistry.SlotReply reply) implements Command {}
 
   /** The registry's answer to the slot request of a stream that came back by itself. */
   record SlotForRecovery(StreamRegistry.SlotReply reply) implements RuntimeCommand {}
@@ -100,7 +122,14 @@ public final class StreamEntity
 
   public record Stopped(StreamStatus status) implements StopReply {}
 
+  /** It was stopped before (a retried stop): nothing changed. */
+  public record AlreadyStopped(StreamStatus status) implements StopReply {}
+
+  /** The key was never started. */
   public record NotRunning() implements StopReply {}
+
+  /** The stop could not be written: the stream runs on (as the journal says), try again. */
+  public record StopNotRecorded(String reason) implements StopReply {}
 
   /** Answers to {@link GetStatus}. */
   public sealed interface StatusReply extends CborSerializable {}
@@ -172,6 +201,12 @@ public final class StreamEntity
   }
 
   private static final Object PASSIVATE_TIMER = "passivate";
+  // The write was tried and not confirmed: it may land when the journal is back.
+  private static final String JOURNAL =
+      "the journal did not confirm the write; the same call again gives the outcome";
+  // Not tried: this node knows the journal is unreachable.
+  private static final String JOURNAL_DOWN =
+      "the journal is unreachable from this node; nothing changed, try again later";
 
   private final String entityId;
   private final StreamSettings settings;
@@ -179,6 +214,7 @@ public final class StreamEntity
   private final ActorRef<StreamRegistry.Command> registry;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
+  private final JournalMonitor journal;
   // Replaced when recovery completes, i.e. after every (re)start: see StreamRuntime.
   private StreamRuntime runtime;
 
@@ -199,6 +235,7 @@ public final class StreamEntity
     this.registry = registry;
     this.context = context;
     this.timers = timers;
+    this.journal = JournalMonitor.get(context.getSystem());
   }
 
   @Override
@@ -224,6 +261,14 @@ public final class StreamEntity
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        // A journal failure restarts the behaviour: who waits for the write hears it failed.
+        .onSignal(
+            PreRestart.instance(),
+            state -> {
+              if (runtime != null) { // null: the first recovery failed
+                runtime.onJournalFailure(state);
+              }
+            })
         .build();
   }
 
@@ -249,7 +294,13 @@ public final class StreamEntity
         .forState(state -> !state.active())
         .onCommand(Start.class, this::onStartWhileIdle)
         .onCommand(SlotForStarts.class, this::onSlotForStarts)
-        .onCommand(Stop.class, (state, stop) -> reply(stop.replyTo(), new NotRunning()))
+        // Stopping a stopped stream again answers as the first stop did: a retried stop is safe.
+        .onCommand(
+            Stop.class,
+            (state, stop) ->
+                reply(
+                    stop.replyTo(),
+                    state.known() ? new AlreadyStopped(runtime.status(state)) : new NotRunning()))
         .onCommand(PassivateIfIdle.class, (state, idle) -> none(this::passivate));
     builder
         .forState(State::active)
@@ -272,10 +323,16 @@ public final class StreamEntity
 
   private Effect<Event, State> onStartWhileIdle(State state, Start start) {
     Instant now = Instant.now();
+    if (late(start.answerBy(), now)) {
+      return Effect().none(); // its caller was told 503 already
+    }
     if (!settings.marketHours().isOpen(now)) {
       return reply(
           start.replyTo(),
           new StartReply.MarketClosed(settings.marketHours().nextOpen(now).orElse(null)));
+    }
+    if (journalKnownDown()) {
+      return reply(start.replyTo(), new StartReply.NotRecorded(JOURNAL_DOWN));
     }
     if (!start.spec().key().entityId().equals(entityId)) {
       return reply(
@@ -286,15 +343,21 @@ public final class StreamEntity
     return none(
         () -> {
           if (runtime.awaitSlot(start)) {
-            runtime.askForSlot(start.spec(), SlotForStarts::new);
+            runtime.askForSlot(start.spec(), reply -> new SlotForStarts(start.spec().key(), reply));
           }
         });
   }
 
   /** Answers every start that waited for this slot request, here and nowhere else. */
   private Effect<Event, State> onSlotForStarts(State state, SlotForStarts decided) {
-    List<Start> waiting = runtime.takeWaiting();
+    Instant now = Instant.now();
+    List<Start> waiting =
+        runtime.takeWaiting().stream().filter(start -> !late(start.answerBy(), now)).toList();
     if (waiting.isEmpty()) {
+      // Every caller gave up meanwhile (told 503): start nothing, and give the slot back.
+      if (decided.reply() instanceof StreamRegistry.SlotGranted) {
+        registry.tell(new StreamRegistry.Deregister(decided.key().value()));
+      }
       return Effect().none();
     }
     if (!(decided.reply() instanceof StreamRegistry.SlotGranted)) {
@@ -305,10 +368,14 @@ public final class StreamEntity
       return Effect().none();
     }
     Start first = waiting.get(0);
+    runtime.awaitWrite(
+        first.spec().key(),
+        () -> waiting.forEach(start -> start.replyTo().tell(new StartReply.NotRecorded(JOURNAL))));
     return Effect()
         .persist(new StreamStarted(first.spec(), Instant.now()))
         .thenRun(
             started -> {
+              runtime.written();
               int instruments = first.spec().key().instruments().size();
               log("started (%d instruments, %s mode)".formatted(instruments, mode(first)), started);
               runtime.startFeed(started);
@@ -332,6 +399,13 @@ public final class StreamEntity
   }
 
   private Effect<Event, State> onStop(State state, Stop stop) {
+    if (late(stop.answerBy(), Instant.now())) {
+      return Effect().none(); // its caller was told 503 already
+    }
+    if (journalKnownDown()) {
+      return reply(stop.replyTo(), new StopNotRecorded(JOURNAL_DOWN));
+    }
+    runtime.awaitWrite(state.spec().key(), () -> stop.replyTo().tell(new StopNotRecorded(JOURNAL)));
     return persistStopped(
         state, stop.reason(), s -> stop.replyTo().tell(new Stopped(runtime.status(s))));
   }
@@ -339,6 +413,10 @@ public final class StreamEntity
   private Effect<Event, State> onMarketClose(State state, MarketCloseDue due) {
     if (settings.marketHours().isOpen(Instant.now())) {
       runtime.scheduleMarketClose(); // a timer that fired early: wait for the real close
+      return Effect().none();
+    }
+    if (journalKnownDown()) {
+      timers.startSingleTimer(new MarketCloseDue(), settings.feed().heartbeatInterval());
       return Effect().none();
     }
     return persistStopped(state, "market_closed", stopped -> {});
@@ -349,6 +427,7 @@ public final class StreamEntity
         .persist(new StreamStopped(reason, Instant.now()))
         .thenRun(
             stopped -> {
+              runtime.written();
               log("stopped (" + reason + ")", stopped);
               registry.tell(new StreamRegistry.Deregister(stopped.spec().key().value()));
               then.accept(stopped);
@@ -370,6 +449,19 @@ public final class StreamEntity
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /**
+   * Refusing a write at once while the journal is known to be away keeps the entity (and its
+   * socket) running: a failed write would restart it. Until it was first reached, writes are tried.
+   */
+  private static boolean late(Instant answerBy, Instant now) {
+    return answerBy != null && now.isAfter(answerBy);
+  }
+
+  private boolean journalKnownDown() {
+    JournalMonitor.Reading reading = journal.reading();
+    return reading.everUp() && !reading.up();
+  }
 
   private <R> Effect<Event, State> reply(ActorRef<R> replyTo, R reply) {
     return none(() -> replyTo.tell(reply));

@@ -53,6 +53,9 @@ final class StreamRuntime {
   private int reconnects;
   private boolean closing;
   private final List<StreamEntity.Start> waitingForSlot = new ArrayList<>();
+  // Who to tell, should the write in flight fail (the behaviour then restarts, and this goes).
+  private Runnable onWriteFailed;
+  private StreamKey writing;
 
   StreamRuntime(
       String entityId,
@@ -157,6 +160,49 @@ final class StreamRuntime {
     }
     waitingForSlot(reply);
     timers.startSingleTimer(SLOT_TIMER, new StreamEntity.RetrySlot(), settings.heartbeatInterval());
+  }
+
+  // ---- journal writes -----------------------------------------------------------------------
+
+  /** A write for {@code key} is in flight: {@code onFailure} answers its callers should it fail. */
+  void awaitWrite(StreamKey key, Runnable onFailure) {
+    writing = key;
+    onWriteFailed = onFailure;
+  }
+
+  void written() {
+    writing = null;
+    onWriteFailed = null;
+  }
+
+  /**
+   * The journal failed, and the behaviour restarts: its socket goes with it (children are stopped),
+   * so the slot is given back; the callers of the write hear it did not happen. The restart
+   * recovers what the journal holds, and asks for a slot again if that says "started".
+   */
+  void onJournalFailure(StreamEntity.State state) {
+    if (onWriteFailed != null) {
+      onWriteFailed.run();
+    }
+    takeWaiting()
+        .forEach(
+            start ->
+                start
+                    .replyTo()
+                    .tell(
+                        new StartReply.NotRecorded(
+                            "the journal failed while this start waited; try again")));
+    StreamKey key = writing != null ? writing : state.known() ? state.spec().key() : null;
+    if (key != null) {
+      registry.tell(new StreamRegistry.Deregister(key.value()));
+    }
+    written();
+    context
+        .getLog()
+        .warn(
+            "stream {} on {}: the journal failed; restarting from what it recorded",
+            key != null ? key.label() : entityId,
+            node);
   }
 
   // ---- the feed -----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.tickshard.streams;
 
+import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.RegistryAnnouncements;
 import io.tickshard.streams.registry.StreamHandOver;
 import io.tickshard.streams.registry.StreamRegistry;
@@ -15,11 +16,13 @@ import org.apache.pekko.actor.typed.Props;
  *
  * @param registry the proxy to the cluster's stream registry
  * @param topics this node's topic actors for viewers of a key's ticks
+ * @param journal whether this node reaches the journal, as of its last check
  */
 public record Streams(
     StreamSettings settings,
     ActorRef<StreamRegistry.Command> registry,
-    ActorRef<ViewerTopics.GetTopic> topics) {
+    ActorRef<ViewerTopics.GetTopic> topics,
+    JournalMonitor journal) {
 
   /** Starts everything the node's streams need; call once per actor system. */
   public static Streams start(ActorSystem<?> system, StreamSettings settings) {
@@ -30,6 +33,6 @@ public record Streams(
     StreamEntity.init(system, settings, registry);
     ActorRef<ViewerTopics.GetTopic> topics =
         system.systemActorOf(ViewerTopics.create(), "tick-topics", Props.empty());
-    return new Streams(settings, registry, topics);
+    return new Streams(settings, registry, topics, JournalMonitor.get(system));
   }
 }

@@ -226,6 +226,29 @@ class StreamEntityDecisionsTest {
   }
 
   @Test
+  void a_start_the_journal_does_not_record_is_answered_so_and_gives_its_slot_back() {
+    entity("unrecorded", MarketHours.always());
+    TestProbe<StartReply> replies = kit.createTestProbe();
+    journal.failNextPersisted();
+
+    entity.runCommand(start("unrecorded", FeedMode.QUOTE, replies));
+    entity.runCommand(start("unrecorded", FeedMode.QUOTE, replies));
+    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted());
+
+    assertThat(replies.receiveMessage(WAIT)).isInstanceOf(StartReply.NotRecorded.class);
+    assertThat(replies.receiveMessage(WAIT)).isInstanceOf(StartReply.NotRecorded.class);
+    registry.fishForMessage(
+        WAIT,
+        message ->
+            message instanceof StreamRegistry.Deregister deregister
+                    && deregister.key().equals(key.value())
+                ? FishingOutcomes.complete()
+                : FishingOutcomes.continueAndIgnore());
+    assertThat(entity.getState().active()).isFalse();
+    assertThat(StreamScenarios.upstream(simulator, key)).isEmpty();
+  }
+
+  @Test
   void a_journal_failure_restarts_the_entity_with_a_new_runtime_that_reopens_its_socket() {
     entity("journal", MarketHours.always());
     TestProbe<StartReply> replies = kit.createTestProbe();
@@ -238,6 +261,14 @@ class StreamEntityDecisionsTest {
     journal.failNextPersisted();
     TestProbe<StreamEntity.StopReply> stops = kit.createTestProbe();
     entity.runCommand(new StreamEntity.Stop("test", stops.getRef()));
+    assertThat(stops.receiveMessage(WAIT)).isInstanceOf(StreamEntity.StopNotRecorded.class);
+    // Its socket went with the restart, and so does its slot: no phantom holder.
+    registry.fishForMessage(
+        WAIT,
+        message ->
+            message instanceof StreamRegistry.Deregister
+                ? FishingOutcomes.complete()
+                : FishingOutcomes.continueAndIgnore());
 
     // Recovered as running, it asks for a slot again; a stale feed reference would skip that.
     expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted());

@@ -170,7 +170,11 @@ class StreamEntityTest {
     StreamStatus status = scenarios.found(key);
     assertThat(status.state()).isEqualTo(StreamState.STOPPED);
     assertThat(status.stopReason()).isEqualTo("test");
-    assertThat(scenarios.stop(key)).isInstanceOf(StreamEntity.NotRunning.class);
+    // A retried stop answers as the first did, and changes nothing.
+    assertThat(scenarios.stop(key))
+        .isInstanceOfSatisfying(
+            StreamEntity.AlreadyStopped.class,
+            again -> assertThat(again.status().stoppedAt()).isEqualTo(status.stoppedAt()));
   }
 
   @Test

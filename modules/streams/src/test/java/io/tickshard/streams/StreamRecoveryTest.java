@@ -74,4 +74,39 @@ class StreamRecoveryTest {
       second.shutdownTestKit();
     }
   }
+
+  @Test
+  void an_acknowledged_start_comes_back_even_when_remember_entities_lost_its_records() {
+    EmbeddedDatabase.Database database = EmbeddedDatabase.newDatabase();
+    StreamKey key = StreamScenarios.key("unremembered", 110, 111);
+
+    ActorTestKit first = node(database);
+    assertThat(new StreamScenarios(first).start(key, FeedMode.QUOTE))
+        .isInstanceOf(StartReply.Started.class);
+    await()
+        .atMost(StreamScenarios.WAIT)
+        .until(() -> StreamScenarios.upstream(simulator, key).size() == 1);
+    first.shutdownTestKit();
+    await()
+        .atMost(StreamScenarios.WAIT)
+        .until(() -> simulator.state().stats().connectionsOpen() == 0);
+    // As if the coordinator's and the shard's writes had failed after the start was acknowledged.
+    EmbeddedDatabase.execute(
+        database, "DELETE FROM event_journal WHERE persistence_id LIKE '/sharding/%'");
+    EmbeddedDatabase.execute(
+        database, "DELETE FROM snapshot WHERE persistence_id LIKE '/sharding/%'");
+
+    ActorTestKit second = node(database);
+    try {
+      await()
+          .atMost(StreamScenarios.WAIT)
+          .until(() -> StreamScenarios.upstream(simulator, key).size() == 1);
+      StreamScenarios after = new StreamScenarios(second);
+      await()
+          .atMost(StreamScenarios.WAIT)
+          .until(() -> after.found(key).state() == StreamState.RUNNING);
+    } finally {
+      second.shutdownTestKit();
+    }
+  }
 }

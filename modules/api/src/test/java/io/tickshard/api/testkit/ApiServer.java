@@ -61,10 +61,15 @@ public final class ApiServer implements AutoCloseable {
 
   /** As above, with the simulator ticking each instrument {@code ticksPerSecond} times a second. */
   public static ApiServer start(Map<String, Object> settings, double ticksPerSecond) {
+    return start(settings, ticksPerSecond, EmbeddedDatabase.newDatabase());
+  }
+
+  /** As above, on the given journal database (one a test can fault). */
+  public static ApiServer start(
+      Map<String, Object> settings, double ticksPerSecond, EmbeddedDatabase.Database database) {
     FeedSimulator simulator =
         FeedSimulator.start(
             SimulatorConfig.defaults().withMarket(ticksPerSecond, 3).withLimits(100, 5_000, 50));
-    EmbeddedDatabase.Database database = EmbeddedDatabase.newDatabase();
     Map<String, Object> config = new HashMap<>();
     config.put("tickshard.feed.stale-after", "2s");
     config.put("tickshard.feed.heartbeat-interval", "500ms");

@@ -378,6 +378,9 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
             why,
             streams.size(),
             budget.used());
+    Set<String> reported = new HashSet<>();
+    streams.keySet().forEach(key -> reported.add(StreamKey.parse(key).entityId()));
+    getContext().spawnAnonymous(RememberedStreamsWakeUp.create(reported));
     return grantWaiting();
   }
 

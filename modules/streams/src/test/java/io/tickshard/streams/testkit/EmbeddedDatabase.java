@@ -62,6 +62,18 @@ public final class EmbeddedDatabase {
     return database;
   }
 
+  /** Runs one SQL statement, for a test that tampers with what was persisted. */
+  public static void execute(Database database, String sql) {
+    try (Connection connection =
+            java.sql.DriverManager.getConnection(
+                database.url(), database.user(), database.password());
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
   /** Runs one SQL query returning a single number, for assertions on what was persisted. */
   public static long count(Database database, String sql) {
     try (Connection connection =

@@ -1,0 +1,156 @@
+package io.tickshard.api;
+
+import static io.tickshard.api.testkit.JsonBodies.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tickshard.api.testkit.ApiPaths;
+import io.tickshard.api.testkit.ApiServer;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.testkit.FaultyDatabase;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The journal goes away (its PostgreSQL stopped with SIGSTOP, as in a network blip or a paused VM)
+ * and comes back: reads and running streams go on, starts and stops answer 503 journal-unavailable
+ * and change nothing, and afterwards every stream is as its last acknowledged call says, holding a
+ * connection slot only if it runs.
+ */
+class JournalOutageTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static FaultyDatabase journal;
+  private static ApiServer server;
+
+  @BeforeAll
+  static void start() {
+    journal = FaultyDatabase.start();
+    server =
+        ApiServer.start(
+            Map.of(
+                "tickshard.journal.check-interval", "500ms",
+                "tickshard.journal.check-timeout", "1s"),
+            20,
+            journal.database());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    journal.close();
+  }
+
+  @AfterEach
+  void journalBack() {
+    journal.resume();
+    awaitJournal("up");
+  }
+
+  private static HttpResponse<String> start(String screener, int id) {
+    return server.postJson(
+        ApiPaths.STREAMS,
+        "{\"screenerType\":\"" + screener + "\",\"instruments\":[" + id + "],\"mode\":\"quote\"}");
+  }
+
+  private static String key(String screener, int id) {
+    return StreamKey.of(screener, List.of(String.valueOf(id))).value();
+  }
+
+  private static JsonNode status(String key) {
+    return json(server.get(ApiPaths.stream(key)));
+  }
+
+  private static long ticks(String key) {
+    return status(key).get("ticks").asLong();
+  }
+
+  private static void awaitJournal(String state) {
+    await()
+        .atMost(WAIT)
+        .until(() -> json(server.get("/api/v1/health")).get("journal").asText().equals(state));
+  }
+
+  private static int sockets(String key) {
+    String id = key.substring(key.indexOf("ids:") + 4);
+    return (int)
+        server.simulator.state().connections().stream()
+            .filter(
+                c ->
+                    c.instruments().size() == 1
+                        && String.valueOf(c.instruments().get(0).securityId()).equals(id))
+            .count();
+  }
+
+  private static int budgetUsed() {
+    return json(server.get("/api/v1/health")).get("budget").get("used").asInt();
+  }
+
+  @Test
+  void while_the_journal_is_away_reads_and_ticks_go_on_and_writes_answer_503_changing_nothing() {
+    String running = key("outage", 501);
+    assertThat(start("outage", 501).statusCode()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> status(running).get("status").asText().equals("running"));
+
+    journal.pause();
+    awaitJournal("down");
+    assertThat(json(server.get("/api/v1/health")).get("status").asText()).isEqualTo("degraded");
+
+    // Writes are refused at once, and say why.
+    HttpResponse<String> refusedStart = start("outage", 502);
+    assertThat(refusedStart.statusCode()).isEqualTo(503);
+    assertThat(json(refusedStart).get("type").asText()).isEqualTo("/problems/journal-unavailable");
+    HttpResponse<String> refusedStop = server.delete(ApiPaths.stream(running));
+    assertThat(refusedStop.statusCode()).isEqualTo(503);
+    assertThat(json(refusedStop).get("type").asText()).isEqualTo("/problems/journal-unavailable");
+
+    // Reads answer, and the running stream keeps streaming on its one socket.
+    long before = ticks(running);
+    await().atMost(WAIT).until(() -> ticks(running) > before);
+    assertThat(server.get(ApiPaths.STREAMS).statusCode()).isEqualTo(200);
+    assertThat(sockets(running)).isEqualTo(1);
+
+    Instant back = Instant.now();
+    journal.resume();
+    awaitJournal("up");
+    // The refused calls again give their real outcome.
+    await().atMost(WAIT).until(() -> start("outage", 502).statusCode() == 201);
+    System.out.printf(
+        "journal outage: a start accepted %d ms after the journal came back%n",
+        Duration.between(back, Instant.now()).toMillis());
+    assertThat(server.delete(ApiPaths.stream(running)).statusCode()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> sockets(running) == 0);
+    // One stream runs, and only it holds a slot: the refused start left no phantom.
+    await().atMost(WAIT).until(() -> budgetUsed() == 1);
+    assertThat(server.delete(ApiPaths.stream(key("outage", 502))).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void a_stop_caught_by_the_outage_ends_as_the_journal_says_and_a_retry_gives_its_outcome() {
+    String key = key("caught", 511);
+    assertThat(start("caught", 511).statusCode()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> status(key).get("status").asText().equals("running"));
+
+    // Paused before this node noticed: the stop's write is tried, and hangs.
+    journal.pause();
+    HttpResponse<String> stop = server.delete(ApiPaths.stream(key));
+    assertThat(stop.statusCode()).isEqualTo(503);
+    assertThat(json(stop).get("type").asText())
+        .isIn("/problems/journal-unavailable", "/problems/timeout");
+
+    journal.resume();
+    awaitJournal("up");
+    // Whatever the journal kept, the retried stop answers "stopped" and the socket closes.
+    await().atMost(WAIT).until(() -> server.delete(ApiPaths.stream(key)).statusCode() == 200);
+    assertThat(status(key).get("status").asText()).isEqualTo("stopped");
+    await().atMost(WAIT).until(() -> sockets(key) == 0);
+    await().atMost(WAIT).until(() -> budgetUsed() == 0);
+  }
+}

@@ -1,0 +1,106 @@
+package io.tickshard.streams.registry;
+
+import io.tickshard.streams.NodeName;
+import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.journal.StartedStreams;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Once a new registry's view is complete: every stream whose journal says "started" but that did
+ * not report is woken through sharding, so that a start acknowledged to its caller comes back after
+ * any restart even when remember-entities lost its record of it (see {@link StartedStreams}).
+ * Waking one that runs already changes nothing.
+ */
+final class RememberedStreamsWakeUp {
+  private RememberedStreamsWakeUp() {}
+
+  private static final Duration RETRY = Duration.ofSeconds(5);
+  private static final int ATTEMPTS = 12;
+
+  private record Read(List<String> entityIds, Throwable failure) {}
+
+  private record Retry() {}
+
+  /** Reads the journal, wakes the streams not in {@code reported} (entity ids), and stops. */
+  static Behavior<Object> create(Set<String> reported) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> {
+                  String node = NodeName.of(context.getSystem());
+                  int[] attempt = {0};
+                  Runnable read =
+                      () ->
+                          context.pipeToSelf(
+                              CompletableFuture.supplyAsync(
+                                  () -> {
+                                    try {
+                                      return StartedStreams.entityIds(
+                                          context.getSystem().settings().config());
+                                    } catch (Exception e) {
+                                      throw new IllegalStateException(e.getClass().getSimpleName());
+                                    }
+                                  },
+                                  context
+                                      .getSystem()
+                                      .dispatchers()
+                                      .lookup(DispatcherSelector.blocking())),
+                              Read::new);
+                  read.run();
+                  return Behaviors.receive(Object.class)
+                      .onMessage(
+                          Read.class,
+                          done -> {
+                            if (done.failure() != null) {
+                              if (++attempt[0] >= ATTEMPTS) {
+                                context
+                                    .getLog()
+                                    .warn(
+                                        "stream registry on {}: could not read the started streams"
+                                            + " from the journal; remember-entities alone brings"
+                                            + " them back",
+                                        node);
+                                return Behaviors.stopped();
+                              }
+                              timers.startSingleTimer(new Retry(), RETRY);
+                              return Behaviors.same();
+                            }
+                            List<String> missing =
+                                done.entityIds().stream()
+                                    .filter(id -> !reported.contains(id))
+                                    .toList();
+                            ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+                            for (String id : missing) {
+                              sharding
+                                  .entityRefFor(StreamEntity.TYPE_KEY, id)
+                                  .tell(
+                                      new StreamEntity.SendStatusNow(
+                                          context.getSystem().ignoreRef()));
+                            }
+                            context
+                                .getLog()
+                                .info(
+                                    "stream registry on {}: {} started streams in the journal, {}"
+                                        + " had not reported and were woken",
+                                    node,
+                                    done.entityIds().size(),
+                                    missing.size());
+                            return Behaviors.stopped();
+                          })
+                      .onMessage(
+                          Retry.class,
+                          retry -> {
+                            read.run();
+                            return Behaviors.same();
+                          })
+                      .build();
+                }));
+  }
+}
