@@ -10,6 +10,7 @@ import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.ViewerTopics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -35,6 +37,7 @@ public final class StreamControl {
   private final ActorRef<StreamRegistry.Command> registry;
   private final ActorRef<ViewerTopics.GetTopic> topics;
   private final JournalMonitor journal;
+  private static final Duration MIN_RESEND = Duration.ofSeconds(2);
 
   public StreamControl(ActorSystem<?> system, ApiSettings settings, Streams streams) {
     this.system = system;
@@ -77,11 +80,12 @@ public final class StreamControl {
   }
 
   public CompletionStage<StartReply> start(StreamSpec spec) {
+    Instant answerBy = answerBy();
     return timedWrite(
-        StreamEntity.entityRefFor(system, spec.key())
-            .ask(
-                replyTo -> new StreamEntity.Start(spec, replyTo, answerBy()),
-                settings.askTimeout()),
+        askEntity(
+            spec.key(),
+            replyTo -> new StreamEntity.Start(spec, replyTo, answerBy),
+            StartReply.class),
         "the stream");
   }
 
@@ -91,8 +95,7 @@ public final class StreamControl {
    */
   public CompletionStage<StreamEntity.StatusReply> status(StreamKey key) {
     CompletionStage<StreamEntity.StatusReply> asked =
-        StreamEntity.entityRefFor(system, key)
-            .ask(StreamEntity.GetStatus::new, settings.askTimeout());
+        askEntity(key, StreamEntity.GetStatus::new, StreamEntity.StatusReply.class);
     return timed(
         asked.exceptionallyCompose(
             failure ->
@@ -120,12 +123,30 @@ public final class StreamControl {
   }
 
   public CompletionStage<StreamEntity.StopReply> stop(StreamKey key, String reason) {
+    Instant answerBy = answerBy();
     return timedWrite(
-        StreamEntity.entityRefFor(system, key)
-            .ask(
-                replyTo -> new StreamEntity.Stop(reason, replyTo, answerBy()),
-                settings.askTimeout()),
+        askEntity(
+            key,
+            replyTo -> new StreamEntity.Stop(reason, replyTo, answerBy),
+            StreamEntity.StopReply.class),
         "the stream");
+  }
+
+  /**
+   * Asks the key's entity, sending the command again every third of the ask timeout (2 s at least)
+   * until it answers: a rebalance that drops it is not the caller's problem (see ResentAsk).
+   */
+  private <R> CompletionStage<R> askEntity(
+      StreamKey key, Function<ActorRef<R>, StreamEntity.Command> command, Class<R> answer) {
+    Duration third = settings.askTimeout().dividedBy(3);
+    Duration resend = third.compareTo(MIN_RESEND) < 0 ? MIN_RESEND : third;
+    return ResentAsk.ask(
+        system,
+        StreamEntity.entityRefFor(system, key),
+        command,
+        answer,
+        settings.askTimeout(),
+        resend);
   }
 
   public CompletionStage<List<Tick>> snapshot(StreamKey key) {

@@ -487,4 +487,29 @@ class ClusterProofIT {
     assertThat(simulator.state().stats().evictions()).isZero();
     assertNeverTwoSocketsForOneKey();
   }
+
+  @Test
+  @Order(5)
+  void a_start_storm_on_remembered_keys_right_after_a_whole_cluster_restart_gets_no_503()
+      throws Exception {
+    for (NodeProcess node : alive()) {
+      assertThat(node.stop(Duration.ofSeconds(60))).isTrue();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> simulator.state().stats().connectionsOpen() == 0);
+
+    // As soon as every node is ready: shards are still being placed and moved between the nodes
+    // that joined, and sharding drops what it buffered for a shard it hands off.
+    startCluster();
+    List<HttpResponse<String>> answers = storm("after-restart", "storm", 0, new Random(7));
+
+    assertThat(answers)
+        .allSatisfy(answer -> assertThat(answer.statusCode()).as(answer.body()).isIn(200, 201));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> simulator.state().stats().connectionsOpen() == KEYS);
+    assertThat(simulator.state().stats().evictions()).isZero();
+    assertNeverTwoSocketsForOneKey();
+  }
 }
