@@ -153,4 +153,40 @@ class JournalOutageTest {
     await().atMost(WAIT).until(() -> sockets(key) == 0);
     await().atMost(WAIT).until(() -> budgetUsed() == 0);
   }
+
+  @Test
+  void
+      after_the_journal_crashed_and_restarted_the_streams_are_as_acknowledged_and_survive_a_restart() {
+    String kept = key("crash", 521);
+    String refused = key("crash", 522);
+    assertThat(start("crash", 521).statusCode()).isEqualTo(201);
+    await().atMost(WAIT).until(() -> status(kept).get("status").asText().equals("running"));
+
+    journal.crash();
+    awaitJournal("down");
+    assertThat(start("crash", 522).statusCode()).isEqualTo(503);
+    assertThat(server.delete(ApiPaths.stream(kept)).statusCode()).isEqualTo(503);
+    journal.restart();
+    awaitJournal("up");
+
+    // As acknowledged: the kept stream runs, the refused start started nothing.
+    await().atMost(WAIT).until(() -> status(kept).get("status").asText().equals("running"));
+    assertThat(server.get(ApiPaths.stream(refused)).statusCode()).isEqualTo(404);
+    assertThat(sockets(kept)).isEqualTo(1);
+    await().atMost(WAIT).until(() -> budgetUsed() == 1);
+
+    // A restart of the node (the whole cluster, here) brings back exactly the running set.
+    ApiServer before = server;
+    before.close();
+    server =
+        ApiServer.start(
+            Map.of(
+                "tickshard.journal.check-interval", "500ms",
+                "tickshard.journal.check-timeout", "1s"),
+            20,
+            journal.database());
+    await().atMost(WAIT).until(() -> sockets(kept) == 1);
+    assertThat(server.get(ApiPaths.stream(refused)).statusCode()).isEqualTo(404);
+    assertThat(server.delete(ApiPaths.stream(kept)).statusCode()).isEqualTo(200);
+  }
 }

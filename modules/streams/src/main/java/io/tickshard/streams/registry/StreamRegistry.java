@@ -378,10 +378,21 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
             why,
             streams.size(),
             budget.used());
-    Set<String> reported = new HashSet<>();
-    streams.keySet().forEach(key -> reported.add(StreamKey.parse(key).entityId()));
-    getContext().spawnAnonymous(RememberedStreamsWakeUp.create(reported));
+    getContext().spawnAnonymous(RememberedStreamsWakeUp.create(reportedEntityIds()));
     return grantWaiting();
+  }
+
+  /** The entity ids of the streams that reported (a key that does not parse is its own id). */
+  private Set<String> reportedEntityIds() {
+    Set<String> ids = new HashSet<>();
+    for (String key : streams.keySet()) {
+      try {
+        ids.add(StreamKey.parse(key).entityId());
+      } catch (IllegalArgumentException e) {
+        ids.add(key);
+      }
+    }
+    return ids;
   }
 
   private Behavior<Command> grantWaiting() {

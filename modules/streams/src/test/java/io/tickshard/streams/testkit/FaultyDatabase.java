@@ -4,6 +4,10 @@ import io.tickshard.streams.journal.JournalSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,28 +23,45 @@ import java.util.stream.Stream;
  * keep the shared server of {@link EmbeddedDatabase}.
  */
 public final class FaultyDatabase implements AutoCloseable {
-  private final EmbeddedPostgres server;
+  private EmbeddedPostgres server;
   private final EmbeddedDatabase.Database database;
-  private final ProcessHandle postmaster;
+  private ProcessHandle postmaster;
+  private final Path dataDirectory;
+  private final int port;
   private List<ProcessHandle> paused = List.of();
 
   private FaultyDatabase(
-      EmbeddedPostgres server, EmbeddedDatabase.Database database, ProcessHandle postmaster) {
+      EmbeddedPostgres server, EmbeddedDatabase.Database database, Path dataDirectory, int port) {
     this.server = server;
     this.database = database;
-    this.postmaster = postmaster;
+    this.postmaster = postmaster(server);
+    this.dataDirectory = dataDirectory;
+    this.port = port;
+  }
+
+  private static EmbeddedPostgres server(Path dataDirectory, int port) throws IOException {
+    // Acknowledged must mean written: the test checks what the journal holds after faults.
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(dataDirectory)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .setServerConfig("synchronous_commit", "on")
+        .start();
   }
 
   public static FaultyDatabase start() {
     try {
-      // Acknowledged must mean written: the test checks what the journal holds after faults.
-      EmbeddedPostgres server =
-          EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
+      Path dataDirectory = Files.createTempDirectory("tickshard-faulty-journal");
+      int port;
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = socket.getLocalPort();
+      }
+      EmbeddedPostgres server = server(dataDirectory, port);
       EmbeddedDatabase.Database database =
           new EmbeddedDatabase.Database(
               server.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
       JournalSchema.ensure(database.url(), database.user(), database.password());
-      return new FaultyDatabase(server, database, postmaster(server));
+      return new FaultyDatabase(server, database, dataDirectory, port);
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL did not start", e);
     }
@@ -62,6 +83,29 @@ public final class FaultyDatabase implements AutoCloseable {
 
   public EmbeddedDatabase.Database database() {
     return database;
+  }
+
+  /** Kills the server as a crash does ({@code kill -9}): connections break at once. */
+  public synchronized void crash() {
+    List<ProcessHandle> all =
+        Stream.concat(Stream.of(postmaster), postmaster.descendants()).toList();
+    signal("KILL", all);
+    all.forEach(p -> p.onExit().join());
+  }
+
+  /** Starts the server again on its data directory and port, after {@link #crash()}. */
+  public synchronized void restart() {
+    try {
+      try {
+        server.close(); // releases its lock on the data directory; the server is gone already
+      } catch (IOException | RuntimeException e) {
+        // pg_ctl stop of a killed server fails; nothing is left to stop
+      }
+      server = server(dataDirectory, port);
+      postmaster = postmaster(server);
+    } catch (IOException e) {
+      throw new UncheckedIOException("embedded PostgreSQL did not start again", e);
+    }
   }
 
   /** Stops every process of the server: it accepts connections, and answers nothing. */
