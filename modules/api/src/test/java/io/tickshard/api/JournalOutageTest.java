@@ -33,13 +33,16 @@ class JournalOutageTest {
   @BeforeAll
   static void start() {
     journal = FaultyDatabase.start();
-    server =
-        ApiServer.start(
-            Map.of(
-                "tickshard.journal.check-interval", "500ms",
-                "tickshard.journal.check-timeout", "1s"),
-            20,
-            journal.database());
+    server = node();
+  }
+
+  /** A node on the faulty journal, noticing an outage within a second. */
+  private static ApiServer node() {
+    return ApiServer.start(
+        Map.of(
+            "tickshard.journal.check-interval", "500ms", "tickshard.journal.check-timeout", "1s"),
+        20,
+        journal.database());
   }
 
   @AfterAll
@@ -178,13 +181,7 @@ class JournalOutageTest {
     // A restart of the node (the whole cluster, here) brings back exactly the running set.
     ApiServer before = server;
     before.close();
-    server =
-        ApiServer.start(
-            Map.of(
-                "tickshard.journal.check-interval", "500ms",
-                "tickshard.journal.check-timeout", "1s"),
-            20,
-            journal.database());
+    server = node();
     await().atMost(WAIT).until(() -> sockets(kept) == 1);
     assertThat(server.get(ApiPaths.stream(refused)).statusCode()).isEqualTo(404);
     assertThat(server.delete(ApiPaths.stream(kept)).statusCode()).isEqualTo(200);
