@@ -130,8 +130,10 @@ public final class FaultyDatabase implements AutoCloseable {
     processes.forEach(p -> command.add(String.valueOf(p.pid())));
     try {
       Process kill = new ProcessBuilder(command).inheritIO().start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + signal + " failed for " + command);
+      // A backend may exit between listing and signalling it: kill then fails for that one
+      // process only, and the others got the signal. So only a hung kill is an error.
+      if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("kill -" + signal + " did not finish: " + command);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
