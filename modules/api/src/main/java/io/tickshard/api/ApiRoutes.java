@@ -23,14 +23,21 @@ public final class ApiRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
 
   private final StreamControl control;
+  private final ViewerSeats viewers;
 
   public ApiRoutes(StreamControl control) {
     this.control = control;
+    this.viewers = new ViewerSeats(control.settings().maxSseViewers());
+  }
+
+  /** Tick viewers (SSE) open on this node now. */
+  public int openViewers() {
+    return viewers.taken();
   }
 
   public Route routes() {
     BearerToken token = new BearerToken(control.settings().apiToken());
-    TickEvents ticks = new TickEvents(control);
+    TickEvents ticks = new TickEvents(control, viewers);
     // Around every route, not per route: a call added later cannot forget it.
     BrowserOrigin origin = new BrowserOrigin(control.settings());
     Route all =

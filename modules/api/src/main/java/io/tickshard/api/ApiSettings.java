@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
  * @param allowedOrigins with no token, the other origins (normalised {@code scheme://host:port})
  *     whose pages may still change streams; see {@link BrowserOrigin}
  * @param streamingDisabledReason when present, starts answer 503 with this reason
+ * @param maxSseViewers open tick viewers this node serves at once; one more is a 503
  */
 public record ApiSettings(
     Duration askTimeout,
@@ -25,7 +26,8 @@ public record ApiSettings(
     Optional<String> streamingDisabledReason,
     FeedMode defaultMode,
     Duration sseKeepAlive,
-    int sseBufferSize) {
+    int sseBufferSize,
+    int maxSseViewers) {
 
   public static ApiSettings fromConfig(Config root) {
     Config api = root.getConfig("tickshard.api");
@@ -42,7 +44,8 @@ public record ApiSettings(
                     + " starts are refused until it is switched on"),
         FeedSettings.defaultModeFrom(root),
         api.getDuration("sse-keep-alive"),
-        api.getInt("sse-buffer-size"));
+        api.getInt("sse-buffer-size"),
+        api.getInt("max-sse-viewers"));
   }
 
   /** A comma list of origins, each normalised; one that is not an origin stops the node. */
@@ -76,6 +79,8 @@ public record ApiSettings(
         + allowedOrigins
         + ", streaming="
         + (streamingDisabledReason.isPresent() ? "disabled" : "enabled")
+        + ", maxSseViewers="
+        + maxSseViewers
         + "]";
   }
 }

@@ -173,6 +173,19 @@ public final class Problem extends RuntimeException {
     return new Problem("streaming-disabled", "Streaming is disabled", 503, reason);
   }
 
+  /** A viewer over this node's limit; viewers need no token, so the limit guards REST's room. */
+  public static Problem tooManyViewers(int limit) {
+    return new Problem(
+            "too-many-viewers",
+            "Too many tick viewers",
+            503,
+            "this node already serves "
+                + limit
+                + " tick viewers, its limit (tickshard.api.max-sse-viewers,"
+                + " TICKSHARD_MAX_SSE_VIEWERS); try again later")
+        .with("limit", limit);
+  }
+
   public static Problem notReady(String detail) {
     return new Problem("not-ready", "The cluster is not ready", 503, detail);
   }

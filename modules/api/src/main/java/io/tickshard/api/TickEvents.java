@@ -10,8 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -22,7 +25,9 @@ import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.util.ByteString;
@@ -35,31 +40,65 @@ import org.apache.pekko.util.ByteString;
  * <p>Each viewer has its own bounded buffer behind the topic, and updates are conflated per
  * instrument while the viewer is slow: a slow browser sees fewer, fresher ticks; it never slows the
  * feed or any other viewer.
+ *
+ * <p>Each viewer holds one of the node's {@link ViewerSeats} from the moment it is accepted until
+ * its stream ends, however it ends; a viewer over the limit is answered 503 {@code
+ * too-many-viewers}.
  */
 final class TickEvents extends AllDirectives {
   private final StreamControl control;
+  private final ViewerSeats seats;
 
-  TickEvents(StreamControl control) {
+  /**
+   * Ends every viewer's stream when the node shuts down, once its port is unbound: a browser sees
+   * the stream end and reconnects (to another node), where a cut connection would only be logged.
+   */
+  private final SharedKillSwitch ending = KillSwitches.shared("tick-viewers");
+
+  TickEvents(StreamControl control, ViewerSeats seats) {
     this.control = control;
+    this.seats = seats;
+    CoordinatedShutdown.get(control.system())
+        .addTask(
+            CoordinatedShutdown.PhaseServiceRequestsDone(),
+            "end-tick-viewers",
+            () -> {
+              ending.shutdown();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
   }
 
   Route route(String keyText) {
     StreamKey key = StreamRequest.parseKey(keyText);
     control.requireReady();
-    CompletionStage<Source<String, NotUsed>> events =
-        control
-            .status(key)
-            .thenCompose(
-                reply -> {
-                  if (!(reply instanceof StreamEntity.Found found)) {
-                    throw Problem.streamNotFound(key.value());
-                  }
-                  if (found.status().state() == StreamState.STOPPED) {
-                    throw Problem.streamNotRunning(key.value());
-                  }
-                  return control.topic(key);
-                })
-            .thenCompose(topic -> subscribe(key, topic));
+    ViewerSeats.Seat seat = seats.take().orElseThrow(() -> Problem.tooManyViewers(seats.limit()));
+    CompletionStage<Source<String, NotUsed>> events;
+    try {
+      events =
+          control
+              .status(key)
+              .thenCompose(
+                  reply -> {
+                    if (!(reply instanceof StreamEntity.Found found)) {
+                      throw Problem.streamNotFound(key.value());
+                    }
+                    if (found.status().state() == StreamState.STOPPED) {
+                      throw Problem.streamNotRunning(key.value());
+                    }
+                    return control.topic(key);
+                  })
+              .thenCompose(topic -> subscribe(key, topic, seat));
+    } catch (RuntimeException failure) {
+      seat.giveBack();
+      throw failure;
+    }
+    // No stream to end: the seat goes back now. Once there is one, its end gives it back.
+    events.whenComplete(
+        (source, failure) -> {
+          if (failure != null) {
+            seat.giveBack();
+          }
+        });
     return onSuccess(
         events,
         source ->
@@ -78,7 +117,7 @@ final class TickEvents extends AllDirectives {
   }
 
   private CompletionStage<Source<String, NotUsed>> subscribe(
-      StreamKey key, ActorRef<Topic.Command<Tick>> topic) {
+      StreamKey key, ActorRef<Topic.Command<Tick>> topic, ViewerSeats.Seat seat) {
     // Subscribe before asking for the snapshot, so no tick falls between the two.
     Pair<ActorRef<Tick>, Source<Tick, NotUsed>> live =
         ActorSource.<Tick>actorRef(
@@ -86,6 +125,14 @@ final class TickEvents extends AllDirectives {
                 tick -> Optional.empty(),
                 control.settings().sseBufferSize(),
                 OverflowStrategy.dropHead())
+            // Watched here, before it is pre-materialized, its end covers every way out: the
+            // client closes, the node stops, or a response dropped unsent (its source never
+            // subscribed is cancelled after pekko.stream.materializer.subscription-timeout).
+            .watchTermination(
+                (viewer, ended) -> {
+                  ended.whenComplete((done, failure) -> seat.giveBack());
+                  return viewer;
+                })
             .preMaterialize(control.system());
     // Never Topic.unsubscribe: the topic watches the subscriber, whose actor stops with the
     // stream. Unsubscribing as well races that Terminated, and a topic that sees both for its last
@@ -117,6 +164,7 @@ final class TickEvents extends AllDirectives {
     return Source.single(event("snapshot", snapshot))
         .concat(ticks)
         // A comment line: proxies see traffic, browsers see no event.
-        .keepAlive(control.settings().sseKeepAlive(), () -> ": keep-alive\n\n");
+        .keepAlive(control.settings().sseKeepAlive(), () -> ": keep-alive\n\n")
+        .via(ending.flow());
   }
 }

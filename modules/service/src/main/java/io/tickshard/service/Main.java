@@ -1,6 +1,7 @@
 package io.tickshard.service;
 
 import com.typesafe.config.Config;
+import io.tickshard.api.ConnectionLimits;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
 import io.tickshard.streams.NodeName;
@@ -142,7 +143,23 @@ public final class Main {
         .append(CommonPool.parallelism())
         .append(" threads (")
         .append(Runtime.getRuntime().availableProcessors())
-        .append(" processors)");
+        .append(" processors)\n");
+    ConnectionLimits limits = ConnectionLimits.fromConfig(config);
+    block
+        .append("  connections   ")
+        .append(limits.maxConnections())
+        .append(" at most, ")
+        .append(config.getInt("tickshard.api.max-sse-viewers"))
+        .append(" of them tick viewers; header timeout ")
+        .append(
+            limits.headerTimeout().toMillis() % 1000 == 0
+                ? limits.headerTimeout().toSeconds() + " s"
+                : limits.headerTimeout().toMillis() + " ms")
+        .append("; file limit ")
+        .append(
+            ConnectionLimits.processFileLimit().isPresent()
+                ? String.valueOf(ConnectionLimits.processFileLimit().getAsLong())
+                : "unknown");
     System.out.println(block);
     if (config.getString("tickshard.api.token").isBlank()) {
       log.warn(

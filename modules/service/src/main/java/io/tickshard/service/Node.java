@@ -2,7 +2,9 @@ package io.tickshard.service;
 
 import com.typesafe.config.Config;
 import io.tickshard.api.ApiRoutes;
+import io.tickshard.api.ApiServerBinding;
 import io.tickshard.api.ApiSettings;
+import io.tickshard.api.ConnectionLimits;
 import io.tickshard.api.StreamControl;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamSettings;
@@ -14,7 +16,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class Node {
   /** Wires and binds everything; completes when HTTP and management listen. */
   public static CompletionStage<Node> start(ActorSystem<?> system) {
     Config config = system.settings().config();
+    ConnectionLimits.fromConfig(config); // a bad limit stops the node before anything starts
     Streams streams =
         Streams.start(system, StreamSettings.fromConfig(config, MarketHours.fromConfig(config)));
     StreamControl control = new StreamControl(system, ApiSettings.fromConfig(config), streams);
@@ -50,10 +52,11 @@ public final class Node {
     return warmUpJournal(system)
         .thenCompose(
             warm ->
-                Http.get(system)
-                    .newServerAt(
-                        config.getString("tickshard.host"), config.getInt("tickshard.http.port"))
-                    .bind(new ApiRoutes(control).routes()))
+                ApiServerBinding.bind(
+                    system,
+                    config.getString("tickshard.host"),
+                    config.getInt("tickshard.http.port"),
+                    new ApiRoutes(control).routes()))
         .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system))
         .thenCombine(management, (binding, url) -> new Node(system, binding, url));
   }

@@ -7,10 +7,12 @@ import com.typesafe.config.Config;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,8 @@ class NodeTest {
             Map.of(
                 "tickshard.http.port",
                 0,
+                "tickshard.http.header-timeout",
+                "2s",
                 "tickshard.cluster-port",
                 clusterPort,
                 "tickshard.management-port",
@@ -125,5 +129,19 @@ class NodeTest {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(get(api + "/api/v1/streams").statusCode()).isEqualTo(200));
     assertThat(get(api + "/").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void a_connection_whose_request_head_never_completes_is_closed_after_the_header_timeout()
+      throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", node.httpAddress().getPort())) {
+      socket.setSoTimeout(10_000);
+      long opened = System.nanoTime();
+      socket.getOutputStream().write("GET /api/v1/str".getBytes(StandardCharsets.US_ASCII));
+      // Closed without an answer: there is no request to answer.
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - opened))
+          .isBetween(Duration.ofMillis(1_800), Duration.ofSeconds(6));
+    }
   }
 }

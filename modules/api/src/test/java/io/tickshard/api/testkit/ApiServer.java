@@ -1,6 +1,7 @@
 package io.tickshard.api.testkit;
 
 import io.tickshard.api.ApiRoutes;
+import io.tickshard.api.ApiServerBinding;
 import io.tickshard.api.ApiSettings;
 import io.tickshard.api.StreamControl;
 import io.tickshard.simulator.FeedSimulator;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
@@ -38,6 +38,7 @@ public final class ApiServer implements AutoCloseable {
   public final ActorRef<ViewerTopics.GetTopic> topics;
 
   private final ServerBinding binding;
+  private final ApiRoutes routes;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private ApiServer(
@@ -45,12 +46,14 @@ public final class ApiServer implements AutoCloseable {
       EmbeddedDatabase.Database database,
       ActorTestKit kit,
       ActorRef<ViewerTopics.GetTopic> topics,
-      ServerBinding binding) {
+      ServerBinding binding,
+      ApiRoutes routes) {
     this.simulator = simulator;
     this.database = database;
     this.kit = kit;
     this.topics = topics;
     this.binding = binding;
+    this.routes = routes;
     this.base = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + "/");
   }
 
@@ -89,13 +92,13 @@ public final class ApiServer implements AutoCloseable {
     StreamControl control =
         new StreamControl(system, ApiSettings.fromConfig(system.settings().config()), streams);
     try {
+      // Bound as a node binds (connection limits, header timeout), on a free loopback port.
+      ApiRoutes routes = new ApiRoutes(control);
       ServerBinding binding =
-          Http.get(system)
-              .newServerAt("127.0.0.1", 0)
-              .bind(new ApiRoutes(control).routes())
+          ApiServerBinding.bind(system, "127.0.0.1", 0, routes.routes())
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
-      return new ApiServer(simulator, database, kit, streams.topics(), binding);
+      return new ApiServer(simulator, database, kit, streams.topics(), binding, routes);
     } catch (Exception e) {
       kit.shutdownTestKit();
       simulator.close();
@@ -105,6 +108,11 @@ public final class ApiServer implements AutoCloseable {
 
   public static ApiServer start() {
     return start(Map.of());
+  }
+
+  /** Tick viewers (SSE) this server holds open now. */
+  public int openViewers() {
+    return routes.openViewers();
   }
 
   public URI uri(String path) {

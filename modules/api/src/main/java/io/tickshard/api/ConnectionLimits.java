@@ -1,0 +1,63 @@
+package io.tickshard.api;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import com.typesafe.config.Config;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * What one node's HTTP binding accepts, from {@code tickshard.http}: see docs/operations.md,
+ * "Connection limits".
+ *
+ * @param maxConnections open connections at once, SSE viewers included; more wait unaccepted
+ * @param headerTimeout how long a connection may take to send its next complete request head
+ */
+public record ConnectionLimits(int maxConnections, Duration headerTimeout) {
+  /** Files a node holds besides its HTTP connections: jars, journal pool, cluster, feeds. */
+  public static final int FILES_BESIDES_HTTP = 1024;
+
+  public ConnectionLimits {
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException(
+          "tickshard.http.max-connections (TICKSHARD_HTTP_MAX_CONNECTIONS) must be at least 1, not "
+              + maxConnections);
+    }
+    if (headerTimeout.isNegative() || headerTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "tickshard.http.header-timeout must be positive, not " + headerTimeout);
+    }
+  }
+
+  /**
+   * The limits; stops the node when viewers could take every connection, since viewers need no
+   * token and REST would then have no room left.
+   */
+  public static ConnectionLimits fromConfig(Config root) {
+    Config http = root.getConfig("tickshard.http");
+    ConnectionLimits limits =
+        new ConnectionLimits(http.getInt("max-connections"), http.getDuration("header-timeout"));
+    int viewers = root.getInt("tickshard.api.max-sse-viewers");
+    if (viewers >= limits.maxConnections()) {
+      throw new IllegalArgumentException(
+          "tickshard.api.max-sse-viewers (TICKSHARD_MAX_SSE_VIEWERS) is "
+              + viewers
+              + ", not below tickshard.http.max-connections (TICKSHARD_HTTP_MAX_CONNECTIONS), "
+              + limits.maxConnections()
+              + ": viewers could hold every connection and leave none for REST calls");
+    }
+    return limits;
+  }
+
+  /** How many files this process may open ({@code ulimit -n}), where the JVM can tell. */
+  public static OptionalLong processFileLimit() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+        ? OptionalLong.of(unix.getMaxFileDescriptorCount())
+        : OptionalLong.empty();
+  }
+
+  /** The file limit this node needs: every connection is a file, and the node has its own. */
+  public long filesNeeded() {
+    return (long) maxConnections + FILES_BESIDES_HTTP;
+  }
+}

@@ -1,0 +1,41 @@
+package io.tickshard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The binding's limits: their defaults, and a setting that would let viewers lock REST out. */
+class ConnectionLimitsTest {
+
+  private static ConnectionLimits with(String overrides) {
+    return ConnectionLimits.fromConfig(
+        ConfigFactory.parseString(overrides).withFallback(ConfigFactory.load()));
+  }
+
+  @Test
+  void the_defaults_leave_rest_room_beside_the_viewers() {
+    ConnectionLimits limits = with("");
+    assertThat(limits.maxConnections()).isEqualTo(8192);
+    assertThat(limits.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(ApiSettings.fromConfig(ConfigFactory.load()).maxSseViewers()).isEqualTo(6000);
+  }
+
+  @Test
+  void viewers_allowed_as_many_connections_as_the_node_stop_it_naming_both_settings() {
+    assertThatThrownBy(
+            () -> with("tickshard.http.max-connections = 100\ntickshard.api.max-sse-viewers = 100"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TICKSHARD_MAX_SSE_VIEWERS")
+        .hasMessageContaining("TICKSHARD_HTTP_MAX_CONNECTIONS");
+  }
+
+  @Test
+  void a_header_timeout_of_zero_is_refused() {
+    assertThatThrownBy(() -> with("tickshard.http.header-timeout = 0s"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tickshard.http.header-timeout");
+  }
+}
