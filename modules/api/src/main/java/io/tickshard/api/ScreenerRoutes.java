@@ -2,6 +2,7 @@ package io.tickshard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tickshard.streams.StartReply;
+import io.tickshard.streams.StopReply;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
@@ -135,11 +136,11 @@ final class ScreenerRoutes extends AllDirectives {
             .stop(key, "stopped via /screeners/ltp/stop")
             .thenApply(
                 reply -> {
-                  if (reply instanceof StreamEntity.Stopped) {
+                  if (reply instanceof StopReply.Stopped) {
                     return answer(key, StreamState.STOPPED.wireName(), "stream stopped");
                   }
-                  if (reply instanceof StreamEntity.NotRunning
-                      || reply instanceof StreamEntity.AlreadyStopped) {
+                  if (reply instanceof StopReply.NotRunning
+                      || reply instanceof StopReply.AlreadyStopped) {
                     return answer(key, "not_running", "stream was not running");
                   }
                   throw StreamRoutes.stopRefusal(key, reply);

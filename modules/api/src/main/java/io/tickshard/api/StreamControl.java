@@ -1,6 +1,7 @@
 package io.tickshard.api;
 
 import io.tickshard.streams.StartReply;
+import io.tickshard.streams.StopReply;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
@@ -122,13 +123,11 @@ public final class StreamControl {
         .exceptionally(failure -> Optional.empty());
   }
 
-  public CompletionStage<StreamEntity.StopReply> stop(StreamKey key, String reason) {
+  public CompletionStage<StopReply> stop(StreamKey key, String reason) {
     Instant answerBy = answerBy();
     return timedWrite(
         askEntity(
-            key,
-            replyTo -> new StreamEntity.Stop(reason, replyTo, answerBy),
-            StreamEntity.StopReply.class),
+            key, replyTo -> new StreamEntity.Stop(reason, replyTo, answerBy), StopReply.class),
         "the stream");
   }
 
@@ -181,8 +180,7 @@ public final class StreamControl {
                 StreamKey key = StreamKey.parse(status.key());
                 stops.add(
                     stop(key, reason)
-                        .thenApply(
-                            reply -> reply instanceof StreamEntity.Stopped ? key.value() : null)
+                        .thenApply(reply -> reply instanceof StopReply.Stopped ? key.value() : null)
                         .toCompletableFuture());
               }
               return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))

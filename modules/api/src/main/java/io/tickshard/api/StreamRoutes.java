@@ -1,6 +1,7 @@
 package io.tickshard.api;
 
 import io.tickshard.streams.StartReply;
+import io.tickshard.streams.StopReply;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
@@ -136,8 +137,8 @@ final class StreamRoutes extends AllDirectives {
   }
 
   /** The problem for a stop that stopped nothing. */
-  static Problem stopRefusal(StreamKey key, StreamEntity.StopReply reply) {
-    if (reply instanceof StreamEntity.StopNotRecorded unrecorded) {
+  static Problem stopRefusal(StreamKey key, StopReply reply) {
+    if (reply instanceof StopReply.NotRecorded unrecorded) {
       return Problem.journalUnavailable(unrecorded.reason());
     }
     return Problem.streamNotRunning(key.value());
@@ -203,12 +204,7 @@ final class StreamRoutes extends AllDirectives {
             .thenApply(
                 reply -> {
                   // A retried stop gets the same answer, so that a caller who saw a 503 can retry.
-                  StreamStatus stopped =
-                      reply instanceof StreamEntity.Stopped first
-                          ? first.status()
-                          : reply instanceof StreamEntity.AlreadyStopped again
-                              ? again.status()
-                              : null;
+                  StreamStatus stopped = StopReply.stoppedStatus(reply);
                   if (stopped != null) {
                     return ApiJson.response(
                         StatusCodes.OK,

@@ -117,20 +117,6 @@ public final class StreamEntity
 
   private record PassivateIfIdle() implements Command {}
 
-  /** Answers to {@link Stop}. */
-  public sealed interface StopReply extends CborSerializable {}
-
-  public record Stopped(StreamStatus status) implements StopReply {}
-
-  /** It was stopped before (a retried stop): nothing changed. */
-  public record AlreadyStopped(StreamStatus status) implements StopReply {}
-
-  /** The key was never started. */
-  public record NotRunning() implements StopReply {}
-
-  /** The stop could not be written: the stream runs on (as the journal says), try again. */
-  public record StopNotRecorded(String reason) implements StopReply {}
-
   /** Answers to {@link GetStatus}. */
   public sealed interface StatusReply extends CborSerializable {}
 
@@ -201,12 +187,6 @@ public final class StreamEntity
   }
 
   private static final Object PASSIVATE_TIMER = "passivate";
-  // The write was tried and not confirmed: it may land when the journal is back.
-  private static final String JOURNAL =
-      "the journal did not confirm the write; the same call again gives the outcome";
-  // Not tried: this node knows the journal is unreachable.
-  private static final String JOURNAL_DOWN =
-      "the journal is unreachable from this node; nothing changed, try again later";
 
   private final String entityId;
   private final StreamSettings settings;
@@ -214,7 +194,7 @@ public final class StreamEntity
   private final ActorRef<StreamRegistry.Command> registry;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
-  private final JournalMonitor journal;
+  private final WriteGate writes;
   // Replaced when recovery completes, i.e. after every (re)start: see StreamRuntime.
   private StreamRuntime runtime;
 
@@ -235,7 +215,7 @@ public final class StreamEntity
     this.registry = registry;
     this.context = context;
     this.timers = timers;
-    this.journal = JournalMonitor.get(context.getSystem());
+    this.writes = new WriteGate(JournalMonitor.get(context.getSystem()));
   }
 
   @Override
@@ -300,7 +280,9 @@ public final class StreamEntity
             (state, stop) ->
                 reply(
                     stop.replyTo(),
-                    state.known() ? new AlreadyStopped(runtime.status(state)) : new NotRunning()))
+                    state.known()
+                        ? new StopReply.AlreadyStopped(runtime.status(state))
+                        : new StopReply.NotRunning()))
         .onCommand(PassivateIfIdle.class, (state, idle) -> none(this::passivate));
     builder
         .forState(State::active)
@@ -323,7 +305,7 @@ public final class StreamEntity
 
   private Effect<Event, State> onStartWhileIdle(State state, Start start) {
     Instant now = Instant.now();
-    if (late(start.answerBy(), now)) {
+    if (WriteGate.late(start.answerBy(), now)) {
       return Effect().none(); // its caller was told 503 already
     }
     if (!settings.marketHours().isOpen(now)) {
@@ -331,8 +313,8 @@ public final class StreamEntity
           start.replyTo(),
           new StartReply.MarketClosed(settings.marketHours().nextOpen(now).orElse(null)));
     }
-    if (journalKnownDown()) {
-      return reply(start.replyTo(), new StartReply.NotRecorded(JOURNAL_DOWN));
+    if (writes.journalKnownDown()) {
+      return reply(start.replyTo(), new StartReply.NotRecorded(WriteGate.NOT_TRIED));
     }
     if (!start.spec().key().entityId().equals(entityId)) {
       return reply(
@@ -352,7 +334,9 @@ public final class StreamEntity
   private Effect<Event, State> onSlotForStarts(State state, SlotForStarts decided) {
     Instant now = Instant.now();
     List<Start> waiting =
-        runtime.takeWaiting().stream().filter(start -> !late(start.answerBy(), now)).toList();
+        runtime.takeWaiting().stream()
+            .filter(start -> !WriteGate.late(start.answerBy(), now))
+            .toList();
     if (waiting.isEmpty()) {
       // Every caller gave up meanwhile (told 503): start nothing, and give the slot back.
       if (decided.reply() instanceof StreamRegistry.SlotGranted) {
@@ -370,7 +354,10 @@ public final class StreamEntity
     Start first = waiting.get(0);
     runtime.awaitWrite(
         first.spec().key(),
-        () -> waiting.forEach(start -> start.replyTo().tell(new StartReply.NotRecorded(JOURNAL))));
+        () ->
+            waiting.forEach(
+                start ->
+                    start.replyTo().tell(new StartReply.NotRecorded(WriteGate.NOT_CONFIRMED))));
     return Effect()
         .persist(new StreamStarted(first.spec(), Instant.now()))
         .thenRun(
@@ -399,15 +386,17 @@ public final class StreamEntity
   }
 
   private Effect<Event, State> onStop(State state, Stop stop) {
-    if (late(stop.answerBy(), Instant.now())) {
+    if (WriteGate.late(stop.answerBy(), Instant.now())) {
       return Effect().none(); // its caller was told 503 already
     }
-    if (journalKnownDown()) {
-      return reply(stop.replyTo(), new StopNotRecorded(JOURNAL_DOWN));
+    if (writes.journalKnownDown()) {
+      return reply(stop.replyTo(), new StopReply.NotRecorded(WriteGate.NOT_TRIED));
     }
-    runtime.awaitWrite(state.spec().key(), () -> stop.replyTo().tell(new StopNotRecorded(JOURNAL)));
+    runtime.awaitWrite(
+        state.spec().key(),
+        () -> stop.replyTo().tell(new StopReply.NotRecorded(WriteGate.NOT_CONFIRMED)));
     return persistStopped(
-        state, stop.reason(), s -> stop.replyTo().tell(new Stopped(runtime.status(s))));
+        state, stop.reason(), s -> stop.replyTo().tell(new StopReply.Stopped(runtime.status(s))));
   }
 
   private Effect<Event, State> onMarketClose(State state, MarketCloseDue due) {
@@ -415,7 +404,7 @@ public final class StreamEntity
       runtime.scheduleMarketClose(); // a timer that fired early: wait for the real close
       return Effect().none();
     }
-    if (journalKnownDown()) {
+    if (writes.journalKnownDown()) {
       timers.startSingleTimer(new MarketCloseDue(), settings.feed().heartbeatInterval());
       return Effect().none();
     }
@@ -449,19 +438,6 @@ public final class StreamEntity
   }
 
   // ---- helpers ------------------------------------------------------------------------------
-
-  /**
-   * Refusing a write at once while the journal is known to be away keeps the entity (and its
-   * socket) running: a failed write would restart it. Until it was first reached, writes are tried.
-   */
-  private static boolean late(Instant answerBy, Instant now) {
-    return answerBy != null && now.isAfter(answerBy);
-  }
-
-  private boolean journalKnownDown() {
-    JournalMonitor.Reading reading = journal.reading();
-    return reading.everUp() && !reading.up();
-  }
 
   private <R> Effect<Event, State> reply(ActorRef<R> replyTo, R reply) {
     return none(() -> replyTo.tell(reply));

@@ -63,7 +63,7 @@ class ConnectingStreamTest {
       assertThat(scenarios.found(key).state()).isEqualTo(StreamState.STARTING);
       assertThat(scenarios.start(key, FeedMode.QUOTE)).isInstanceOf(StartReply.Queued.class);
 
-      assertThat(scenarios.stop(key)).isInstanceOf(StreamEntity.Stopped.class);
+      assertThat(scenarios.stop(key)).isInstanceOf(StopReply.Stopped.class);
 
       // The entity's socket is gone: the far end sees end-of-stream or a reset. A socket left
       // open would make this read time out instead.

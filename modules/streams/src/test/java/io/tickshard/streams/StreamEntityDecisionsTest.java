@@ -259,9 +259,9 @@ class StreamEntityDecisionsTest {
 
     // The stop's write fails: the behaviour restarts (the same object), its children are stopped.
     journal.failNextPersisted();
-    TestProbe<StreamEntity.StopReply> stops = kit.createTestProbe();
+    TestProbe<StopReply> stops = kit.createTestProbe();
     entity.runCommand(new StreamEntity.Stop("test", stops.getRef()));
-    assertThat(stops.receiveMessage(WAIT)).isInstanceOf(StreamEntity.StopNotRecorded.class);
+    assertThat(stops.receiveMessage(WAIT)).isInstanceOf(StopReply.NotRecorded.class);
     // Its socket went with the restart, and so does its slot: no phantom holder.
     registry.fishForMessage(
         WAIT,
@@ -275,7 +275,7 @@ class StreamEntityDecisionsTest {
     await().atMost(WAIT).until(() -> status().state() == StreamState.RUNNING);
     assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
     entity.runCommand(new StreamEntity.Stop("test", stops.getRef()));
-    stops.expectMessageClass(StreamEntity.Stopped.class, WAIT);
+    stops.expectMessageClass(StopReply.Stopped.class, WAIT);
 
     // Stopped, it asks its shard to passivate it; told to go, it closes the new socket.
     shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT);

@@ -162,7 +162,7 @@ class StreamEntityTest {
     awaitRunningWithTicks(key);
     assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
 
-    assertThat(scenarios.stop(key)).isInstanceOf(StreamEntity.Stopped.class);
+    assertThat(scenarios.stop(key)).isInstanceOf(StopReply.Stopped.class);
 
     await()
         .atMost(Duration.ofSeconds(5))
@@ -173,7 +173,7 @@ class StreamEntityTest {
     // A retried stop answers as the first did, and changes nothing.
     assertThat(scenarios.stop(key))
         .isInstanceOfSatisfying(
-            StreamEntity.AlreadyStopped.class,
+            StopReply.AlreadyStopped.class,
             again -> assertThat(again.status().stoppedAt()).isEqualTo(status.stoppedAt()));
   }
 

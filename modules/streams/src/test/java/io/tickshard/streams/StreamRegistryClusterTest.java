@@ -142,7 +142,7 @@ class StreamRegistryClusterTest {
                     .filter(StartReply.BudgetExhausted.class::isInstance)
                     .findFirst()
                     .get()));
-    assertThat(on(3).stop(started)).isInstanceOf(StreamEntity.Stopped.class);
+    assertThat(on(3).stop(started)).isInstanceOf(StopReply.Stopped.class);
     await()
         .atMost(WAIT)
         .untilAsserted(

@@ -37,8 +37,8 @@ final class StreamScenarios {
     return probe.receiveMessage(WAIT);
   }
 
-  StreamEntity.StopReply stop(StreamKey key) {
-    TestProbe<StreamEntity.StopReply> probe = kit.createTestProbe();
+  StopReply stop(StreamKey key) {
+    TestProbe<StopReply> probe = kit.createTestProbe();
     entity(key).tell(new StreamEntity.Stop("test", probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
