@@ -12,8 +12,12 @@ import io.tickshard.streams.testkit.FaultyDatabase;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,5 +189,48 @@ class JournalOutageTest {
     await().atMost(WAIT).until(() -> sockets(kept) == 1);
     assertThat(server.get(ApiPaths.stream(refused)).statusCode()).isEqualTo(404);
     assertThat(server.delete(ApiPaths.stream(kept)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void a_start_storm_caught_by_the_outage_leaves_every_key_as_its_answer_says() throws Exception {
+    int keys = 20;
+    // Twenty starts at once, and the journal stops while they are being answered.
+    List<CompletableFuture<HttpResponse<String>>> storm = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      int id = 600 + i;
+      storm.add(CompletableFuture.supplyAsync(() -> start("storm", id)));
+    }
+    journal.pause();
+    Map<String, Integer> answered = new HashMap<>();
+    for (int i = 0; i < keys; i++) {
+      HttpResponse<String> answer = storm.get(i).get(30, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).as(answer.body()).isIn(200, 201, 503);
+      answered.put(key("storm", 600 + i), answer.statusCode());
+    }
+    journal.resume();
+    awaitJournal("up");
+
+    // Acknowledged starts run, on one socket each.
+    answered.forEach(
+        (key, code) -> {
+          if (code != 503) {
+            await().atMost(WAIT).until(() -> sockets(key) == 1);
+          }
+        });
+    // A refused start, sent again, gives its real outcome; afterwards every key runs once.
+    answered.forEach(
+        (key, code) -> {
+          if (code == 503) {
+            int id = Integer.parseInt(key.substring(key.indexOf("ids:") + 4));
+            await().atMost(WAIT).until(() -> start("storm", id).statusCode() != 503);
+          }
+        });
+    answered.keySet().forEach(key -> await().atMost(WAIT).until(() -> sockets(key) == 1));
+    await().atMost(WAIT).until(() -> budgetUsed() == keys);
+    System.out.printf(
+        "journal outage: storm of %d starts, %d answered 503%n",
+        keys, answered.values().stream().filter(code -> code == 503).count());
+    assertThat(server.postJson(ApiPaths.STREAMS + "/stop-all", "{}").statusCode()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> budgetUsed() == 0);
   }
 }
