@@ -24,10 +24,13 @@ public final class ApiRoutes extends AllDirectives {
 
   private final StreamControl control;
   private final ViewerSeats viewers;
+  // One per node: it registers the shutdown task that ends the viewers' streams.
+  private final TickEvents ticks;
 
   public ApiRoutes(StreamControl control) {
     this.control = control;
     this.viewers = new ViewerSeats(control.settings().maxSseViewers());
+    this.ticks = new TickEvents(control, viewers);
   }
 
   /** Tick viewers (SSE) open on this node now. */
@@ -37,7 +40,6 @@ public final class ApiRoutes extends AllDirectives {
 
   public Route routes() {
     BearerToken token = new BearerToken(control.settings().apiToken());
-    TickEvents ticks = new TickEvents(control, viewers);
     // Around every route, not per route: a call added later cannot forget it.
     BrowserOrigin origin = new BrowserOrigin(control.settings());
     Route all =

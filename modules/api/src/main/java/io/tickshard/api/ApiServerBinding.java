@@ -23,9 +23,8 @@ public final class ApiServerBinding {
   private ApiServerBinding() {}
 
   public static CompletionStage<ServerBinding> bind(
-      ActorSystem<?> system, String host, int port, Route routes) {
+      ActorSystem<?> system, String host, int port, ConnectionLimits limits, Route routes) {
     Config config = system.settings().config();
-    ConnectionLimits limits = ConnectionLimits.fromConfig(config);
     ConnectionLimits.processFileLimit()
         .ifPresent(
             files -> {

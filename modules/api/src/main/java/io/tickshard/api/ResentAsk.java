@@ -2,10 +2,10 @@ package io.tickshard.api;
 
 import io.tickshard.streams.StreamEntity;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -25,6 +25,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 final class ResentAsk {
   private ResentAsk() {}
 
+  // Names the per-call collectors; a counter, not a random UUID, on the request path.
+  private static final AtomicLong ASKS = new AtomicLong();
+
   private record Resend() {}
 
   private record GiveUp() {}
@@ -39,7 +42,7 @@ final class ResentAsk {
     CompletableFuture<R> result = new CompletableFuture<>();
     system.systemActorOf(
         collector(entity, command, answer, timeout, resendAfter, result),
-        "ask-" + UUID.randomUUID(),
+        "resent-ask-" + ASKS.incrementAndGet(),
         Props.empty());
     return result;
   }

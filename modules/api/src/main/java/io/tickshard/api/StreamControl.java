@@ -112,8 +112,7 @@ public final class StreamControl {
   }
 
   private CompletionStage<Optional<StreamEntity.StatusReply>> fromRegistry(StreamKey key) {
-    return AskPattern.ask(
-            registry, StreamRegistry.GetListing::new, settings.askTimeout(), system.scheduler())
+    return listing()
         .thenApply(
             listing ->
                 listing.streams().stream()
@@ -170,7 +169,11 @@ public final class StreamControl {
         "the stream registry");
   }
 
-  /** Stops every stream the registry knows; answers the keys that were stopped. */
+  /**
+   * Stops every stream the registry knows; answers the keys that are stopped (by this call, or
+   * before it). A stop the journal did not record makes the whole call a 503 journal-unavailable:
+   * it is safe to send again.
+   */
   public CompletionStage<List<String>> stopAll(String reason) {
     return listing()
         .thenCompose(
@@ -180,7 +183,13 @@ public final class StreamControl {
                 StreamKey key = StreamKey.parse(status.key());
                 stops.add(
                     stop(key, reason)
-                        .thenApply(reply -> reply instanceof StopReply.Stopped ? key.value() : null)
+                        .thenApply(
+                            reply -> {
+                              if (reply instanceof StopReply.NotRecorded unrecorded) {
+                                throw Problem.journalUnavailable(unrecorded.reason());
+                              }
+                              return StopReply.stoppedStatus(reply) != null ? key.value() : null;
+                            })
                         .toCompletableFuture());
               }
               return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
@@ -234,10 +243,10 @@ public final class StreamControl {
   private static <T> CompletionStage<T> timed(CompletionStage<T> ask, String what) {
     return ask.exceptionally(
         failure -> {
-          Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-          if (cause instanceof TimeoutException) {
+          if (isTimeout(failure)) {
             throw Problem.timeout(what);
           }
+          Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
           if (cause instanceof RuntimeException runtime) {
             throw runtime;
           }

@@ -3,6 +3,7 @@ package io.tickshard.api;
 import static io.tickshard.api.testkit.JsonBodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tickshard.api.HeldConnections.Held;
 import io.tickshard.api.testkit.ApiPaths;
@@ -69,6 +70,11 @@ class ConnectionLoadTest {
 
   @Test
   void five_thousand_viewers_and_two_hundred_slowloris_clients_leave_rest_answering() {
+    // Both ends of every connection are in this JVM: it needs two files per connection.
+    long needed = 2L * (VIEWERS + SLOWLORIS) + 2_048;
+    assumeTrue(
+        ConnectionLimits.processFileLimit().orElse(Long.MAX_VALUE) >= needed,
+        "ulimit -n is below the " + needed + " files this test holds open");
     ApiServer server =
         ApiServer.start(
             Map.of(

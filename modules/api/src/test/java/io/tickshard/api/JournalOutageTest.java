@@ -117,6 +117,11 @@ class JournalOutageTest {
     HttpResponse<String> refusedStop = server.delete(ApiPaths.stream(running));
     assertThat(refusedStop.statusCode()).isEqualTo(503);
     assertThat(json(refusedStop).get("type").asText()).isEqualTo("/problems/journal-unavailable");
+    // Stop-all too: it stopped nothing, and says so instead of answering 200 with no keys.
+    HttpResponse<String> refusedStopAll = server.postJson(ApiPaths.STREAMS + "/stop-all", "{}");
+    assertThat(refusedStopAll.statusCode()).isEqualTo(503);
+    assertThat(json(refusedStopAll).get("type").asText())
+        .isEqualTo("/problems/journal-unavailable");
 
     // Reads answer, and the running stream keeps streaming on its one socket.
     long before = ticks(running);

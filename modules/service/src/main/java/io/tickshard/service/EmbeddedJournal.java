@@ -47,10 +47,15 @@ final class EmbeddedJournal implements AutoCloseable {
         builder.setPort(port);
       }
       EmbeddedPostgres postgres = builder.start();
-      long postmaster = OrphanedPostgres.namedProcessId(directory.resolve("postmaster.pid"));
-      Optional<PostgresTether> tether =
-          postmaster > 0 ? PostgresTether.to(postmaster) : Optional.empty();
-      return new EmbeddedJournal(postgres, directory, tether);
+      try {
+        long postmaster = OrphanedPostgres.namedProcessId(directory.resolve("postmaster.pid"));
+        Optional<PostgresTether> tether =
+            postmaster > 0 ? PostgresTether.to(postmaster) : Optional.empty();
+        return new EmbeddedJournal(postgres, directory, tether);
+      } catch (IOException | RuntimeException e) {
+        postgres.close(); // started, not handed over: nothing else would stop it
+        throw e;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("the embedded PostgreSQL did not start in " + directory, e);
     }

@@ -7,6 +7,7 @@ import io.tickshard.simulator.SimulatorConfig;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.journal.JournalSchema;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +146,7 @@ public final class Main {
         .append(Runtime.getRuntime().availableProcessors())
         .append(" processors)\n");
     ConnectionLimits limits = ConnectionLimits.fromConfig(config);
+    OptionalLong files = ConnectionLimits.processFileLimit();
     block
         .append("  connections   ")
         .append(limits.maxConnections())
@@ -156,10 +158,7 @@ public final class Main {
                 ? limits.headerTimeout().toSeconds() + " s"
                 : limits.headerTimeout().toMillis() + " ms")
         .append("; file limit ")
-        .append(
-            ConnectionLimits.processFileLimit().isPresent()
-                ? String.valueOf(ConnectionLimits.processFileLimit().getAsLong())
-                : "unknown");
+        .append(files.isPresent() ? String.valueOf(files.getAsLong()) : "unknown");
     System.out.println(block);
     if (config.getString("tickshard.api.token").isBlank()) {
       log.warn(

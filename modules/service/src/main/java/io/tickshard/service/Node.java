@@ -41,7 +41,8 @@ public final class Node {
   /** Wires and binds everything; completes when HTTP and management listen. */
   public static CompletionStage<Node> start(ActorSystem<?> system) {
     Config config = system.settings().config();
-    ConnectionLimits.fromConfig(config); // a bad limit stops the node before anything starts
+    // Read first: a bad limit stops the node before anything starts.
+    ConnectionLimits limits = ConnectionLimits.fromConfig(config);
     Streams streams =
         Streams.start(system, StreamSettings.fromConfig(config, MarketHours.fromConfig(config)));
     StreamControl control = new StreamControl(system, ApiSettings.fromConfig(config), streams);
@@ -56,6 +57,7 @@ public final class Node {
                     system,
                     config.getString("tickshard.host"),
                     config.getInt("tickshard.http.port"),
+                    limits,
                     new ApiRoutes(control).routes()))
         .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system))
         .thenCombine(management, (binding, url) -> new Node(system, binding, url));

@@ -12,9 +12,9 @@ import org.apache.pekko.management.javadsl.ManagementRouteProvider;
 import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 
 /**
- * The management port's {@code /ready} and {@code /alive}, on pekko-management's health checks,
- * answering 503 when a check fails (pekko-management's own routes answer 500, which load balancers
- * and Kubernetes read as the probe itself being broken).
+ * The management port's {@code /startup}, {@code /ready} and {@code /alive}, on pekko-management's
+ * health checks, answering 503 when a check fails (pekko-management's own routes answer 500, which
+ * load balancers and Kubernetes read as the probe itself being broken).
  */
 public final class ProbeRoutes extends AllDirectives implements ManagementRouteProvider {
   private final HealthChecks checks;
@@ -32,6 +32,7 @@ public final class ProbeRoutes extends AllDirectives implements ManagementRouteP
     return get(
         () ->
             concat(
+                path(settings.startupPath(), () -> answer(checks.startupResult())),
                 path(settings.readinessPath(), () -> answer(checks.readyResult())),
                 path(settings.livenessPath(), () -> answer(checks.aliveResult()))));
   }

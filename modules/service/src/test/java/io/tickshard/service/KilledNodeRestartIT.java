@@ -30,6 +30,7 @@ class KilledNodeRestartIT {
     Path data = logs.resolve("data");
     NodeProcess first = start("first", data, logs);
     long postgres = postmasterOf(data);
+    assertThat(postgres).as("the node's PostgreSQL").isPositive();
 
     first.kill(); // the node only: its PostgreSQL runs in a session of its own
     await()
@@ -46,6 +47,7 @@ class KilledNodeRestartIT {
     Path data = logs.resolve("data");
     NodeProcess first = start("first", data, logs);
     long postgres = postmasterOf(data);
+    assertThat(postgres).as("the node's PostgreSQL").isPositive();
 
     // As a kill of the node's whole process group would: what ties PostgreSQL to it dies too.
     first.handle().descendants().forEach(ProcessHandle::destroyForcibly);

@@ -3,6 +3,7 @@ package io.tickshard.api.testkit;
 import io.tickshard.api.ApiRoutes;
 import io.tickshard.api.ApiServerBinding;
 import io.tickshard.api.ApiSettings;
+import io.tickshard.api.ConnectionLimits;
 import io.tickshard.api.StreamControl;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
@@ -95,7 +96,12 @@ public final class ApiServer implements AutoCloseable {
       // Bound as a node binds (connection limits, header timeout), on a free loopback port.
       ApiRoutes routes = new ApiRoutes(control);
       ServerBinding binding =
-          ApiServerBinding.bind(system, "127.0.0.1", 0, routes.routes())
+          ApiServerBinding.bind(
+                  system,
+                  "127.0.0.1",
+                  0,
+                  ConnectionLimits.fromConfig(system.settings().config()),
+                  routes.routes())
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
       return new ApiServer(simulator, database, kit, streams.topics(), binding, routes);
