@@ -43,6 +43,9 @@ public final class StreamEntity
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "StreamEntity");
 
+  /** Persistence ids are this and the entity id (the journal's own list of started streams). */
+  public static final String PERSISTENCE_ID_PREFIX = TYPE_KEY.name() + "|";
+
   // ---- protocol -----------------------------------------------------------------------------
 
   public sealed interface Command extends CborSerializable {}
@@ -207,7 +210,7 @@ public final class StreamEntity
       TimerScheduler<Command> timers) {
     super(
         // ofUniqueId: the readable key holds "|", which PersistenceId.of reserves as its separator.
-        PersistenceId.ofUniqueId(TYPE_KEY.name() + "|" + entityId),
+        PersistenceId.ofUniqueId(PERSISTENCE_ID_PREFIX + entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     this.entityId = entityId;
     this.settings = settings;
@@ -261,6 +264,7 @@ public final class StreamEntity
     } else if (settings.marketHours().isOpen(Instant.now())) {
       log("recovered, asking for a connection slot", state);
       runtime.report(state);
+      runtime.scheduleMarketClose(); // also while it waits for a slot
       runtime.askForSlot(state.spec(), SlotForRecovery::new);
     } else {
       context.getSelf().tell(new MarketCloseDue());
@@ -287,7 +291,6 @@ public final class StreamEntity
     builder
         .forState(State::active)
         .onCommand(Start.class, (state, start) -> reply(start.replyTo(), whileActive(state, start)))
-        .onCommand(SlotForStarts.class, (state, decided) -> answerWhileActive(state))
         .onCommand(Stop.class, this::onStop)
         .onCommand(MarketCloseDue.class, this::onMarketClose);
     builder
@@ -342,14 +345,12 @@ public final class StreamEntity
       if (decided.reply() instanceof StreamRegistry.SlotGranted) {
         registry.tell(new StreamRegistry.Deregister(decided.key().value()));
       }
-      return Effect().none();
+      return passivateLater();
     }
     if (!(decided.reply() instanceof StreamRegistry.SlotGranted)) {
       StartReply refusal = StartReply.refusal(decided.reply());
       waiting.forEach(start -> start.replyTo().tell(refusal));
-      timers.startSingleTimer(
-          PASSIVATE_TIMER, new PassivateIfIdle(), settings.unknownPassivateAfter());
-      return Effect().none();
+      return passivateLater();
     }
     Start first = waiting.get(0);
     runtime.awaitWrite(
@@ -379,12 +380,6 @@ public final class StreamEntity
     return StartReply.whileRunning(runtime.status(state), state.spec().mode(), start.spec().mode());
   }
 
-  /** Started meanwhile (by a recovery): the waiting starts are answered as for a running one. */
-  private Effect<Event, State> answerWhileActive(State state) {
-    runtime.takeWaiting().forEach(start -> start.replyTo().tell(whileActive(state, start)));
-    return Effect().none();
-  }
-
   private Effect<Event, State> onStop(State state, Stop stop) {
     if (WriteGate.late(stop.answerBy(), Instant.now())) {
       return Effect().none(); // its caller was told 503 already
@@ -405,7 +400,7 @@ public final class StreamEntity
       return Effect().none();
     }
     if (writes.journalKnownDown()) {
-      timers.startSingleTimer(new MarketCloseDue(), settings.feed().heartbeatInterval());
+      runtime.retryMarketCloseSoon(); // the stop is written once the journal is back
       return Effect().none();
     }
     return persistStopped(state, "market_closed", stopped -> {});
@@ -431,6 +426,13 @@ public final class StreamEntity
       return reply(get.replyTo(), new Unknown());
     }
     return none(() -> runtime.answerStatus(state, get.replyTo()));
+  }
+
+  /** Nothing started: go after a while, as an entity only asked about does. */
+  private Effect<Event, State> passivateLater() {
+    timers.startSingleTimer(
+        PASSIVATE_TIMER, new PassivateIfIdle(), settings.unknownPassivateAfter());
+    return Effect().none();
   }
 
   private void passivate() {

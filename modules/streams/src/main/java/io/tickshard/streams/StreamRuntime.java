@@ -138,8 +138,10 @@ final class StreamRuntime {
     } else if (!state.active()) {
       return false; // a late answer or timer for a stream that stopped meanwhile
     } else if (command instanceof StreamEntity.FeedUpdated updated) {
-      onFeedUpdate(updated.update());
-      report(state);
+      if (feed != null) { // else from a feed child stopped by a restart: not this runtime's
+        onFeedUpdate(updated.update());
+        report(state);
+      }
     } else if (command instanceof StreamEntity.SlotForRecovery decided) {
       onSlotForRecovery(state, decided.reply());
     } else if (command instanceof StreamEntity.RetrySlot && feed == null && !closing) {
@@ -231,6 +233,12 @@ final class StreamRuntime {
     context.watchWith(feed, new StreamEntity.FeedConnectionStopped());
     report(state);
     scheduleMarketClose();
+  }
+
+  /** The close is due and cannot be written now: try again a heartbeat later. */
+  void retryMarketCloseSoon() {
+    timers.startSingleTimer(
+        MARKET_CLOSE_TIMER, new StreamEntity.MarketCloseDue(), settings.heartbeatInterval());
   }
 
   void scheduleMarketClose() {

@@ -3,11 +3,9 @@ package io.tickshard.streams.journal;
 import com.typesafe.config.Config;
 import io.tickshard.streams.NodeName;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.Cancellable;
@@ -48,8 +46,7 @@ public final class JournalMonitor implements Extension {
     return ID.apply(system);
   }
 
-  private final String url;
-  private final Properties properties = new Properties();
+  private final Config config;
   private final Duration timeout;
   private final String node;
   private final Cancellable checks;
@@ -61,17 +58,8 @@ public final class JournalMonitor implements Extension {
   private Connection connection;
 
   private JournalMonitor(ActorSystem<?> system) {
-    Config config = system.settings().config();
-    Config db = config.getConfig("tickshard.db");
-    url = db.getString("url");
-    properties.setProperty("user", db.getString("user"));
-    properties.setProperty("password", db.getString("password"));
+    config = system.settings().config();
     timeout = config.getDuration("tickshard.journal.check-timeout");
-    int seconds = (int) Math.max(1, timeout.toSeconds());
-    // A stopped or unreachable server must fail the check, not hang it.
-    properties.setProperty("connectTimeout", String.valueOf(seconds));
-    properties.setProperty("socketTimeout", String.valueOf(seconds));
-    properties.setProperty("loginTimeout", String.valueOf(seconds));
     node = NodeName.of(system);
     reading = new Reading(false, Instant.now(), null, false);
     // JDBC blocks: never on the dispatcher that runs actors.
@@ -126,7 +114,7 @@ public final class JournalMonitor implements Extension {
   private boolean reachable() {
     try {
       if (connection == null || connection.isClosed()) {
-        connection = DriverManager.getConnection(url, properties);
+        connection = JournalDatabase.connect(config, timeout);
       }
       if (connection.isValid((int) Math.max(1, timeout.toSeconds()))) {
         return true;

@@ -2,10 +2,10 @@ package io.tickshard.streams.journal;
 
 import com.typesafe.config.Config;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,35 +19,36 @@ import java.util.List;
  * after a restart of the cluster. This list does not depend on those records.
  */
 public final class StartedStreams {
-  private static final String PREFIX = "StreamEntity|";
-
-  // The latest event of each stream entity, when it is a StreamStarted (the manifest is the
-  // event's class name, as pekko-serialization-jackson writes it).
+  // The entities whose latest event is the started one (its manifest is the event's class name,
+  // as pekko-serialization-jackson writes it).
   private static final String QUERY =
       "SELECT j.persistence_id FROM event_journal j"
           + " WHERE j.persistence_id LIKE ? AND NOT j.deleted"
-          + " AND j.event_ser_manifest LIKE '%StreamEntity$StreamStarted%'"
+          + " AND j.event_ser_manifest LIKE ?"
           + " AND j.sequence_number = (SELECT max(k.sequence_number) FROM event_journal k"
           + " WHERE k.persistence_id = j.persistence_id)";
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private StartedStreams() {}
 
   /**
-   * The entity ids of the started streams; blocks on JDBC.
+   * The entity ids (persistence ids less {@code prefix}) whose latest event is a {@code started};
+   * blocks on JDBC, 10 s at most.
    *
    * @throws SQLException when the journal cannot be read (its message may name the URL)
    */
-  public static List<String> entityIds(Config config) throws SQLException {
-    Config db = config.getConfig("tickshard.db");
-    try (Connection connection =
-            DriverManager.getConnection(
-                db.getString("url"), db.getString("user"), db.getString("password"));
+  public static List<String> entityIds(Config config, String prefix, Class<?> started)
+      throws SQLException {
+    try (Connection connection = JournalDatabase.connect(config, TIMEOUT);
         PreparedStatement query = connection.prepareStatement(QUERY)) {
-      query.setString(1, PREFIX + "%");
+      query.setQueryTimeout((int) TIMEOUT.toSeconds());
+      query.setString(1, prefix.replace("%", "\\%").replace("_", "\\_") + "%");
+      query.setString(2, started.getName() + "%"); // a migration may suffix a version
       List<String> ids = new ArrayList<>();
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          ids.add(rows.getString(1).substring(PREFIX.length()));
+          ids.add(rows.getString(1).substring(prefix.length()));
         }
       }
       return ids;

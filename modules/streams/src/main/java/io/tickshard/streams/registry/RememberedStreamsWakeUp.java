@@ -1,12 +1,15 @@
 package io.tickshard.streams.registry;
 
+import com.typesafe.config.Config;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamEntity.StreamStarted;
 import io.tickshard.streams.journal.StartedStreams;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -35,6 +38,10 @@ final class RememberedStreamsWakeUp {
             Behaviors.withTimers(
                 timers -> {
                   String node = NodeName.of(context.getSystem());
+                  // Read here, on the actor's thread; the query runs on the blocking pool.
+                  Config config = context.getSystem().settings().config();
+                  Executor blocking =
+                      context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
                   int[] attempt = {0};
                   Runnable read =
                       () ->
@@ -43,15 +50,15 @@ final class RememberedStreamsWakeUp {
                                   () -> {
                                     try {
                                       return StartedStreams.entityIds(
-                                          context.getSystem().settings().config());
+                                          config,
+                                          StreamEntity.PERSISTENCE_ID_PREFIX,
+                                          StreamStarted.class);
                                     } catch (Exception e) {
+                                      // The class only: a driver's message may name the URL.
                                       throw new IllegalStateException(e.getClass().getSimpleName());
                                     }
                                   },
-                                  context
-                                      .getSystem()
-                                      .dispatchers()
-                                      .lookup(DispatcherSelector.blocking())),
+                                  blocking),
                               Read::new);
                   read.run();
                   return Behaviors.receive(Object.class)

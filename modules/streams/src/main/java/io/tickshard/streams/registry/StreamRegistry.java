@@ -4,6 +4,7 @@ import io.tickshard.streams.CborSerializable;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -382,10 +383,17 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
     return grantWaiting();
   }
 
-  /** The entity ids of the streams that reported (a key that does not parse is its own id). */
+  /**
+   * The entity ids of the streams that reported and are not lost (a key that does not parse is its
+   * own id).
+   */
   private Set<String> reportedEntityIds() {
     Set<String> ids = new HashSet<>();
-    for (String key : streams.keySet()) {
+    for (Map.Entry<String, Entry> stream : streams.entrySet()) {
+      if (stream.getValue().status().state() == StreamState.LOST) {
+        continue; // gone with its node: wake it too, should remember-entities have lost it
+      }
+      String key = stream.getKey();
       try {
         ids.add(StreamKey.parse(key).entityId());
       } catch (IllegalArgumentException e) {
