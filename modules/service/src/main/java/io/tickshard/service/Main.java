@@ -11,6 +11,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
@@ -34,7 +35,17 @@ public final class Main {
     volatile FeedSimulator simulator;
     volatile ActorSystem<Void> system;
 
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    /**
+     * Once, by whoever comes first: the stop signal's thread, or the shutdown hook. A second caller
+     * returns at once: the actor system, terminating, exits the JVM itself ({@code exit-jvm}), and
+     * that exit runs the hook while the first caller still waits for the termination.
+     */
     void close() {
+      if (!closing.compareAndSet(false, true)) {
+        return;
+      }
       if (system != null) {
         system.terminate();
         try {
@@ -57,6 +68,8 @@ public final class Main {
 
   public static void main(String[] args) {
     Resources resources = new Resources();
+    // In order on a stop signal; the hook covers every other way out (System.exit, downing).
+    StopSignals.install(resources::close);
     Runtime.getRuntime().addShutdownHook(new Thread(resources::close, "tickshard-resources"));
     try {
       start(resources);

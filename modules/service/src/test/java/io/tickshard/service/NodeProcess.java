@@ -125,6 +125,10 @@ final class NodeProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  int exitValue() {
+    return process.exitValue();
+  }
+
   /** The node's JVM, for what it started (its descendants). */
   ProcessHandle handle() {
     return process.toHandle();
