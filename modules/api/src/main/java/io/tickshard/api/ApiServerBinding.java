@@ -45,6 +45,8 @@ public final class ApiServerBinding {
     return Http.get(system)
         .newServerAt(host, port)
         .withSettings(settings)
-        .bindFlow(RequestHeadTimeout.around(routes.flow(system), limits.headerTimeout()));
+        .bindFlow(
+            RequestHeadTimeout.around(
+                routes.flow(system), limits.headerTimeout(), limits.keepAliveTimeout()));
   }
 }

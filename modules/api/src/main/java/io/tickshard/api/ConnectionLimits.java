@@ -11,9 +11,11 @@ import java.util.OptionalLong;
  * "Connection limits".
  *
  * @param maxConnections open connections at once, SSE viewers included; more wait unaccepted
- * @param headerTimeout how long a connection may take to send its next complete request head
+ * @param headerTimeout how long a new connection may take to send its first complete request head
+ * @param keepAliveTimeout how long a connection may take, after an answer, to send the next head
  */
-public record ConnectionLimits(int maxConnections, Duration headerTimeout) {
+public record ConnectionLimits(
+    int maxConnections, Duration headerTimeout, Duration keepAliveTimeout) {
   /** Files a node holds besides its HTTP connections: jars, journal pool, cluster, feeds. */
   public static final int FILES_BESIDES_HTTP = 1024;
 
@@ -27,6 +29,14 @@ public record ConnectionLimits(int maxConnections, Duration headerTimeout) {
       throw new IllegalArgumentException(
           "tickshard.http.header-timeout must be positive, not " + headerTimeout);
     }
+    if (keepAliveTimeout.compareTo(headerTimeout) < 0) {
+      throw new IllegalArgumentException(
+          "tickshard.http.keep-alive-timeout ("
+              + keepAliveTimeout
+              + ") must not be below tickshard.http.header-timeout ("
+              + headerTimeout
+              + ")");
+    }
   }
 
   /**
@@ -36,7 +46,10 @@ public record ConnectionLimits(int maxConnections, Duration headerTimeout) {
   public static ConnectionLimits fromConfig(Config root) {
     Config http = root.getConfig("tickshard.http");
     ConnectionLimits limits =
-        new ConnectionLimits(http.getInt("max-connections"), http.getDuration("header-timeout"));
+        new ConnectionLimits(
+            http.getInt("max-connections"),
+            http.getDuration("header-timeout"),
+            http.getDuration("keep-alive-timeout"));
     int viewers = root.getInt("tickshard.api.max-sse-viewers");
     if (viewers >= limits.maxConnections()) {
       throw new IllegalArgumentException(

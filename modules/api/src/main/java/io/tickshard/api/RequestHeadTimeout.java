@@ -25,10 +25,13 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Closes a connection whose next request head (request line and headers) is not complete within
- * {@code tickshard.http.header-timeout} of the connection opening or of its previous response
- * having been sent. pekko-http has no such timeout, and its idle-timeout never fires for a client
- * that sends one header byte every few seconds (slowloris).
+ * Closes a connection whose first request head (request line and headers) is not complete within
+ * {@code tickshard.http.header-timeout} of the connection opening, or whose next one is not
+ * complete within {@code tickshard.http.keep-alive-timeout} of its previous response having been
+ * sent. pekko-http has no such timeout, and its idle-timeout never fires for a client that sends
+ * one header byte every few seconds (slowloris). The second is longer than a load balancer's idle
+ * timeout, so that the balancer, not the node, closes a kept-alive connection: a node that closes
+ * one just as a request is sent on it loses that request (the client sees the connection end).
  *
  * <p>It sits in front of the routes, one per connection: pekko-http materializes the handler flow
  * when it accepts the connection, and hands it a request once the request's head is parsed. While a
@@ -40,7 +43,8 @@ final class RequestHeadTimeout
     extends GraphStage<BidiShape<HttpRequest, HttpRequest, HttpResponse, HttpResponse>> {
   private static final String TIMER = "request-head";
 
-  private final Duration timeout;
+  private final Duration firstHead;
+  private final Duration nextHead;
   private final Inlet<HttpRequest> requestsIn = Inlet.create("RequestHeadTimeout.requestsIn");
   private final Outlet<HttpRequest> requestsOut = Outlet.create("RequestHeadTimeout.requestsOut");
   private final Inlet<HttpResponse> responsesIn = Inlet.create("RequestHeadTimeout.responsesIn");
@@ -49,14 +53,15 @@ final class RequestHeadTimeout
   private final BidiShape<HttpRequest, HttpRequest, HttpResponse, HttpResponse> shape =
       new BidiShape<>(requestsIn, requestsOut, responsesIn, responsesOut);
 
-  private RequestHeadTimeout(Duration timeout) {
-    this.timeout = timeout;
+  private RequestHeadTimeout(Duration firstHead, Duration nextHead) {
+    this.firstHead = firstHead;
+    this.nextHead = nextHead;
   }
 
-  /** The routes' flow, behind a head timeout; materialized once per connection. */
+  /** The routes' flow, behind the head timeouts; materialized once per connection. */
   static Flow<HttpRequest, HttpResponse, NotUsed> around(
-      Flow<HttpRequest, HttpResponse, ?> routes, Duration timeout) {
-    return BidiFlow.fromGraph(new RequestHeadTimeout(timeout)).join(routes);
+      Flow<HttpRequest, HttpResponse, ?> routes, Duration firstHead, Duration nextHead) {
+    return BidiFlow.fromGraph(new RequestHeadTimeout(firstHead, nextHead)).join(routes);
   }
 
   @Override
@@ -139,14 +144,14 @@ final class RequestHeadTimeout
 
       @Override
       public void preStart() {
-        scheduleOnce(TIMER, timeout);
+        scheduleOnce(TIMER, firstHead);
       }
 
       /** A request answered or a body sent: with nothing left in flight, the next head is due. */
       private void settled() {
         busy--;
         if (busy == 0) {
-          scheduleOnce(TIMER, timeout);
+          scheduleOnce(TIMER, nextHead);
         }
       }
 

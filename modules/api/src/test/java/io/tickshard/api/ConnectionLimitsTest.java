@@ -20,6 +20,10 @@ class ConnectionLimitsTest {
     ConnectionLimits limits = with("");
     assertThat(limits.maxConnections()).isEqualTo(8192);
     assertThat(limits.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+    // Above a load balancer's usual 60 s idle timeout, and below pekko-http's own idle-timeout.
+    assertThat(limits.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(75));
+    assertThat(ConfigFactory.load().getDuration("pekko.http.server.idle-timeout"))
+        .isGreaterThan(limits.keepAliveTimeout());
     assertThat(ApiSettings.fromConfig(ConfigFactory.load()).maxSseViewers()).isEqualTo(6000);
   }
 
@@ -36,6 +40,14 @@ class ConnectionLimitsTest {
   void a_header_timeout_of_zero_is_refused() {
     assertThatThrownBy(() -> with("tickshard.http.header-timeout = 0s"))
         .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tickshard.http.header-timeout");
+  }
+
+  @Test
+  void a_keep_alive_timeout_below_the_header_timeout_is_refused() {
+    assertThatThrownBy(() -> with("tickshard.http.keep-alive-timeout = 5s"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tickshard.http.keep-alive-timeout")
         .hasMessageContaining("tickshard.http.header-timeout");
   }
 }

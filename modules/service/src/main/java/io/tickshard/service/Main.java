@@ -7,15 +7,22 @@ import io.tickshard.simulator.SimulatorConfig;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.journal.JournalSchema;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.Terminated;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.Await;
+import scala.concurrent.Future;
+import scala.concurrent.duration.FiniteDuration;
 
 /**
  * Starts a tickshard node: the journal (embedded PostgreSQL unless {@code TICKSHARD_DB_URL}), the
@@ -47,12 +54,18 @@ public final class Main {
         return;
       }
       if (system != null) {
-        system.terminate();
-        try {
-          // The actor system hands off and closes its sockets first; then what it used.
-          system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          log.warn("the actor system did not stop within 60 s");
+        // The classic system's future: when the cluster downs this node, the actor system exits
+        // the JVM from a callback of that future, and that exit runs this hook. The typed
+        // system's future completes only after that callback, that is never.
+        Future<Terminated> terminated = Adapter.toClassic(system).whenTerminated();
+        if (!terminated.isCompleted()) {
+          system.terminate();
+          try {
+            // The actor system hands off and closes its sockets first; then what it used.
+            Await.ready(terminated, FiniteDuration.create(60, TimeUnit.SECONDS));
+          } catch (InterruptedException | TimeoutException e) {
+            log.warn("the actor system did not stop within 60 s");
+          }
         }
       }
       if (simulator != null) {
@@ -166,10 +179,9 @@ public final class Main {
         .append(" at most, ")
         .append(config.getInt("tickshard.api.max-sse-viewers"))
         .append(" of them tick viewers; header timeout ")
-        .append(
-            limits.headerTimeout().toMillis() % 1000 == 0
-                ? limits.headerTimeout().toSeconds() + " s"
-                : limits.headerTimeout().toMillis() + " ms")
+        .append(seconds(limits.headerTimeout()))
+        .append(", keep-alive ")
+        .append(seconds(limits.keepAliveTimeout()))
         .append("; file limit ")
         .append(files.isPresent() ? String.valueOf(files.getAsLong()) : "unknown");
     System.out.println(block);
@@ -178,6 +190,12 @@ public final class Main {
           "TICKSHARD_API_TOKEN is not set: anyone who can reach {} can start and stop streams",
           http);
     }
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.toMillis() % 1000 == 0
+        ? duration.toSeconds() + " s"
+        : duration.toMillis() + " ms";
   }
 
   private static String rootMessage(Throwable failure) {

@@ -91,10 +91,29 @@ class ClusterProofIT {
             + "\n");
   }
 
+  private static final Map<String, String> env = new HashMap<>();
+  private static Map<String, String> properties;
+
+  private static NodeProcess startNode(int index, int clusterPort) throws Exception {
+    return NodeProcess.start(
+        "node" + (index + 1) + "-" + System.nanoTime(),
+        clusterPort,
+        env,
+        List.of(),
+        properties,
+        logs);
+  }
+
+  private static void awaitReady(NodeProcess node) throws Exception {
+    node.awaitStarted(Duration.ofSeconds(120));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> status("http://127.0.0.1:" + node.managementPort + "/ready") == 200);
+  }
+
   private static void startCluster() throws Exception {
     nodes.clear();
     int[] ports = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
-    Map<String, String> env = new HashMap<>();
     env.put("TICKSHARD_SEED_NODES", "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1]);
     env.put("TICKSHARD_DB_URL", database.url());
     env.put("TICKSHARD_DB_USER", database.user());
@@ -102,7 +121,7 @@ class ClusterProofIT {
     env.put("DHANHQ_WS_URL", simulator.baseUrl().toString());
     // As bin/cluster runs a local cluster: short failure detection and SBR window (on one
     // machine a pause is not a partition); see docs/operations.md for production values.
-    Map<String, String> properties =
+    properties =
         Map.of(
             "tickshard.budget.max-connections", String.valueOf(KEYS),
             "pekko.cluster.split-brain-resolver.stable-after", "2s",
@@ -112,22 +131,10 @@ class ClusterProofIT {
             // asserted: a starved CI box should answer late rather than 503.
             "tickshard.api.ask-timeout", "15s");
     for (int i = 0; i < 3; i++) {
-      nodes.add(
-          NodeProcess.start(
-              "node" + (i + 1) + "-" + System.nanoTime(),
-              ports[i],
-              env,
-              List.of(),
-              properties,
-              logs));
+      nodes.add(startNode(i, ports[i]));
     }
     for (NodeProcess node : nodes) {
-      node.awaitStarted(Duration.ofSeconds(120));
-    }
-    for (NodeProcess node : nodes) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> status("http://127.0.0.1:" + node.managementPort + "/ready") == 200);
+      awaitReady(node);
     }
   }
 
@@ -198,13 +205,19 @@ class ClusterProofIT {
    */
   private static List<HttpResponse<String>> storm(
       String label, String screenerType, int idOffset, Random random) {
+    return storm(label, screenerType, idOffset, random, nodes);
+  }
+
+  /** As above, spread over {@code targets}. */
+  private static List<HttpResponse<String>> storm(
+      String label, String screenerType, int idOffset, Random random, List<NodeProcess> targets) {
     List<HttpRequest> requests = new ArrayList<>();
     for (int r = 0; r < REQUESTS; r++) {
       List<Integer> ids = new ArrayList<>();
       keyIds.get(r % KEYS).forEach(id -> ids.add(idOffset + id));
       ids.add(ids.get(random.nextInt(ids.size()))); // a duplicate
       Collections.shuffle(ids, random);
-      NodeProcess node = nodes.get(random.nextInt(3));
+      NodeProcess node = targets.get(random.nextInt(targets.size()));
       requests.add(
           HttpRequest.newBuilder(URI.create(node.api() + "/api/v1/streams"))
               .header("Content-Type", "application/json")
@@ -506,6 +519,56 @@ class ClusterProofIT {
 
     assertThat(answers)
         .allSatisfy(answer -> assertThat(answer.statusCode()).as(answer.body()).isIn(200, 201));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> simulator.state().stats().connectionsOpen() == KEYS);
+    assertThat(simulator.state().stats().evictions()).isZero();
+    assertNeverTwoSocketsForOneKey();
+  }
+
+  @Test
+  @Order(6)
+  void start_storms_on_remembered_keys_while_a_node_joins_get_no_503() throws Exception {
+    // A rolling restart's second half: a node left (its streams moved), a new one joins, and
+    // sharding moves shards to it while callers keep starting their streams.
+    NodeProcess leaving = nodes.get(2);
+    assertThat(leaving.stop(Duration.ofSeconds(60))).isTrue();
+    List<NodeProcess> serving = List.of(nodes.get(0), nodes.get(1));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> simulator.state().stats().connectionsOpen() == KEYS);
+
+    NodeProcess joining = startNode(2, leaving.clusterPort);
+    nodes.set(2, joining);
+    Random random = new Random(11);
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    int storms = 0;
+    // Storms from before the node is up until shards have moved to it (rebalances run every
+    // 10 s, a few shards at a time), and one more.
+    Instant deadline = Instant.now().plusSeconds(90);
+    boolean moved = false;
+    while (!moved && Instant.now().isBefore(deadline)) {
+      answers.addAll(storm("while-joining-" + storms++, "storm", 0, random, serving));
+      moved =
+          joining.alive()
+              && status(joining.api() + "/api/v1/streams") == 200
+              && IntStream.range(0, KEYS)
+                  .mapToObj(ClusterProofIT::key)
+                  .anyMatch(k -> joining.node().equals(nodeOf(k)));
+    }
+    answers.addAll(storm("while-joining-" + storms, "storm", 0, random, nodes));
+    timings.put("join.storms-until-a-shard-moved", String.valueOf(storms));
+
+    assertThat(moved).as("a shard moved to the joining node within 90 s").isTrue();
+    assertThat(answers)
+        .allSatisfy(
+            answer -> {
+              assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+              // Running, or (just moved, its old node's slot not yet freed) waiting for a slot.
+              assertThat(JSON.readTree(answer.body()).get("status").asText())
+                  .as(answer.body())
+                  .isIn("already_running", "queued");
+            });
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> simulator.state().stats().connectionsOpen() == KEYS);

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 /** One tickshard node in a JVM of its own, started from the packaged jar as an operator would. */
 final class NodeProcess implements AutoCloseable {
   final String name;
+  final String host;
   final int httpPort;
   final int clusterPort;
   final int managementPort;
@@ -24,8 +25,14 @@ final class NodeProcess implements AutoCloseable {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
 
   private NodeProcess(
-      String name, int httpPort, int clusterPort, int managementPort, Process process) {
+      String name,
+      String host,
+      int httpPort,
+      int clusterPort,
+      int managementPort,
+      Process process) {
     this.name = name;
+    this.host = host;
     this.httpPort = httpPort;
     this.clusterPort = clusterPort;
     this.managementPort = managementPort;
@@ -45,10 +52,28 @@ final class NodeProcess implements AutoCloseable {
       Map<String, String> properties,
       Path logDir)
       throws IOException {
+    return start(
+        name, "127.0.0.1", List.of(), clusterPort, environment, jvmArgs, properties, logDir);
+  }
+
+  /**
+   * As above, on {@code host} (its {@code TICKSHARD_HOST}), the java command run by {@code
+   * launcher} (e.g. {@code ip netns exec <namespace>}).
+   */
+  static NodeProcess start(
+      String name,
+      String host,
+      List<String> launcher,
+      int clusterPort,
+      Map<String, String> environment,
+      List<String> jvmArgs,
+      Map<String, String> properties,
+      Path logDir)
+      throws IOException {
     Path jar = Path.of("target", "tickshard.jar").toAbsolutePath();
     int httpPort = FreePorts.next();
     int managementPort = FreePorts.next();
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
@@ -66,11 +91,12 @@ final class NodeProcess implements AutoCloseable {
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().putAll(environment);
+    builder.environment().put("TICKSHARD_HOST", host);
     builder.environment().put("TICKSHARD_HTTP_PORT", String.valueOf(httpPort));
     builder.environment().put("TICKSHARD_CLUSTER_PORT", String.valueOf(clusterPort));
     builder.environment().put("TICKSHARD_MANAGEMENT_PORT", String.valueOf(managementPort));
     NodeProcess node =
-        new NodeProcess(name, httpPort, clusterPort, managementPort, builder.start());
+        new NodeProcess(name, host, httpPort, clusterPort, managementPort, builder.start());
     node.pump(log(logDir, name));
     return node;
   }
@@ -112,13 +138,17 @@ final class NodeProcess implements AutoCloseable {
     started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  String management() {
+    return "http://" + host + ":" + managementPort;
+  }
+
   String api() {
-    return "http://127.0.0.1:" + httpPort;
+    return "http://" + host + ":" + httpPort;
   }
 
   /** host:port of its remoting, as status answers name nodes. */
   String node() {
-    return "127.0.0.1:" + clusterPort;
+    return host + ":" + clusterPort;
   }
 
   boolean alive() {

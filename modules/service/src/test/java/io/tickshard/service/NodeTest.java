@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +59,8 @@ class NodeTest {
                 0,
                 "tickshard.http.header-timeout",
                 "2s",
+                "tickshard.http.keep-alive-timeout",
+                "5s",
                 "tickshard.cluster-port",
                 clusterPort,
                 "tickshard.management-port",
@@ -143,5 +148,41 @@ class NodeTest {
       assertThat(Duration.ofNanos(System.nanoTime() - opened))
           .isBetween(Duration.ofMillis(1_800), Duration.ofSeconds(6));
     }
+  }
+
+  @Test
+  void
+      a_kept_alive_connection_serves_a_request_after_the_header_timeout_and_closes_after_the_keep_alive_timeout()
+          throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", node.httpAddress().getPort())) {
+      socket.setSoTimeout(15_000);
+      InputStream in = socket.getInputStream();
+      assertThat(exchange(socket, in)).startsWith("HTTP/1.1 200");
+      // Idle for longer than the header timeout (2 s), which bounds only a new connection's head.
+      Thread.sleep(3_000);
+      assertThat(exchange(socket, in)).startsWith("HTTP/1.1 200");
+      long answered = System.nanoTime();
+      assertThat(in.read()).isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - answered))
+          .isBetween(Duration.ofMillis(4_800), Duration.ofSeconds(9));
+    }
+  }
+
+  /** One GET on the socket; its status line and headers, once its body has been read. */
+  private static String exchange(Socket socket, InputStream in) throws Exception {
+    socket
+        .getOutputStream()
+        .write(
+            "GET /api/v1/streams HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    StringBuilder head = new StringBuilder();
+    while (head.indexOf("\r\n\r\n") < 0) {
+      int b = in.read();
+      assertThat(b).as("the answer's head, so far: %s", head).isNotEqualTo(-1);
+      head.append((char) b);
+    }
+    Matcher length = Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+    assertThat(length.find()).as(head.toString()).isTrue();
+    in.readNBytes(Integer.parseInt(length.group(1)));
+    return head.toString();
   }
 }
