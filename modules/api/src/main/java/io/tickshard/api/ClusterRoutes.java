@@ -1,6 +1,8 @@
 package io.tickshard.api;
 
 import io.tickshard.streams.NodeName;
+import io.tickshard.streams.broker.Broker;
+import io.tickshard.streams.broker.BrokerStatus;
 import io.tickshard.streams.journal.JournalMonitor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +73,8 @@ final class ClusterRoutes extends AllDirectives {
 
   /**
    * The latest health check's report (run by the registry on its schedule), with this node's view
-   * of the cluster; {@code degraded} when a member is unreachable or a stream is failed or lost.
+   * of the cluster; {@code degraded} when a member is unreachable, a stream is failed, lost or
+   * waiting for credentials, the journal is down, or the broker token expires soon or was refused.
    */
   private Route health() {
     ClusterEvent.CurrentClusterState state = Cluster.get(control.system()).state();
@@ -86,12 +89,23 @@ final class ClusterRoutes extends AllDirectives {
                   long failedOrLost =
                       listing.streams().stream().filter(s -> s.state().troubled()).count();
                   JournalMonitor.Reading journal = control.journal();
-                  boolean ok = unreachable == 0 && failedOrLost == 0 && journal.up();
+                  BrokerStatus broker = Broker.get(control.system()).status();
+                  boolean ok =
+                      unreachable == 0
+                          && failedOrLost == 0
+                          && journal.up()
+                          && broker.state() == BrokerStatus.State.OK;
                   Map<String, Object> body = new LinkedHashMap<>();
                   body.put("status", ok ? "ok" : "degraded");
                   // As this node sees it; starts and stops answer 503 while it is down.
                   body.put("journal", journal.up() ? "up" : "down");
                   body.put("journalSince", journal.since());
+                  // Degraded from expiry-warning before the token's exp, and while refused.
+                  Map<String, Object> credentials = new LinkedHashMap<>();
+                  credentials.put("state", broker.state().wireName());
+                  credentials.put("tokenSource", broker.tokenSource().wireName());
+                  credentials.put("tokenExpiresAt", broker.tokenExpiresAt());
+                  body.put("broker", credentials);
                   body.put("node", NodeName.of(control.system()));
                   body.put("members", members);
                   body.put("unreachable", unreachable);

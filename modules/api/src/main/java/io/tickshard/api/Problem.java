@@ -186,6 +186,21 @@ public final class Problem extends RuntimeException {
         .with("limit", limit);
   }
 
+  /** Broker credentials by API need the API token: without one, anyone could set them. */
+  public static Problem credentialsNeedApiToken() {
+    return new Problem(
+        "credentials-need-api-token",
+        "Broker credentials cannot be set without an API token",
+        403,
+        "set TICKSHARD_API_TOKEN on every node to set broker credentials through the API; until"
+            + " then use DHANHQ_ACCESS_TOKEN_FILE or DHANHQ_ACCESS_TOKEN");
+  }
+
+  /** Never quotes what was sent: it may be a token. */
+  public static Problem invalidCredentials(String detail) {
+    return new Problem("invalid-credentials", "The broker credentials are not valid", 400, detail);
+  }
+
   public static Problem notReady(String detail) {
     return new Problem("not-ready", "The cluster is not ready", 503, detail);
   }

@@ -11,16 +11,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /** REST v1: {@code /api/v1/streams}, one stream by key, stop-all, and the key's tick stream. */
 final class StreamRoutes extends AllDirectives {
@@ -43,10 +39,10 @@ final class StreamRoutes extends AllDirectives {
                     () ->
                         concat(
                             get(this::list),
-                            post(() -> token.required(() -> jsonBody(this::start))))),
+                            post(() -> token.required(() -> JsonBody.required(this::start))))),
                 path(
                     "stop-all",
-                    () -> post(() -> token.required(() -> noBodyOrJson(this::stopAll)))),
+                    () -> post(() -> token.required(() -> JsonBody.noneOrJson(this::stopAll)))),
                 pathPrefix(
                     PathMatchers.segment(),
                     keyText ->
@@ -81,38 +77,6 @@ final class StreamRoutes extends AllDirectives {
                   body.put("complete", listing.complete());
                   return ApiJson.response(StatusCodes.OK, body);
                 }));
-  }
-
-  /** The request body as text, when it is JSON; a problem when it is missing or not JSON. */
-  private Route jsonBody(Function<String, Route> inner) {
-    return extractRequestEntity(
-        entity -> {
-          if (entity.isKnownEmpty()) {
-            throw Problem.badRequest("a JSON body is required");
-          }
-          if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-            throw Problem.unsupportedMediaType(
-                "send the body as application/json, not " + entity.getContentType().mediaType());
-          }
-          return entity(Unmarshaller.entityToString(), inner);
-        });
-  }
-
-  /**
-   * No body, or one declared as JSON (and ignored): a {@code text/plain} or form body is what a
-   * page on another site can send without a preflight, so it is refused.
-   */
-  private Route noBodyOrJson(Supplier<Route> inner) {
-    return extractRequestEntity(
-        entity -> {
-          if (!entity.isKnownEmpty()
-              && !entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-            throw Problem.unsupportedMediaType(
-                "send no body, or an application/json one, not "
-                    + entity.getContentType().mediaType());
-          }
-          return inner.get();
-        });
   }
 
   private Route start(String body) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 /**
  * The simulator's admin calls, on the feed's own port. Fault calls take their arguments as query
  * parameters and act on {@code connection=<id>}, or on every open connection when it is left out.
+ * Credential calls take a token but never answer with one (nor log one): they answer counts only.
  *
  * <pre>
  * GET  /admin/connections
@@ -21,6 +22,8 @@ import java.util.Optional;
  * POST /admin/faults/disconnect?reason=805[&amp;connection=ID]
  * POST /admin/faults/refuse-auth?style=disconnect_packet|reset|http_429|http_503[&amp;reason=808][&amp;count=N]
  * POST /admin/faults/clear
+ * POST /admin/credentials?clientId=ID&amp;token=TOKEN     add a valid token: {"clientId": ID, "tokens": N}
+ * POST /admin/credentials/expire?token=TOKEN          expire it now: {"affected": N}
  * </pre>
  */
 final class AdminApi {
@@ -57,6 +60,17 @@ final class AdminApi {
             default -> state.connections();
           });
     }
+    if (path.equals("/admin/credentials") || path.equals("/admin/credentials/expire")) {
+      if (!head.method().equals("POST")) {
+        return error(405, "Method Not Allowed", "credential calls are POST");
+      }
+      return path.endsWith("/expire")
+          ? affected(state.expireToken(query.get("token")))
+          : ok(
+              new Added(
+                  query.get("clientId"),
+                  state.addCredential(query.get("clientId"), query.get("token"))));
+    }
     if (!path.startsWith("/admin/faults/")) {
       return error(404, "Not Found", "no admin call at " + path);
     }
@@ -79,6 +93,9 @@ final class AdminApi {
       default -> error(404, "Not Found", "no fault called " + path);
     };
   }
+
+  /** What adding a token answers: its client id and token count, never the token. */
+  record Added(String clientId, int tokens) {}
 
   private static AuthRefusal refusal(Map<String, String> query) {
     String style = query.getOrDefault("style", "disconnect_packet").toUpperCase(Locale.ROOT);

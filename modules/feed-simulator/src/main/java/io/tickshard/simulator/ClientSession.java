@@ -42,6 +42,9 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
   private static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration RESET_DELAY = Duration.ofMillis(200);
 
+  /** Longest wait on one expiry timer; a far-off {@code exp} is re-armed rather than overflowed. */
+  private static final Duration MAX_EXPIRY_WAIT = Duration.ofHours(1);
+
   /** Bytes queued for a client beyond which market ticks are skipped rather than piled up. */
   private static final long BACKLOG_LIMIT = 1024 * 1024;
 
@@ -83,6 +86,7 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
     private static final String TICK_TIMER = "tick";
     private static final String PING_TIMER = "ping";
     private static final String RESET_TIMER = "reset";
+    private static final String EXPIRY_TIMER = "token-expiry";
 
     private ByteString buffer = ByteString.emptyByteString();
     private final ArrayDeque<ByteString> outbox = new ArrayDeque<>();
@@ -95,6 +99,7 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
     private int fragmentOpcode = -1;
     private ByteString fragments = ByteString.emptyByteString();
     private ConnectionHandle handle;
+    private Instant tokenExpiresAt;
     private final Map<Instrument, FeedMode> subscriptions = new LinkedHashMap<>();
     private final Map<Instrument, MarketWalk> walks = new HashMap<>();
     private final AsyncCallback<ConnectionCommand> commands = createAsyncCallback(this::onCommand);
@@ -219,10 +224,14 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
         scheduleOnce(RESET_TIMER, RESET_DELAY);
         return;
       }
-      int refusedWith = refusal.map(AuthRefusal::reasonCode).orElseGet(() -> authenticate(head));
+      Instant now = Instant.now();
+      int refusedWith =
+          refusal.map(AuthRefusal::reasonCode).orElseGet(() -> authenticate(head, now));
       String clientId = head.query().getOrDefault("clientId", "");
+      String token = head.query().get("token");
       if (refusedWith != 0) {
-        state.authFailures.incrementAndGet();
+        state.countAuthRefusal(refusedWith);
+        // The client id only: the token is a secret, even a wrong one.
         log.info("feed auth refused for client '{}' with reason {}", clientId, refusedWith);
         disconnect(refusedWith);
         return;
@@ -231,34 +240,57 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
       lastPongNanos = System.nanoTime();
       handle =
           new ConnectionHandle(
-              state.nextConnectionId(), clientId, Instant.now(), remoteAddress, commands::invoke);
+              state.nextConnectionId(), clientId, token, now, remoteAddress, commands::invoke);
       state.register(handle, config.maxConnectionsPerClient());
       log.info(
           "feed connection {} opened (client {}, from {})", handle.id, clientId, remoteAddress);
       scheduleAtFixedRate(TICK_TIMER, tickInterval(), tickInterval());
       scheduleAtFixedRate(PING_TIMER, config.pingInterval(), config.pingInterval());
+      SimulatorCredentials.expiryOf(token)
+          .ifPresent(
+              expiresAt -> {
+                tokenExpiresAt = expiresAt;
+                armExpiry(now);
+              });
+    }
+
+    /**
+     * A timer of its own for a JWT's {@code exp} rather than a check on the tick or ping timer:
+     * both intervals are configurable (0.2 ticks a second, pings every 10 s), and the broker
+     * disconnects at {@code exp}, not some time after it.
+     */
+    private void armExpiry(Instant now) {
+      Duration left = Duration.between(now, tokenExpiresAt);
+      scheduleOnce(EXPIRY_TIMER, left.compareTo(MAX_EXPIRY_WAIT) > 0 ? MAX_EXPIRY_WAIT : left);
+    }
+
+    private void onExpiryTimer() {
+      Instant now = Instant.now();
+      if (now.isBefore(tokenExpiresAt)) {
+        armExpiry(now);
+      } else {
+        tokenExpired("its exp passed");
+      }
+    }
+
+    private void tokenExpired(String why) {
+      if (finishing) {
+        return;
+      }
+      state.tokenExpiries.incrementAndGet();
+      log.info("connection {} access token expired ({}): 807", handle.id, why);
+      disconnect(DisconnectReason.ACCESS_TOKEN_EXPIRED.code());
     }
 
     /** Zero when the query's credentials are accepted, else the disconnect reason to send. */
-    private int authenticate(HttpHead head) {
+    private int authenticate(HttpHead head, Instant now) {
       Map<String, String> query = head.query();
-      String clientId = query.get("clientId");
       String token = query.get("token");
-      if (!"2".equals(query.get("version"))
-          || !"2".equals(query.get("authType"))
-          || token == null
-          || token.isEmpty()) {
+      state.countAuthAttempt(token);
+      if (!"2".equals(query.get("version")) || !"2".equals(query.get("authType"))) {
         return DisconnectReason.AUTHENTICATION_FAILED.code();
       }
-      if (clientId == null || !config.credentials().containsKey(clientId)) {
-        return DisconnectReason.CLIENT_ID_INVALID.code();
-      }
-      if (config.expiredTokens().contains(token)) {
-        return DisconnectReason.ACCESS_TOKEN_EXPIRED.code();
-      }
-      return config.credentials().get(clientId).equals(token)
-          ? 0
-          : DisconnectReason.ACCESS_TOKEN_INVALID.code();
+      return state.credentials.authenticate(query.get("clientId"), token, now);
     }
 
     private Duration tickInterval() {
@@ -398,6 +430,7 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
         case RESET_TIMER -> failStage(new SimulatedReset("reset after upgrade"));
         case PING_TIMER -> ping();
         case TICK_TIMER -> tick();
+        case EXPIRY_TIMER -> onExpiryTimer();
         default -> throw new IllegalStateException("unknown timer " + key);
       }
     }
@@ -447,6 +480,8 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
       } else if (command instanceof ConnectionCommand.Disconnect disconnect) {
         log.info("connection {} disconnected with reason {}", handle.id, disconnect.reasonCode());
         disconnect(disconnect.reasonCode());
+      } else if (command instanceof ConnectionCommand.TokenExpired) {
+        tokenExpired("expired by a call");
       } else if (command instanceof ConnectionCommand.Shutdown) {
         closeFeed(WebSocketFrames.CLOSE_GOING_AWAY, "simulator shutting down");
       }
@@ -455,6 +490,10 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
     // ---- output ---------------------------------------------------------------------------
 
     private void disconnect(int reasonCode) {
+      if (finishing) {
+        // Already closing (say, evicted and expired at once): nothing may follow the close frame.
+        return;
+      }
       stalled = false;
       sendPacket(new DisconnectPacket(reasonCode));
       closeFeed(WebSocketFrames.CLOSE_NORMAL, "");
@@ -469,6 +508,7 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
       finishing = true;
       cancelTimer(TICK_TIMER);
       cancelTimer(PING_TIMER);
+      cancelTimer(EXPIRY_TIMER);
       flush();
     }
 

@@ -14,6 +14,9 @@ sealed interface ConnectionCommand {
   /** Send a disconnect packet with this reason code, then close. */
   record Disconnect(int reasonCode) implements ConnectionCommand {}
 
+  /** The access token expired: send a disconnect packet with reason 807, then close. */
+  record TokenExpired() implements ConnectionCommand {}
+
   /** Close cleanly because the simulator is shutting down. */
   record Shutdown() implements ConnectionCommand {}
 }

@@ -15,6 +15,13 @@ import java.util.function.Consumer;
 final class ConnectionHandle {
   final long id;
   final String clientId;
+
+  /**
+   * The token this connection authenticated with, so that expiring a token finds its connections.
+   * Kept in memory only: never listed, logged or written anywhere.
+   */
+  final String token;
+
   final Instant openedAt;
   final String remoteAddress;
   private final Consumer<ConnectionCommand> commands;
@@ -26,11 +33,13 @@ final class ConnectionHandle {
   ConnectionHandle(
       long id,
       String clientId,
+      String token,
       Instant openedAt,
       String remoteAddress,
       Consumer<ConnectionCommand> commands) {
     this.id = id;
     this.clientId = clientId;
+    this.token = token;
     this.openedAt = openedAt;
     this.remoteAddress = remoteAddress;
     this.commands = commands;

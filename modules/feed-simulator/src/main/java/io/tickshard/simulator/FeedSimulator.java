@@ -70,7 +70,8 @@ public final class FeedSimulator implements AutoCloseable {
 
   private static FeedSimulator bind(
       SimulatorConfig config, ClassicActorSystemProvider system, ActorSystem own) {
-    SimulatorState state = new SimulatorState();
+    SimulatorState state =
+        new SimulatorState(new SimulatorCredentials(config.credentials(), config.expiredTokens()));
     AdminApi admin = new AdminApi(state);
     Materializer materializer = Materializer.matFromSystem(system);
     CompletionStage<Tcp.ServerBinding> bound =

@@ -9,7 +9,9 @@ import java.util.Set;
  * How the simulator behaves: where it listens, whom it accepts, how fast it ticks, and the broker
  * limits it enforces (the real ones by default; raise them for load tests).
  *
- * @param credentials accepted client ids and their access tokens
+ * @param credentials accepted client ids and their access tokens at start; tokens can be added and
+ *     expired while the simulator runs ({@link SimulatorState#addCredential}, {@link
+ *     SimulatorState#expireToken})
  * @param expiredTokens tokens answered with reason 807 (expired) instead of 809 (invalid)
  * @param ticksPerSecond market updates per subscribed instrument per second
  * @param seed seeds every instrument's random walk, so a run can be repeated

@@ -16,12 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What the simulator knows across connections: the open ones, the counters, and the fault switches.
- * Thread-safe; each connection's own state stays on its stream stage.
+ * What the simulator knows across connections: the open ones, the counters, the credentials (which
+ * change at run time) and the fault switches. Thread-safe; each connection's own state stays on its
+ * stream stage.
  */
 public final class SimulatorState {
+  private static final Logger log = LoggerFactory.getLogger(SimulatorState.class);
   final AtomicLong connectionsOpened = new AtomicLong();
   final AtomicLong authFailures = new AtomicLong();
   final AtomicLong handshakesRefused = new AtomicLong();
@@ -32,6 +36,16 @@ public final class SimulatorState {
   final AtomicLong pingTimeouts = new AtomicLong();
   final AtomicLong limitDisconnects = new AtomicLong();
   final AtomicLong badRequests = new AtomicLong();
+  final AtomicLong tokenExpiries = new AtomicLong();
+  final SimulatorCredentials credentials;
+  private final Map<Integer, AtomicLong> authRefusals = new ConcurrentHashMap<>();
+
+  /** Per token presented; the tokens stay in memory only, and are never listed. */
+  private final Map<String, AtomicLong> authAttempts = new ConcurrentHashMap<>();
+
+  /** Distinct tokens counted at most, so a client trying random tokens cannot grow it forever. */
+  private static final int ATTEMPTS_LIMIT = 10_000;
+
   private final AtomicLong connectionIds = new AtomicLong();
   private final Map<Long, ConnectionHandle> open = new ConcurrentHashMap<>();
 
@@ -41,10 +55,17 @@ public final class SimulatorState {
   private static final int TIMELINE_LIMIT = 10_000;
   private AuthRefusal authRefusal;
 
+  SimulatorState(SimulatorCredentials credentials) {
+    this.credentials = credentials;
+  }
+
   /**
    * Counters since start; {@code connectionsOpened} counts every WebSocket upgrade request (refused
    * handshakes included), {@code handshakesRefused} those answered with an HTTP error instead of
-   * 101 by the {@code http_429} / {@code http_503} fault switch.
+   * 101 by the {@code http_429} / {@code http_503} fault switch, {@code tokenExpiries} open
+   * connections sent 807 because their token expired (expired by a call, or a JWT's {@code exp}
+   * passed), and {@code authRefusalsByReason} the disconnect packets that refused a connection at
+   * connect, by reason code (fault switch included).
    */
   public record Stats(
       long connectionsOpened,
@@ -57,7 +78,9 @@ public final class SimulatorState {
       long evictions,
       long pingTimeouts,
       long limitDisconnects,
-      long badRequests) {}
+      long badRequests,
+      long tokenExpiries,
+      Map<Integer, Long> authRefusalsByReason) {}
 
   /** One instrument's subscription on a connection. */
   public record Subscription(String segment, int securityId, String mode) {}
@@ -92,7 +115,15 @@ public final class SimulatorState {
         evictions.get(),
         pingTimeouts.get(),
         limitDisconnects.get(),
-        badRequests.get());
+        badRequests.get(),
+        tokenExpiries.get(),
+        refusalsByReason());
+  }
+
+  private Map<Integer, Long> refusalsByReason() {
+    Map<Integer, Long> byReason = new TreeMap<>();
+    authRefusals.forEach((reason, count) -> byReason.put(reason, count.get()));
+    return byReason;
   }
 
   /** Open connections, oldest first. */
@@ -166,6 +197,11 @@ public final class SimulatorState {
       evictions.incrementAndGet();
       oldest.send(new ConnectionCommand.Disconnect(DisconnectReason.TOO_MANY_CONNECTIONS.code()));
     }
+    // Its token may have been expired after it authenticated but before this: expireToken, also
+    // under this lock, did not see it then.
+    if (credentials.isExpired(handle.token, Instant.now())) {
+      handle.send(new ConnectionCommand.TokenExpired());
+    }
   }
 
   void deregister(ConnectionHandle handle) {
@@ -180,6 +216,74 @@ public final class SimulatorState {
     targets.forEach(handle -> handle.send(command));
     return targets.size();
   }
+
+  // ---- credentials ----------------------------------------------------------------------
+
+  /**
+   * Adds a valid access token for {@code clientId} (a new client id if it is unknown), keeping its
+   * other tokens valid, as the broker does when it issues the next day's token.
+   *
+   * @return how many valid tokens the client id now has
+   */
+  public int addCredential(String clientId, String token) {
+    require(clientId, "clientId");
+    require(token, "token");
+    int valid = credentials.add(clientId, token, Instant.now());
+    log.info("access token added for client {} ({} valid)", clientId, valid);
+    return valid;
+  }
+
+  /**
+   * Expires {@code token} now: new connections with it are refused with 807, and every open
+   * connection that authenticated with it gets a disconnect packet with 807 and is closed.
+   *
+   * @return how many open connections were disconnected
+   */
+  public synchronized int expireToken(String token) {
+    require(token, "token");
+    credentials.expire(token);
+    List<ConnectionHandle> targets =
+        open.values().stream().filter(handle -> handle.token.equals(token)).toList();
+    targets.forEach(handle -> handle.send(new ConnectionCommand.TokenExpired()));
+    log.info("an access token was expired: {} open connections disconnected", targets.size());
+    return targets.size();
+  }
+
+  /**
+   * How many connection attempts presented {@code token} and reached authentication (attempts
+   * refused by a {@code refuse-auth} fault switch never do).
+   */
+  public long authAttempts(String token) {
+    AtomicLong count = authAttempts.get(token);
+    return count == null ? 0 : count.get();
+  }
+
+  void countAuthAttempt(String token) {
+    if (token == null || token.isEmpty()) {
+      return;
+    }
+    AtomicLong count = authAttempts.get(token);
+    if (count == null && authAttempts.size() < ATTEMPTS_LIMIT) {
+      count = authAttempts.computeIfAbsent(token, t -> new AtomicLong());
+    }
+    if (count != null) {
+      count.incrementAndGet();
+    }
+  }
+
+  void countAuthRefusal(int reasonCode) {
+    authFailures.incrementAndGet();
+    authRefusals.computeIfAbsent(reasonCode, code -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** The message names the argument only: a token must never appear in an answer or a log. */
+  private static void require(String value, String name) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(name + " is required");
+    }
+  }
+
+  // ---- fault switches ---------------------------------------------------------------------
 
   /** Refuses the next connection attempts as {@code refusal} says. */
   public synchronized void refuseAuth(AuthRefusal refusal) {

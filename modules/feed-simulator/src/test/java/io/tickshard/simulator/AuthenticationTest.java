@@ -128,7 +128,7 @@ class AuthenticationTest {
     assertThat(admin.connections().findValuesAsText("clientId")).isEmpty();
   }
 
-  private static void assertRefusedWith(URI url, int reason) throws Exception {
+  static void assertRefusedWith(URI url, int reason) throws Exception {
     try (RawFeedSocket socket = new RawFeedSocket(url)) {
       assertThat(socket.status).isEqualTo(101);
       RawFeedSocket.Transcript transcript = socket.readUntilEnd();

@@ -8,10 +8,10 @@ public enum DisconnectReason {
   INSTRUMENTS_EXCEED_LIMIT(804, ClientAction.DO_NOT_RETRY_SAME_REQUEST),
   TOO_MANY_CONNECTIONS(805, ClientAction.LONG_COOL_OFF),
   DATA_APIS_NOT_SUBSCRIBED(806, ClientAction.FATAL),
-  ACCESS_TOKEN_EXPIRED(807, ClientAction.FATAL),
-  AUTHENTICATION_FAILED(808, ClientAction.FATAL),
-  ACCESS_TOKEN_INVALID(809, ClientAction.FATAL),
-  CLIENT_ID_INVALID(810, ClientAction.FATAL);
+  ACCESS_TOKEN_EXPIRED(807, ClientAction.NEW_CREDENTIALS),
+  AUTHENTICATION_FAILED(808, ClientAction.NEW_CREDENTIALS),
+  ACCESS_TOKEN_INVALID(809, ClientAction.NEW_CREDENTIALS),
+  CLIENT_ID_INVALID(810, ClientAction.NEW_CREDENTIALS);
 
   /** How a client should react to a disconnect. */
   public enum ClientAction {
@@ -23,7 +23,12 @@ public enum DisconnectReason {
      * Too many connections or requests: wait long, and say so loudly (the account may be blocked).
      */
     LONG_COOL_OFF,
-    /** Credentials or plan: nothing changes until a person fixes it. */
+    /**
+     * The credentials were refused (token expired or invalid, authentication failed, client id
+     * unknown): the same ones would be refused again, new ones may be accepted. Wait for them.
+     */
+    NEW_CREDENTIALS,
+    /** The account's plan: nothing a client sends changes it until a person fixes it. */
     FATAL
   }
 

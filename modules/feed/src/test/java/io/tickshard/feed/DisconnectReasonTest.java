@@ -15,10 +15,10 @@ class DisconnectReasonTest {
     "804, DO_NOT_RETRY_SAME_REQUEST",
     "805, LONG_COOL_OFF",
     "806, FATAL",
-    "807, FATAL",
-    "808, FATAL",
-    "809, FATAL",
-    "810, FATAL"
+    "807, NEW_CREDENTIALS",
+    "808, NEW_CREDENTIALS",
+    "809, NEW_CREDENTIALS",
+    "810, NEW_CREDENTIALS"
   })
   void eachDocumentedReasonHasItsAction(int code, ClientAction action) {
     assertThat(DisconnectReason.fromCode(code)).isPresent();

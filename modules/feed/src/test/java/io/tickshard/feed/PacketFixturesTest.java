@@ -177,7 +177,7 @@ class PacketFixturesTest {
 
     assertThat(disconnect.reasonCode()).isEqualTo(807);
     assertThat(disconnect.reason()).contains(DisconnectReason.ACCESS_TOKEN_EXPIRED);
-    assertThat(disconnect.action()).isEqualTo(DisconnectReason.ClientAction.FATAL);
+    assertThat(disconnect.action()).isEqualTo(DisconnectReason.ClientAction.NEW_CREDENTIALS);
   }
 
   @Test

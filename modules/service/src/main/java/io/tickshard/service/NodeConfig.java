@@ -52,8 +52,7 @@ final class NodeConfig {
 
   static Plan plan(Config config) {
     Config broker = config.getConfig("tickshard.broker");
-    boolean credentials =
-        !broker.getString("client-id").isBlank() && !broker.getString("access-token").isBlank();
+    boolean credentials = brokerCredentials(broker);
     boolean simulator = !credentials && broker.getString("url").isBlank();
     String hours = config.getString("tickshard.market-hours");
     return new Plan(
@@ -67,7 +66,7 @@ final class NodeConfig {
   /** The feed when it is not the in-process simulator. */
   static Feed externalFeed(Config config) {
     Config broker = config.getConfig("tickshard.broker");
-    if (!broker.getString("client-id").isBlank() && !broker.getString("access-token").isBlank()) {
+    if (brokerCredentials(broker)) {
       String url = broker.getString("url").isBlank() ? BROKER_URL : broker.getString("url");
       return new Feed(url, broker.getString("client-id"), broker.getString("access-token"), true);
     }
@@ -76,6 +75,13 @@ final class NodeConfig {
         SimulatorConfig.DEFAULT_CLIENT_ID,
         SimulatorConfig.DEFAULT_ACCESS_TOKEN,
         false);
+  }
+
+  /** A client id, and a token in the environment or a token file (read by the streams). */
+  private static boolean brokerCredentials(Config broker) {
+    return !broker.getString("client-id").isBlank()
+        && (!broker.getString("access-token").isBlank()
+            || !broker.getString("token-file").isBlank());
   }
 
   static Database externalDatabase(Config config) {

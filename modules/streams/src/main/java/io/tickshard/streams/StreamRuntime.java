@@ -1,5 +1,6 @@
 package io.tickshard.streams;
 
+import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.Tick;
@@ -112,7 +113,7 @@ final class StreamRuntime {
         askTimeout,
         replyTo ->
             new StreamRegistry.AcquireSlot(
-                spec.key().value(), settings.clientId(), context.getSelf(), replyTo),
+                spec.key().value(), clientId(), context.getSelf(), replyTo),
         (reply, failure) -> answer.apply(reply));
   }
 
@@ -259,6 +260,9 @@ final class StreamRuntime {
     } else if (update instanceof FeedConnection.Reconnecting reconnecting) {
       feedState = StreamState.RECONNECTING;
       lastError = reconnecting.reason();
+    } else if (update instanceof FeedConnection.WaitingForCredentials waiting) {
+      feedState = StreamState.WAITING_FOR_CREDENTIALS;
+      lastError = waiting.reason();
     } else if (update instanceof FeedConnection.Failed failed) {
       feedState = StreamState.FAILED;
       lastError = failed.reason();
@@ -268,6 +272,11 @@ final class StreamRuntime {
       lastTickAt = heartbeat.lastTickAt();
       reconnects = heartbeat.reconnects();
     }
+  }
+
+  /** The account whose connection budget the stream counts against: the credentials' client. */
+  private String clientId() {
+    return Broker.get(context.getSystem()).current().clientId();
   }
 
   private void restartConnection(String reason) {
@@ -364,6 +373,6 @@ final class StreamRuntime {
   void report(StreamEntity.State state) {
     registry.tell(
         new StreamRegistry.StatusUpdate(
-            status(state), settings.clientId(), feed != null, context.getSelf()));
+            status(state), clientId(), feed != null, context.getSelf()));
   }
 }

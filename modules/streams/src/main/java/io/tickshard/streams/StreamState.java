@@ -12,6 +12,11 @@ public enum StreamState {
   RUNNING("running"),
   /** Lost its socket and is connecting again, with backoff. */
   RECONNECTING("reconnecting"),
+  /**
+   * The broker refused the credentials: no socket, no reconnect with the same ones; connects again
+   * by itself when new credentials arrive. Keeps its connection slot, as it means to run.
+   */
+  WAITING_FOR_CREDENTIALS("waiting_for_credentials"),
   /** Gave up for good (a fatal refusal); stop it to start it again. */
   FAILED("failed"),
   STOPPED("stopped"),
@@ -31,7 +36,10 @@ public enum StreamState {
 
   /** Has (or is opening) an upstream socket once it was granted a connection slot. */
   public boolean holdsSlot() {
-    return this == STARTING || this == RUNNING || this == RECONNECTING;
+    return this == STARTING
+        || this == RUNNING
+        || this == RECONNECTING
+        || this == WAITING_FOR_CREDENTIALS;
   }
 
   /**
@@ -47,8 +55,8 @@ public enum StreamState {
     return this == STARTING || this == RUNNING;
   }
 
-  /** Needs an operator's look: failed for good, or lost with its node. */
+  /** Needs an operator's look: failed for good, lost with its node, or waiting for a token. */
   public boolean troubled() {
-    return this == FAILED || this == LOST;
+    return this == FAILED || this == LOST || this == WAITING_FOR_CREDENTIALS;
   }
 }

@@ -1,5 +1,6 @@
 package io.tickshard.streams;
 
+import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.RegistryAnnouncements;
 import io.tickshard.streams.registry.StreamHandOver;
@@ -11,8 +12,8 @@ import org.apache.pekko.actor.typed.Props;
 
 /**
  * The streams of one node, wired in one place for the service and every test kit: the registry (its
- * proxy, announcement listener and hand-over wait), sharding of the stream entities, and the node's
- * viewer topics.
+ * proxy, announcement listener and hand-over wait), the broker credentials' keeper, sharding of the
+ * stream entities, and the node's viewer topics.
  *
  * @param registry the proxy to the cluster's stream registry
  * @param topics this node's topic actors for viewers of a key's ticks
@@ -30,6 +31,7 @@ public record Streams(
     system.systemActorOf(
         RegistryAnnouncements.listener(registry), "registry-announcements", Props.empty());
     StreamHandOver.addToCoordinatedShutdown(system, registry);
+    Broker.get(system).startKeeping();
     StreamEntity.init(system, settings, registry);
     ActorRef<ViewerTopics.GetTopic> topics =
         system.systemActorOf(ViewerTopics.create(), "tick-topics", Props.empty());

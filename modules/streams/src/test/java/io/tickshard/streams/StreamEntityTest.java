@@ -217,7 +217,7 @@ class StreamEntityTest {
   }
 
   @Test
-  void refused_auth_fails_the_stream_after_one_attempt_without_a_storm() {
+  void refused_auth_waits_for_new_credentials_after_one_attempt_without_a_storm() {
     StreamKey key = StreamScenarios.key("refused", 60);
     long refusedBefore = simulator.state().stats().authFailures();
     // Refuse one attempt only: a retry would then get through and show as a socket for the key.
@@ -225,7 +225,9 @@ class StreamEntityTest {
 
     scenarios.start(key, FeedMode.QUOTE);
 
-    await().atMost(WAIT).until(() -> scenarios.found(key).state() == StreamState.FAILED);
+    await()
+        .atMost(WAIT)
+        .until(() -> scenarios.found(key).state() == StreamState.WAITING_FOR_CREDENTIALS);
     assertThat(scenarios.found(key).lastError()).contains("808");
     assertThat(simulator.state().stats().authFailures()).isEqualTo(refusedBefore + 1);
     // Backoff starts at 200 ms in these tests: a storm would show within two seconds.
@@ -235,8 +237,9 @@ class StreamEntityTest {
         .until(
             () ->
                 StreamScenarios.upstream(simulator, key).isEmpty()
-                    && scenarios.found(key).state() == StreamState.FAILED);
-    assertThat(scenarios.start(key, FeedMode.QUOTE)).isInstanceOf(StartReply.Rejected.class);
+                    && scenarios.found(key).state() == StreamState.WAITING_FOR_CREDENTIALS);
+    // It means to run: a start finds it so, and it keeps its connection slot.
+    assertThat(scenarios.start(key, FeedMode.QUOTE)).isNotInstanceOf(StartReply.Rejected.class);
     scenarios.stop(key);
   }
 

@@ -10,10 +10,10 @@ import io.tickshard.feed.MalformedFrame;
 import io.tickshard.feed.MarketPacket;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.broker.Broker;
+import io.tickshard.streams.broker.BrokerCredentials;
 import io.tickshard.streams.ticks.Tick;
-import java.net.URLEncoder;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -26,6 +26,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -54,7 +55,8 @@ import org.apache.pekko.util.ByteString;
 /**
  * The one upstream WebSocket of a stream, as a child of its {@link StreamEntity}: connects,
  * subscribes every instrument after every (re)connect, decodes frames, publishes ticks, watches for
- * a stale feed, and reconnects with backoff — or gives up for good on a fatal disconnect reason.
+ * a stale feed, and reconnects with backoff — or waits for new broker credentials when the broker
+ * refused these, or gives up for good on a fatal disconnect reason.
  *
  * <p>The socket lives on a materializer owned by this actor, so it cannot outlive it.
  */
@@ -91,6 +93,8 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   private record CloseTimedOut() implements Command {}
 
+  private record CredentialsArrived(BrokerCredentials credentials) implements Command {}
+
   /** What the connection tells its parent, as it happens. */
   public sealed interface Update {}
 
@@ -99,6 +103,9 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   public record Reconnecting(String reason, int attempt, Duration retryIn) implements Update {}
 
   public record Failed(String reason) implements Update {}
+
+  /** The broker refused the credentials: no reconnect until new ones arrive. */
+  public record WaitingForCredentials(String reason) implements Update {}
 
   /** A frame arrived within the last heartbeat interval; with the figures as they stand. */
   public record Heartbeat(Instant at, long ticks, Instant lastTickAt, int reconnects)
@@ -122,6 +129,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     CONNECTING,
     CONNECTED,
     BACKOFF,
+    WAITING_FOR_CREDENTIALS,
     FAILED,
     CLOSING
   }
@@ -147,6 +155,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   private final TimerScheduler<Command> timers;
   private final Materializer materializer;
   private final String node;
+  private final Broker broker;
   private final FeedDecoder decoder = new FeedDecoder();
   private final LatestValues latest = new LatestValues();
   private final EnumSet<MalformedFrame.Kind> reportedMalformed =
@@ -165,6 +174,9 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   private Instant heartbeatAt;
   private String lastError;
   private Integer lastDisconnectCode;
+
+  /** What the current (or last) socket connected with. */
+  private BrokerCredentials credentials;
 
   public static Behavior<Command> create(
       StreamSpec spec,
@@ -192,6 +204,16 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     this.timers = timers;
     this.materializer = Materializer.createMaterializer(context);
     this.node = NodeName.of(context.getSystem());
+    this.broker = Broker.get(context.getSystem());
+    context
+        .getSystem()
+        .eventStream()
+        .tell(
+            new EventStream.Subscribe<>(
+                Broker.CredentialsChanged.class,
+                context.messageAdapter(
+                    Broker.CredentialsChanged.class,
+                    changed -> new CredentialsArrived(changed.current()))));
     Duration staleCheck = Duration.ofMillis(Math.max(250, settings.staleAfter().toMillis() / 4));
     timers.startTimerWithFixedDelay(new StaleCheck(), staleCheck);
     timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
@@ -213,6 +235,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
         .onMessage(RestartConnection.class, this::onRestart)
         .onMessage(Close.class, this::onClose)
         .onMessage(CloseTimedOut.class, timedOut -> Behaviors.stopped())
+        .onMessage(CredentialsArrived.class, this::onCredentialsArrived)
         .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
@@ -223,6 +246,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     long current = ++generation;
     phase = Phase.CONNECTING;
     lastDisconnectCode = null;
+    credentials = broker.current();
     ActorRef<Command> self = getContext().getSelf();
     Sink<Message, Pair<UniqueKillSwitch, CompletionStage<Done>>> inbound =
         Flow.<Message>create()
@@ -238,7 +262,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
         materialized =
             Http.get(getContext().getSystem())
                 .singleWebSocketRequest(
-                    WebSocketRequest.create(settings.connectUri().toString()),
+                    WebSocketRequest.create(settings.connectUri(credentials).toString()),
                     Flow.fromSinkAndSourceCoupledMat(inbound, requests, Keep.both()),
                     materializer);
     killSwitch = materialized.second().first().first();
@@ -400,7 +424,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     if (phase == Phase.CLOSING) {
       return Behaviors.stopped();
     }
-    if (phase == Phase.FAILED || phase == Phase.BACKOFF) {
+    if (phase == Phase.FAILED || phase == Phase.BACKOFF || phase == Phase.WAITING_FOR_CREDENTIALS) {
       return this;
     }
     if (lastDisconnectCode != null) {
@@ -410,6 +434,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
               + code
               + DisconnectReason.fromCode(code).map(r -> " " + r.name()).orElse("");
       return switch (DisconnectReason.actionFor(code)) {
+        case NEW_CREDENTIALS -> waitForCredentials(code, reason);
         case FATAL -> fail(reason + " (will not retry until restarted)", true);
         case DO_NOT_RETRY_SAME_REQUEST ->
             fail(reason + " (the same request would fail again)", true);
@@ -470,6 +495,58 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     if (reconnect.generation() == generation && phase == Phase.BACKOFF) {
       connect();
     }
+    return this;
+  }
+
+  /**
+   * The broker refused these credentials: connecting again with them would be refused again (and a
+   * refusal loop can get an account blocked). Wait, socket closed, until others arrive.
+   */
+  private Behavior<Command> waitForCredentials(int code, String reason) {
+    abortSocket();
+    lastError = reason;
+    connectedAt = null;
+    broker.refused(credentials, code, reason);
+    if (!broker.current().sameAs(credentials)) {
+      // New ones came while this socket was being refused: use them.
+      return credentialsArrived(broker.current());
+    }
+    phase = Phase.WAITING_FOR_CREDENTIALS;
+    timers.cancel(RECONNECT_TIMER);
+    getContext()
+        .getLog()
+        .error(
+            "stream {} on {}: waiting for new broker credentials: {} (no reconnect until they"
+                + " arrive)",
+            spec.key().label(),
+            node,
+            reason);
+    parent.tell(new WaitingForCredentials(reason));
+    return this;
+  }
+
+  private Behavior<Command> onCredentialsArrived(CredentialsArrived arrived) {
+    if (phase != Phase.WAITING_FOR_CREDENTIALS || arrived.credentials().sameAs(credentials)) {
+      return this;
+    }
+    return credentialsArrived(arrived.credentials());
+  }
+
+  /** Reconnects soon: at a random point of the spread, so that a node's streams do not all. */
+  private Behavior<Command> credentialsArrived(BrokerCredentials fresh) {
+    phase = Phase.BACKOFF;
+    long spread = broker.settings().reconnectSpread().toMillis();
+    Duration wait = Duration.ofMillis(ThreadLocalRandom.current().nextLong(spread + 1));
+    timers.startSingleTimer(RECONNECT_TIMER, new Reconnect(generation), wait);
+    getContext()
+        .getLog()
+        .info(
+            "stream {} on {}: new broker credentials (from {}); connecting in {} ms",
+            spec.key().label(),
+            node,
+            fresh.source().wireName(),
+            wait.toMillis());
+    parent.tell(new Reconnecting("new broker credentials", attempt, wait));
     return this;
   }
 
@@ -589,12 +666,6 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   /** The text with the access token taken out (pekko-http's messages quote the whole URI). */
   private String redact(String text) {
-    String token = settings.accessToken();
-    if (!token.isEmpty()) {
-      text =
-          text.replace(token, "***")
-              .replace(URLEncoder.encode(token, StandardCharsets.UTF_8), "***");
-    }
-    return text;
+    return credentials == null ? text : credentials.redact(text);
   }
 }

@@ -2,21 +2,21 @@ package io.tickshard.streams.upstream;
 
 import com.typesafe.config.Config;
 import io.tickshard.feed.FeedMode;
+import io.tickshard.streams.broker.Broker;
+import io.tickshard.streams.broker.BrokerCredentials;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * How streams reach the broker: the feed URL and credentials, and the timings of reconnects,
- * staleness and heartbeats. Read from {@code tickshard.feed}.
+ * How streams reach the broker: the feed URL and the timings of reconnects, staleness and
+ * heartbeats. Read from {@code tickshard.feed}; the credentials are the {@link Broker}'s.
  *
- * @param url the feed URL without credentials (they are added by {@link #connectUri()})
+ * @param url the feed URL without credentials (they are added by {@link #connectUri})
  */
 public record FeedSettings(
     URI url,
-    String clientId,
-    String accessToken,
     FeedMode defaultMode,
     Duration connectTimeout,
     Duration backoffMin,
@@ -33,8 +33,6 @@ public record FeedSettings(
     Config feed = root.getConfig("tickshard.feed");
     return new FeedSettings(
         URI.create(feed.getString("url")),
-        feed.getString("client-id"),
-        feed.getString("access-token"),
         defaultModeFrom(root),
         feed.getDuration("connect-timeout"),
         feed.getDuration("backoff.min"),
@@ -63,7 +61,9 @@ public record FeedSettings(
   }
 
   /** The URL with the broker's four query parameters. Never log it: it holds the token. */
-  URI connectUri() {
+  URI connectUri(BrokerCredentials credentials) {
+    String accessToken = credentials.accessToken();
+    String clientId = credentials.clientId();
     String base = url.toString();
     String separator = base.contains("?") ? "&" : "?";
     return URI.create(
@@ -81,11 +81,5 @@ public record FeedSettings(
     long min = backoffMin.toMillis();
     long capped = Math.min(backoffMax.toMillis(), min << Math.min(30, Math.max(0, attempt - 1)));
     return Duration.ofMillis((long) (capped * (1 + backoffRandomFactor * random)));
-  }
-
-  /** Never prints the token. */
-  @Override
-  public String toString() {
-    return "FeedSettings[url=" + url + ", clientId=" + clientId + ", mode=" + defaultMode + "]";
   }
 }

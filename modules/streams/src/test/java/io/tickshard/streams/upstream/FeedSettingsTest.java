@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tickshard.feed.FeedMode;
+import io.tickshard.streams.broker.BrokerCredentials;
+import io.tickshard.streams.broker.TokenSource;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +30,10 @@ class FeedSettingsTest {
   private static FeedSettings with(String overrides) {
     Config config = ConfigFactory.parseString(overrides).withFallback(ConfigFactory.load());
     return FeedSettings.fromConfig(config);
+  }
+
+  private static BrokerCredentials credentials(String clientId, String token) {
+    return new BrokerCredentials(clientId, token, TokenSource.ENV, Instant.now());
   }
 
   /** The query parameters in order, names and values URL-decoded. */
@@ -56,8 +63,6 @@ class FeedSettingsTest {
       FeedSettings settings = defaults();
 
       assertThat(settings.url()).isEqualTo(URI.create("ws://127.0.0.1:8765/"));
-      assertThat(settings.clientId()).isEqualTo("sim-client");
-      assertThat(settings.accessToken()).isEqualTo("sim-token");
       assertThat(settings.defaultMode()).isEqualTo(FeedMode.QUOTE);
       assertThat(settings.backoffMin()).isEqualTo(Duration.ofSeconds(2));
       assertThat(settings.backoffMax()).isEqualTo(Duration.ofSeconds(90));
@@ -86,16 +91,12 @@ class FeedSettingsTest {
               """
               tickshard.feed {
                 url = "wss://api-feed.example.com/"
-                client-id = "1000000001"
-                access-token = "eyJ.secret.token"
                 mode = full
                 backoff { min = 500ms, max = 30s, random-factor = 0.5 }
               }
               """);
 
       assertThat(settings.url()).isEqualTo(URI.create("wss://api-feed.example.com/"));
-      assertThat(settings.clientId()).isEqualTo("1000000001");
-      assertThat(settings.accessToken()).isEqualTo("eyJ.secret.token");
       assertThat(settings.defaultMode()).isEqualTo(FeedMode.FULL);
       assertThat(settings.backoffMin()).isEqualTo(Duration.ofMillis(500));
       assertThat(settings.backoffMax()).isEqualTo(Duration.ofSeconds(30));
@@ -124,7 +125,7 @@ class FeedSettingsTest {
 
     @Test
     void adds_the_four_broker_parameters_to_the_url() {
-      URI uri = defaults().connectUri();
+      URI uri = defaults().connectUri(credentials("sim-client", "sim-token"));
 
       assertThat(uri.getScheme()).isEqualTo("ws");
       assertThat(uri.getHost()).isEqualTo("127.0.0.1");
@@ -140,14 +141,7 @@ class FeedSettingsTest {
 
     @Test
     void url_encodes_a_token_with_special_characters() {
-      FeedSettings settings =
-          with(
-              """
-              tickshard.feed.access-token = "a b&c"
-              tickshard.feed.client-id = "client=1"
-              """);
-
-      URI uri = settings.connectUri();
+      URI uri = defaults().connectUri(credentials("client=1", "a b&c"));
 
       assertThat(uri.getRawQuery()).doesNotContain("a b").doesNotContain("b&c");
       Map<String, String> query = queryMap(uri);
@@ -158,14 +152,16 @@ class FeedSettingsTest {
     @Test
     void encodes_plus_slash_and_equals_of_a_base64_token() {
       String token = "ab+cd/ef==";
-      URI uri = with("tickshard.feed.access-token = \"" + token + "\"").connectUri();
+      URI uri = defaults().connectUri(credentials("sim-client", token));
 
       assertThat(queryMap(uri)).containsEntry("token", token).hasSize(4);
     }
 
     @Test
     void appends_to_a_url_that_already_has_a_query() {
-      URI uri = with("tickshard.feed.url = \"wss://feed.example.com/ws?region=in\"").connectUri();
+      URI uri =
+          with("tickshard.feed.url = \"wss://feed.example.com/ws?region=in\"")
+              .connectUri(credentials("sim-client", "sim-token"));
 
       assertThat(uri.getPath()).isEqualTo("/ws");
       assertThat(queryMap(uri))
@@ -181,19 +177,18 @@ class FeedSettingsTest {
     void leaves_the_configured_url_without_credentials() {
       FeedSettings settings = defaults();
 
-      settings.connectUri();
+      settings.connectUri(credentials("sim-client", "sim-token"));
 
       assertThat(settings.url().toString()).doesNotContain("sim-token");
     }
   }
 
   @Test
-  void to_string_never_contains_the_token() {
+  void holds_no_credentials_even_when_the_configuration_has_them() {
     FeedSettings settings = with("tickshard.feed.access-token = \"super-secret-token-123\"");
 
     assertThat(settings.toString())
         .doesNotContain("super-secret-token-123")
-        .contains("sim-client")
         .contains("ws://127.0.0.1:8765/");
   }
 
