@@ -188,6 +188,7 @@ const KNOWN_STATUSES = new Set([
   'starting',
   'running',
   'reconnecting',
+  'waiting_for_credentials',
   'stopped',
   'failed',
   'lost',
@@ -323,6 +324,51 @@ function renderCluster(answer) {
   line.replaceChildren(el('span', 'muted', 'cluster'), ...parts);
 }
 
+// ---- broker line ------------------------------------------------------------------------------
+
+/** "in 42 min" / "in 3 h 5 min" / "2 min ago", from now to an ISO instant. */
+function fromNow(iso) {
+  const minutes = Math.round((new Date(iso).getTime() - Date.now()) / 60000);
+  const span = Math.abs(minutes);
+  const text = span >= 60 ? `${Math.floor(span / 60)} h ${span % 60} min` : `${span} min`;
+  return minutes >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+/**
+ * The broker credentials as this node sees them: quiet while all is well, a warning from an hour
+ * before the token's expiry, an error once the broker refused it (streams wait for a new one).
+ */
+function renderBroker(answer) {
+  const line = $('broker');
+  if (!answer.ok) {
+    line.replaceChildren(el('span', 'error-text', `broker: ${answer.error}`));
+    return;
+  }
+  const broker = answer.data ?? {};
+  const expires = broker.tokenExpiresAt
+    ? `token expires ${fmtTime(broker.tokenExpiresAt)} (${fromNow(broker.tokenExpiresAt)})`
+    : 'token expiry not stated';
+  const source = `from ${broker.tokenSource ?? DASH}`;
+  let kind = 'muted';
+  let text = `broker ${broker.clientId ?? ''}: ${expires}, ${source}`;
+  if (broker.state === 'expiring') {
+    kind = 'warn-text';
+    text = `broker token expires ${fmtTime(broker.tokenExpiresAt)} (${fromNow(
+      broker.tokenExpiresAt,
+    )}): renew it (token file or PUT /api/v1/broker/credentials)`;
+  } else if (broker.state === 'expired') {
+    kind = 'error-text';
+    text = `broker token expired ${fromNow(broker.tokenExpiresAt)}: streams will wait for a new one`;
+  } else if (broker.state === 'refused') {
+    kind = 'error-text';
+    const reason = broker.lastRefusal?.reason ?? 'refused';
+    text = `broker refused the token (${reason}): streams wait for new credentials`;
+  }
+  line.className = 'broker';
+  line.replaceChildren(el('span', kind, text));
+  line.title = broker.credentialsSince ? `credentials since ${broker.credentialsSince}` : '';
+}
+
 // ---- polling ----------------------------------------------------------------------------------
 
 let refreshTimer = 0;
@@ -339,12 +385,14 @@ async function refresh() {
   refreshing = true;
   try {
     if (!document.hidden) {
-      const [streams, cluster] = await Promise.all([
+      const [streams, cluster, broker] = await Promise.all([
         request('GET', '/streams'),
         request('GET', '/cluster'),
+        request('GET', '/broker'),
       ]);
       renderStreams(streams);
       renderCluster(cluster);
+      renderBroker(broker);
     }
   } finally {
     refreshing = false;

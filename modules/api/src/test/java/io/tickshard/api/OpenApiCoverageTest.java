@@ -44,7 +44,7 @@ class OpenApiCoverageTest {
 
   private static final Set<String> HTTP_METHODS =
       Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
-  private static final Set<String> MUTATING = Set.of("POST", "DELETE");
+  private static final Set<String> MUTATING = Set.of("POST", "PUT", "DELETE");
 
   private record Route(String method, String path) {
     @Override
@@ -67,6 +67,8 @@ class OpenApiCoverageTest {
           new Route("POST", "/api/v1/streams/stop-all"),
           new Route("GET", "/api/v1/cluster"),
           new Route("GET", "/api/v1/health"),
+          new Route("GET", "/api/v1/broker"),
+          new Route("PUT", "/api/v1/broker/credentials"),
           new Route("POST", "/screeners/ltp/start"),
           new Route("GET", "/screeners/websocket/status"),
           new Route("POST", "/screeners/ltp/stop"));
@@ -81,7 +83,9 @@ class OpenApiCoverageTest {
           new Route("POST", "/screeners/ltp/start"),
           "{\"screener_type\":\"doc\",\"instrument_ids\":\"1\"}",
           new Route("POST", "/screeners/ltp/stop"),
-          "{\"screener_type\":\"doc\",\"instrument_ids\":\"1\"}");
+          "{\"screener_type\":\"doc\",\"instrument_ids\":\"1\"}",
+          new Route("PUT", "/api/v1/broker/credentials"),
+          "{\"accessToken\":\"doc-token\"}");
 
   private static final Map<Route, String> QUERIES =
       Map.of(
@@ -166,7 +170,8 @@ class OpenApiCoverageTest {
             new Route("POST", "/api/v1/streams"),
             new Route("POST", "/api/v1/streams/stop-all"),
             new Route("POST", "/screeners/ltp/start"),
-            new Route("POST", "/screeners/ltp/stop"))) {
+            new Route("POST", "/screeners/ltp/stop"),
+            new Route("PUT", "/api/v1/broker/credentials"))) {
       assertThat(operation(route).responseCodes()).as(route + " responses").contains("415");
     }
   }

@@ -1,0 +1,46 @@
+package io.tickshard.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+
+/** What a node decides from its configuration before it starts anything: the feed. */
+class NodeConfigTest {
+
+  private static Config with(String overrides) {
+    return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.load()).resolve();
+  }
+
+  @Test
+  void no_credentials_run_the_built_in_simulator_always_open() {
+    NodeConfig.Plan plan = NodeConfig.plan(with(""));
+    assertThat(plan.brokerCredentials()).isFalse();
+    assertThat(plan.simulatorInProcess()).isTrue();
+    assertThat(plan.marketHours()).isEqualTo("always");
+  }
+
+  @Test
+  void a_client_id_with_a_token_file_is_the_broker_as_with_a_token() {
+    for (String credentials :
+        new String[] {
+          "tickshard.broker.access-token = \"t\"", "tickshard.broker.token-file = \"/run/token\""
+        }) {
+      Config config = with("tickshard.broker.client-id = \"1000012345\"\n" + credentials);
+      NodeConfig.Plan plan = NodeConfig.plan(config);
+
+      assertThat(plan.brokerCredentials()).as(credentials).isTrue();
+      assertThat(plan.simulatorInProcess()).as(credentials).isFalse();
+      assertThat(plan.marketHours()).as(credentials).isEqualTo("nse");
+      assertThat(NodeConfig.externalFeed(config).url()).isEqualTo(NodeConfig.BROKER_URL);
+      assertThat(NodeConfig.externalFeed(config).broker()).isTrue();
+    }
+  }
+
+  @Test
+  void a_token_file_without_a_client_id_is_not_enough() {
+    NodeConfig.Plan plan = NodeConfig.plan(with("tickshard.broker.token-file = \"/run/token\""));
+    assertThat(plan.brokerCredentials()).isFalse();
+  }
+}
