@@ -1,11 +1,8 @@
 package io.tickshard.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tickshard.feed.AccessTokenExpiry;
 import io.tickshard.feed.DisconnectReason;
-import java.io.IOException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -19,8 +16,6 @@ import java.util.Set;
  * passed. Thread-safe; every call is short, so one lock is enough.
  */
 final class SimulatorCredentials {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Map<String, Set<String>> tokensByClient = new HashMap<>();
   private final Set<String> expired = new HashSet<>();
 
@@ -72,31 +67,8 @@ final class SimulatorCredentials {
     return tokensByClient.computeIfAbsent(clientId, id -> new HashSet<>());
   }
 
-  /**
-   * The {@code exp} claim of a JWT-shaped token ({@code header.payload.signature}, each part
-   * base64url; the signature is not checked), or empty when there is none to read: such a token
-   * never expires by itself.
-   */
+  /** A JWT-shaped token's {@code exp}; a token without one never expires by itself. */
   static Optional<Instant> expiryOf(String token) {
-    String[] parts = token.split("\\.", -1);
-    if (parts.length != 3) {
-      return Optional.empty();
-    }
-    try {
-      // Lenient about the alphabet and padding, so a token made by hand with base64(1) also works.
-      String payload = parts[1].replace('+', '-').replace('/', '_');
-      JsonNode exp = JSON.readTree(Base64.getUrlDecoder().decode(payload)).path("exp");
-      if (!exp.isNumber()) {
-        return Optional.empty();
-      }
-      // Beyond Instant's range is "never" (or "long ago") for a simulator, not an error.
-      if (!exp.canConvertToLong() || exp.longValue() > Instant.MAX.getEpochSecond()) {
-        return exp.doubleValue() > 0 ? Optional.empty() : Optional.of(Instant.MIN);
-      }
-      return Optional.of(
-          Instant.ofEpochSecond(Math.max(exp.longValue(), Instant.MIN.getEpochSecond())));
-    } catch (IllegalArgumentException | IOException e) {
-      return Optional.empty();
-    }
+    return AccessTokenExpiry.of(token);
   }
 }

@@ -1,5 +1,6 @@
 package io.tickshard.streams.broker;
 
+import io.tickshard.feed.AccessTokenExpiry;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,7 +25,7 @@ public record BrokerCredentials(
 
   /** From the token's {@code exp} claim, when it is a JWT that has one. */
   public Optional<Instant> expiresAt() {
-    return TokenExpiry.of(accessToken);
+    return AccessTokenExpiry.of(accessToken);
   }
 
   /** Enough to tell two accounts apart in a status answer, not enough to use: {@code 11****89}. */
