@@ -18,11 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -33,23 +29,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
-import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -136,12 +123,6 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   private static final Object RECONNECT_TIMER = "reconnect";
   private static final Object CLOSE_TIMER = "close";
-
-  /**
-   * How long the socket's end waits for the handshake's outcome, should pekko-http never settle it
-   * (it does not when the TCP connection ends before any HTTP answer).
-   */
-  private static final Duration HANDSHAKE_OUTCOME_GRACE = Duration.ofSeconds(1);
 
   /** The broker's "too many requests": at the handshake, account blocked or data plan lapsed. */
   private static final String BLOCKED_ACCOUNT =
@@ -248,73 +229,19 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     lastDisconnectCode = null;
     credentials = broker.current();
     ActorRef<Command> self = getContext().getSelf();
-    Sink<Message, Pair<UniqueKillSwitch, CompletionStage<Done>>> inbound =
-        Flow.<Message>create()
-            .viaMat(KillSwitches.single(), Keep.right())
-            .mapAsync(1, message -> strictBytes(message))
-            .filter(bytes -> !bytes.isEmpty())
-            .toMat(
-                Sink.foreach(bytes -> self.tell(new FrameReceived(current, bytes))), Keep.both());
-    Source<Message, BoundedSourceQueue<Message>> requests = Source.queue(256);
-    Pair<
-            CompletionStage<WebSocketUpgradeResponse>,
-            Pair<Pair<UniqueKillSwitch, CompletionStage<Done>>, BoundedSourceQueue<Message>>>
-        materialized =
-            Http.get(getContext().getSystem())
-                .singleWebSocketRequest(
-                    WebSocketRequest.create(settings.connectUri(credentials).toString()),
-                    Flow.fromSinkAndSourceCoupledMat(inbound, requests, Keep.both()),
-                    materializer);
-    killSwitch = materialized.second().first().first();
-    outbound = materialized.second().second();
-    // A handshake answered with anything but 101 (a 429 included) does NOT fail the upgrade
-    // future: pekko-http 1.3 (WebSocketClientBlueprint.UpgradeStage) completes it with an invalid
-    // upgrade response that carries the HTTP response, status and all, and then fails the stream
-    // with an IllegalArgumentException that has only a message. The two race to this actor; were
-    // the stream's end handled first, a 429 would look like any lost socket and be retried
-    // forever. So the end is told only after the handshake's outcome (or a short grace, for a
-    // connection that ended before any HTTP answer, when pekko-http never settles the upgrade).
-    CompletableFuture<Void> handshakeTold =
-        materialized
-            .first()
-            .<Void>handle(
-                (response, failure) -> {
-                  self.tell(
-                      failure == null
-                          ? new Upgraded(current, response)
-                          : new ConnectFailed(current, failure));
-                  return null;
-                })
-            .toCompletableFuture();
-    CompletionStage<Throwable> ended =
-        materialized
-            .second()
-            .first()
-            .second()
-            .handle((done, failure) -> failure)
-            .thenCompose(
-                failure ->
-                    handshakeTold
-                        .copy()
-                        .completeOnTimeout(
-                            null, HANDSHAKE_OUTCOME_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-                        .thenApply(told -> failure));
-    getContext().pipeToSelf(ended, (failure, unexpected) -> new StreamEnded(current, failure));
-  }
-
-  /** Binary frames as bytes; the broker sends no text, so text is drained and dropped. */
-  private CompletionStage<ByteString> strictBytes(Message message) {
-    long timeout = settings.connectTimeout().toMillis();
-    if (message.isText()) {
-      return message
-          .asTextMessage()
-          .toStrict(timeout, materializer)
-          .thenApply(text -> ByteString.emptyByteString());
-    }
-    BinaryMessage binary = message.asBinaryMessage();
-    return binary.isStrict()
-        ? CompletableFuture.completedFuture(binary.getStrictData())
-        : binary.toStrict(timeout, materializer).thenApply(BinaryMessage::getStrictData);
+    FeedSocket socket =
+        FeedSocket.open(
+            getContext().getSystem(),
+            materializer,
+            settings.connectUri(credentials),
+            settings.connectTimeout(),
+            bytes -> self.tell(new FrameReceived(current, bytes)),
+            response -> self.tell(new Upgraded(current, response)),
+            failure -> self.tell(new ConnectFailed(current, failure)));
+    killSwitch = socket.killSwitch();
+    outbound = socket.outbound();
+    getContext()
+        .pipeToSelf(socket.ended(), (failure, unexpected) -> new StreamEnded(current, failure));
   }
 
   private Behavior<Command> onUpgraded(Upgraded upgraded) {
