@@ -3,6 +3,7 @@ package io.tickshard.streams.ticks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tickshard.feed.DepthLevel;
 import io.tickshard.feed.ExchangeSegment;
+import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.FullPacket;
 import io.tickshard.feed.Instrument;
 import io.tickshard.feed.LastTradeTime;
@@ -13,6 +14,7 @@ import io.tickshard.feed.QuotePacket;
 import io.tickshard.feed.TickerPacket;
 import io.tickshard.streams.CborSerializable;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One market update for one instrument, flattened for viewers: the fields a packet kind carries are
@@ -131,5 +133,57 @@ public record Tick(
 
   private static <T> T pick(T newer, T older) {
     return newer != null ? newer : older;
+  }
+
+  /**
+   * This tick as a key subscribed in {@code mode} would have received it, for a key riding a shared
+   * subscription in a higher mode: a full tick is a quote tick and, for a derivative, an OI tick to
+   * a quote key (as the broker sends them in quote mode), and a ticker tick to a ticker key; OI
+   * ticks do not exist in ticker mode. Previous-close ticks go to every mode.
+   */
+  public List<Tick> in(FeedMode mode) {
+    return switch (kind) {
+      case "oi" -> mode == FeedMode.TICKER ? List.of() : List.of(this);
+      case "quote" -> mode == FeedMode.TICKER ? List.of(asTicker()) : List.of(this);
+      case "full" ->
+          switch (mode) {
+            case FULL -> List.of(this);
+            case QUOTE ->
+                openInterest != null && openInterest > 0
+                    ? List.of(asQuote(), asOpenInterest())
+                    : List.of(asQuote());
+            case TICKER -> List.of(asTicker());
+          };
+      default -> List.of(this);
+    };
+  }
+
+  private Tick asTicker() {
+    return new TickBuilder(segment, securityId, "ticker", receivedAt)
+        .ltp(ltp)
+        .lastTradeTime(lastTradeTime)
+        .build();
+  }
+
+  private Tick asQuote() {
+    return new TickBuilder(segment, securityId, "quote", receivedAt)
+        .ltp(ltp)
+        .ltq(ltq)
+        .lastTradeTime(lastTradeTime)
+        .averagePrice(averagePrice)
+        .volume(volume)
+        .totalBuyQuantity(totalBuyQuantity)
+        .totalSellQuantity(totalSellQuantity)
+        .open(open)
+        .high(high)
+        .low(low)
+        .close(close)
+        .build();
+  }
+
+  private Tick asOpenInterest() {
+    return new TickBuilder(segment, securityId, "oi", receivedAt)
+        .openInterest(openInterest)
+        .build();
   }
 }

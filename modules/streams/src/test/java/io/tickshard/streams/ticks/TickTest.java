@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tickshard.feed.DepthLevel;
 import io.tickshard.feed.ExchangeSegment;
+import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.FullPacket;
 import io.tickshard.feed.Instrument;
 import io.tickshard.feed.LastTradeTime;
@@ -292,6 +293,75 @@ public class TickTest {
 
       assertThat(second.over(first).ltp()).isEqualTo(200f);
       assertThat(first.over(second).ltp()).isEqualTo(100f);
+    }
+  }
+
+  @Nested
+  class InAMode {
+    private final Tick full =
+        Tick.from(
+            new FullPacket(
+                ExchangeSegment.NSE_FNO,
+                55796,
+                101.6f,
+                50,
+                RAW_LTT,
+                101.2f,
+                300_000,
+                8_000,
+                9_000,
+                444_444,
+                500_000,
+                400_000,
+                100.0f,
+                98.5f,
+                103.0f,
+                97.0f,
+                List.of(
+                    new DepthLevel(11, 12, 3, 4, 101.5f, 101.75f),
+                    new DepthLevel(21, 22, 5, 6, 101.45f, 101.8f),
+                    new DepthLevel(31, 32, 7, 8, 101.4f, 101.85f),
+                    new DepthLevel(41, 42, 9, 10, 101.35f, 101.9f),
+                    new DepthLevel(51, 52, 11, 12, 101.3f, 101.95f))),
+            RECEIVED);
+
+    @Test
+    void a_full_tick_to_a_quote_key_is_a_quote_tick_without_depth_and_an_oi_tick() {
+      List<Tick> ticks = full.in(FeedMode.QUOTE);
+
+      assertThat(ticks).extracting(Tick::kind).containsExactly("quote", "oi");
+      assertThat(setFields(ticks.get(0)))
+          .contains("ltp", "ltq", "volume", "open", "high", "low", "close")
+          .doesNotContain("bidPrice", "askPrice", "bidQuantity", "askQuantity", "openInterest");
+      assertThat(ticks.get(0).ltp()).isEqualTo(101.6f);
+      assertThat(ticks.get(1).openInterest()).isEqualTo(444_444);
+      assertThat(ticks).allSatisfy(t -> assertThat(t.receivedAt()).isEqualTo(RECEIVED));
+    }
+
+    @Test
+    void a_full_or_quote_tick_to_a_ticker_key_is_price_and_trade_time_only() {
+      Tick quote = Tick.from(quote(ExchangeSegment.NSE_EQ, 1333, 1650.0f), RECEIVED);
+      for (Tick tick : List.of(full, quote)) {
+        assertThat(tick.in(FeedMode.TICKER))
+            .singleElement()
+            .satisfies(
+                t -> {
+                  assertThat(t.kind()).isEqualTo("ticker");
+                  assertThat(setFields(t)).containsOnly("ltp", "lastTradeTime");
+                });
+      }
+    }
+
+    @Test
+    void a_key_in_the_subscription_s_own_mode_gets_the_tick_as_it_is() {
+      assertThat(full.in(FeedMode.FULL)).containsExactly(full);
+      Tick prevClose = Tick.from(prevClose(ExchangeSegment.NSE_EQ, 1333, 1640.25f), RECEIVED);
+      for (FeedMode mode : FeedMode.values()) {
+        assertThat(prevClose.in(mode)).containsExactly(prevClose);
+      }
+      Tick oi = Tick.from(new OiPacket(ExchangeSegment.NSE_FNO, 55796, 10), RECEIVED);
+      assertThat(oi.in(FeedMode.TICKER)).isEmpty();
+      assertThat(oi.in(FeedMode.QUOTE)).containsExactly(oi);
     }
   }
 }
