@@ -54,7 +54,10 @@ public final class Broker implements Extension {
   private volatile Refused lastRefused;
   private volatile ActorRef<CredentialsKeeper.Command> keeper;
 
-  /** A refusal, with the credentials it refused (to tell whether it is about those in use). */
+  /**
+   * A refusal, with the credentials it refused (to tell whether it is about those in use); null
+   * once a socket connected with them after all.
+   */
   private record Refused(BrokerStatus.Refusal refusal, BrokerCredentials credentials) {}
 
   private Broker(ActorSystem<?> system) {
@@ -101,7 +104,7 @@ public final class Broker implements Extension {
     return BrokerStatus.of(
         now,
         refused == null ? null : refused.refusal(),
-        refused != null && refused.credentials().sameAs(now),
+        refused != null && now.sameAs(refused.credentials()),
         Instant.now(),
         settings.expiryWarning());
   }
@@ -110,6 +113,17 @@ public final class Broker implements Extension {
   public void refused(BrokerCredentials used, int code, String reason) {
     lastRefused =
         new Refused(new BrokerStatus.Refusal(code, reason, Instant.now(), node, true), used);
+  }
+
+  /**
+   * A socket connected with {@code used}: the broker takes them, so a refusal of the same ones (a
+   * one-off, or a broker hiccup) is history now, not the state.
+   */
+  public void accepted(BrokerCredentials used) {
+    Refused refused = lastRefused;
+    if (refused != null && used.sameAs(refused.credentials())) {
+      lastRefused = new Refused(refused.refusal(), null);
+    }
   }
 
   /**

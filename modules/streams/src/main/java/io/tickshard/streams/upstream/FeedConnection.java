@@ -268,6 +268,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
       return lost("feed handshake not accepted: " + redact(upgrade.invalidationReason()), null);
     }
     phase = Phase.CONNECTED;
+    broker.accepted(credentials);
     connectedAt = Instant.now();
     lastFrameAt = connectedAt;
     for (FeedRequest request : FeedRequest.subscribe(spec.mode(), spec.key().instruments())) {

@@ -98,6 +98,19 @@ class BrokerPrecedenceTest {
   }
 
   @Test
+  void a_refusal_is_history_once_a_socket_connects_with_the_same_credentials() {
+    Broker broker = broker("");
+    broker.refused(broker.current(), 808, "disconnected by the broker: 808 AUTHENTICATION_FAILED");
+    assertThat(broker.status().state()).isEqualTo(BrokerStatus.State.REFUSED);
+
+    broker.accepted(broker.current());
+
+    assertThat(broker.status().state()).isEqualTo(BrokerStatus.State.OK);
+    assertThat(broker.status().lastRefusal().code()).isEqualTo(808);
+    assertThat(broker.status().lastRefusal().ofCurrentCredentials()).isFalse();
+  }
+
+  @Test
   void a_refusal_of_the_credentials_in_use_is_the_state_until_new_ones_arrive() {
     Broker broker = broker("");
     broker.refused(broker.current(), 807, "disconnected by the broker: 807 ACCESS_TOKEN_EXPIRED");
