@@ -179,9 +179,9 @@ public final class Main {
         .append(" at most, ")
         .append(config.getInt("tickshard.api.max-sse-viewers"))
         .append(" of them tick viewers; header timeout ")
-        .append(seconds(limits.headerTimeout()))
+        .append(readable(limits.headerTimeout()))
         .append(", keep-alive ")
-        .append(seconds(limits.keepAliveTimeout()))
+        .append(readable(limits.keepAliveTimeout()))
         .append("; file limit ")
         .append(files.isPresent() ? String.valueOf(files.getAsLong()) : "unknown");
     System.out.println(block);
@@ -192,7 +192,8 @@ public final class Main {
     }
   }
 
-  private static String seconds(Duration duration) {
+  /** "10 s", or "500 ms" when it is not whole seconds. */
+  private static String readable(Duration duration) {
     return duration.toMillis() % 1000 == 0
         ? duration.toSeconds() + " s"
         : duration.toMillis() + " ms";

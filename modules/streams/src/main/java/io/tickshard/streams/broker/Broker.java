@@ -93,6 +93,18 @@ public final class Broker implements Extension {
     return current;
   }
 
+  /**
+   * What a socket about to connect should use: the token file read again first (when there is one),
+   * so that a connect never uses a token the file replaced since the last check.
+   */
+  public BrokerCredentials forConnect() {
+    settings
+        .tokenFile()
+        .flatMap(file -> TokenFile.read(file, current.clientId()))
+        .ifPresent(this::offerFile);
+    return current;
+  }
+
   public BrokerSettings settings() {
     return settings;
   }
@@ -142,6 +154,13 @@ public final class Broker implements Extension {
         replyTo -> new CredentialsKeeper.Put(clientId.orElse(current.clientId()), token, replyTo),
         settings.replicateTimeout().plusSeconds(2),
         system.scheduler());
+  }
+
+  /** The token file as just read: offered when its token is not the one read before. */
+  synchronized void offerFile(BrokerCredentials read) {
+    if (fromFile == null || !read.accessToken().equals(fromFile.accessToken())) {
+      offer(read);
+    }
   }
 
   /** New credentials from the file or the API: in use from now on if they are the newest. */

@@ -82,7 +82,6 @@ public final class CredentialsKeeper {
     private final BrokerSettings settings;
     private final SelfUniqueAddress self;
     private final String node;
-    private String fileToken;
     private boolean fileUnreadableLogged;
 
     Keeping(
@@ -96,8 +95,6 @@ public final class CredentialsKeeper {
       this.settings = settings;
       this.self = DistributedData.get(context.getSystem()).selfUniqueAddress();
       this.node = NodeName.of(context.getSystem());
-      this.fileToken =
-          broker.current().source() == TokenSource.FILE ? broker.current().accessToken() : null;
     }
 
     Behavior<Command> behavior() {
@@ -126,10 +123,7 @@ public final class CredentialsKeeper {
         return Behaviors.same();
       }
       fileUnreadableLogged = false;
-      if (!read.get().accessToken().equals(fileToken)) {
-        fileToken = read.get().accessToken();
-        broker.offer(read.get());
-      }
+      broker.offerFile(read.get());
       return Behaviors.same();
     }
 

@@ -227,7 +227,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     long current = ++generation;
     phase = Phase.CONNECTING;
     lastDisconnectCode = null;
-    credentials = broker.current();
+    credentials = broker.forConnect();
     ActorRef<Command> self = getContext().getSelf();
     FeedSocket socket =
         FeedSocket.open(

@@ -98,6 +98,21 @@ class BrokerPrecedenceTest {
   }
 
   @Test
+  void every_connect_reads_the_token_file_again() throws Exception {
+    Path file = directory.resolve("token");
+    Files.writeString(file, "first");
+    // No keeper runs here: only the connect's own read can see the change.
+    Broker broker = broker("tickshard.broker.token-file = \"" + file + "\"");
+    assertThat(broker.forConnect().accessToken()).isEqualTo("first");
+
+    Files.writeString(file, "second\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(1)));
+
+    assertThat(broker.forConnect().accessToken()).isEqualTo("second");
+    assertThat(broker.current().source()).isEqualTo(TokenSource.FILE);
+  }
+
+  @Test
   void a_refusal_is_history_once_a_socket_connects_with_the_same_credentials() {
     Broker broker = broker("");
     broker.refused(broker.current(), 808, "disconnected by the broker: 808 AUTHENTICATION_FAILED");
