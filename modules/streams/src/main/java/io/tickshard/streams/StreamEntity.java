@@ -84,6 +84,9 @@ public final class StreamEntity
 
   public record GetStatus(ActorRef<StatusReply> replyTo) implements Command {}
 
+  /** A node has tick viewers of this stream (for {@code tickshard.streams.idle-stop-after}). */
+  public record ViewersPresent() implements Command {}
+
   /**
    * The latest value per instrument, so a late viewer sees prices (prev close included) at once.
    */
@@ -119,6 +122,8 @@ public final class StreamEntity
   record MarketCloseDue() implements Command {}
 
   private record PassivateIfIdle() implements Command {}
+
+  private record IdleCheck() implements Command {}
 
   /** Answers to {@link GetStatus}. */
   public sealed interface StatusReply extends CborSerializable {}
@@ -190,6 +195,7 @@ public final class StreamEntity
   }
 
   private static final Object PASSIVATE_TIMER = "passivate";
+  private static final Object IDLE_TIMER = "idle-stop";
 
   private final String entityId;
   private final StreamSettings settings;
@@ -266,6 +272,7 @@ public final class StreamEntity
       runtime.report(state);
       runtime.scheduleMarketClose(); // also while it waits for a slot
       runtime.askForSlot(state.spec(), SlotForRecovery::new);
+      checkIdleLater();
     } else {
       context.getSelf().tell(new MarketCloseDue());
     }
@@ -290,12 +297,21 @@ public final class StreamEntity
         .onCommand(PassivateIfIdle.class, (state, idle) -> none(this::passivate));
     builder
         .forState(State::active)
-        .onCommand(Start.class, (state, start) -> reply(start.replyTo(), whileActive(state, start)))
+        .onCommand(
+            Start.class,
+            (state, start) -> {
+              runtime.idle().used(Instant.now());
+              return reply(start.replyTo(), whileActive(state, start));
+            })
         .onCommand(Stop.class, this::onStop)
-        .onCommand(MarketCloseDue.class, this::onMarketClose);
+        .onCommand(MarketCloseDue.class, this::onMarketClose)
+        .onCommand(IdleCheck.class, this::onIdleCheck);
     builder
         .forAnyState()
         .onCommand(GetStatus.class, this::onGetStatus)
+        .onCommand(
+            ViewersPresent.class,
+            (state, present) -> none(() -> runtime.idle().used(Instant.now())))
         .onCommand(
             RuntimeCommand.class,
             (state, command) -> runtime.handle(state, command) ? Effect().stop() : Effect().none())
@@ -367,6 +383,7 @@ public final class StreamEntity
               int instruments = first.spec().key().instruments().size();
               log("started (%d instruments, %s mode)".formatted(instruments, mode(first)), started);
               runtime.startFeed(started);
+              checkIdleLater();
               first.replyTo().tell(new StartReply.Started(runtime.status(started)));
               // The rest asked for the same key: queued, or a mode conflict.
               waiting.stream().skip(1).forEach(s -> s.replyTo().tell(whileActive(started, s)));
@@ -406,6 +423,26 @@ public final class StreamEntity
     return persistStopped(state, "market_closed", stopped -> {});
   }
 
+  /** Unused for the whole idle period: stop, as a caller's stop would (reason {@code idle}). */
+  private Effect<Event, State> onIdleCheck(State state, IdleCheck check) {
+    Instant now = Instant.now();
+    if (!runtime.idle().due(now)) {
+      checkIdleLater();
+      return Effect().none();
+    }
+    if (writes.journalKnownDown()) {
+      timers.startSingleTimer(IDLE_TIMER, new IdleCheck(), settings.feed().heartbeatInterval());
+      return Effect().none();
+    }
+    return persistStopped(state, "idle", stopped -> {});
+  }
+
+  private void checkIdleLater() {
+    if (runtime.idle().enabled()) {
+      timers.startSingleTimer(IDLE_TIMER, new IdleCheck(), runtime.idle().untilDue(Instant.now()));
+    }
+  }
+
   private Effect<Event, State> persistStopped(State state, String reason, Consumer<State> then) {
     return Effect()
         .persist(new StreamStopped(reason, Instant.now()))
@@ -425,6 +462,7 @@ public final class StreamEntity
     if (!state.known()) {
       return reply(get.replyTo(), new Unknown());
     }
+    runtime.idle().used(Instant.now());
     return none(() -> runtime.answerStatus(state, get.replyTo()));
   }
 

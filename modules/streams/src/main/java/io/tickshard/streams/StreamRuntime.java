@@ -41,6 +41,7 @@ final class StreamRuntime {
   private final Duration askTimeout;
   private final ActorRef<StreamRegistry.Command> registry;
   private final String node;
+  private final IdleStop idle;
   private final long pid = ProcessHandle.current().pid();
 
   private ActorRef<FeedConnection.Command> feed;
@@ -72,6 +73,12 @@ final class StreamRuntime {
     this.askTimeout = settings.askTimeout();
     this.registry = registry;
     this.node = NodeName.of(context.getSystem());
+    this.idle = new IdleStop(settings.idleStopAfter(), Instant.now());
+  }
+
+  /** When this stream, unused, stops by itself; a new period on every (re)start here. */
+  IdleStop idle() {
+    return idle;
   }
 
   String node() {
@@ -133,6 +140,7 @@ final class StreamRuntime {
       }
       now.replyTo().tell(new StreamEntity.StatusSent(entityId));
     } else if (command instanceof StreamEntity.GetSnapshot get) {
+      idle.used(Instant.now()); // a viewer connecting
       answerSnapshot(get.replyTo());
     } else if (command instanceof StreamEntity.RestartConnection restart) {
       restartConnection(restart.reason());

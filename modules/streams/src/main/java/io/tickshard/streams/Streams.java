@@ -9,6 +9,7 @@ import io.tickshard.streams.ticks.ViewerTopics;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * The streams of one node, wired in one place for the service and every test kit: the registry (its
@@ -33,8 +34,19 @@ public record Streams(
     StreamHandOver.addToCoordinatedShutdown(system, registry);
     Broker.get(system).startKeeping();
     StreamEntity.init(system, settings, registry);
+    ClusterSharding sharding = ClusterSharding.get(system);
     ActorRef<ViewerTopics.GetTopic> topics =
-        system.systemActorOf(ViewerTopics.create(), "tick-topics", Props.empty());
+        system
+            .systemActorOf(
+                ViewerTopics.create(
+                    IdleStop.presenceInterval(settings.idleStopAfter()),
+                    entityId ->
+                        sharding
+                            .entityRefFor(StreamEntity.TYPE_KEY, entityId)
+                            .tell(new StreamEntity.ViewersPresent())),
+                "tick-topics",
+                Props.empty())
+            .narrow();
     return new Streams(settings, registry, topics, JournalMonitor.get(system));
   }
 }

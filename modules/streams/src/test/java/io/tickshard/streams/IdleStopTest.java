@@ -1,0 +1,118 @@
+package io.tickshard.streams;
+
+import static io.tickshard.streams.StreamScenarios.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tickshard.feed.FeedMode;
+import io.tickshard.simulator.FeedSimulator;
+import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.testkit.ClusterOfOne;
+import io.tickshard.streams.testkit.EmbeddedDatabase;
+import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.ViewerTopics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code tickshard.streams.idle-stop-after} (2 s here): a running stream with no viewer and no
+ * start or status call stops by itself, reason {@code idle}; a viewer on the node, or status calls,
+ * keep it running. Its socket is watched at the simulator, which does not count as a use.
+ */
+class IdleStopTest {
+  private static final Duration IDLE = Duration.ofSeconds(2);
+  private static FeedSimulator simulator;
+  private static ActorTestKit kit;
+  private static Streams streams;
+  private static StreamScenarios scenarios;
+
+  @BeforeAll
+  static void start() {
+    simulator =
+        FeedSimulator.start(
+            SimulatorConfig.defaults().withMarket(20, 11).withLimits(100, 5_000, 50));
+    Map<String, Object> config = new HashMap<>(StreamTestConfig.FAST_FEED);
+    config.put("tickshard.streams.idle-stop-after", IDLE.toMillis() + "ms");
+    kit =
+        ClusterOfOne.start(ClusterOfOne.config(EmbeddedDatabase.newDatabase(), simulator, config));
+    streams =
+        Streams.start(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
+    scenarios = new StreamScenarios(kit);
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+    simulator.close();
+  }
+
+  private static boolean socketOpen(StreamKey key) {
+    return !StreamScenarios.upstream(simulator, key).isEmpty();
+  }
+
+  private static void startAndAwaitSocket(StreamKey key) {
+    scenarios.start(key, FeedMode.QUOTE);
+    await().atMost(WAIT).until(() -> socketOpen(key));
+  }
+
+  @Test
+  void a_stream_nobody_uses_stops_by_itself_after_the_idle_period() {
+    StreamKey key = StreamScenarios.key("forgotten", 500);
+    startAndAwaitSocket(key);
+
+    // Not before the period is over (watched at the simulator, which is not a use) ...
+    await().during(IDLE.minusMillis(700)).atMost(IDLE).until(() -> socketOpen(key));
+    // ... and soon after it.
+    await().atMost(IDLE.plusSeconds(3)).until(() -> !socketOpen(key));
+
+    StreamStatus stopped = scenarios.found(key);
+    assertThat(stopped.state()).isEqualTo(StreamState.STOPPED);
+    assertThat(stopped.stopReason()).isEqualTo("idle");
+  }
+
+  @Test
+  void status_calls_keep_a_stream_running() {
+    StreamKey key = StreamScenarios.key("watched-by-status", 510);
+    startAndAwaitSocket(key);
+
+    await()
+        .during(IDLE.multipliedBy(3))
+        .atMost(IDLE.multipliedBy(4))
+        .pollInterval(Duration.ofMillis(700))
+        .until(() -> scenarios.found(key).state() == StreamState.RUNNING && socketOpen(key));
+    scenarios.stop(key);
+  }
+
+  @Test
+  void a_viewer_on_the_node_keeps_a_stream_running_until_it_leaves() throws Exception {
+    StreamKey key = StreamScenarios.key("watched-by-a-viewer", 520);
+    startAndAwaitSocket(key);
+    ActorRef<Topic.Command<Tick>> topic =
+        AskPattern.<ViewerTopics.GetTopic, ActorRef<Topic.Command<Tick>>>ask(
+                streams.topics(),
+                replyTo -> new ViewerTopics.GetTopic(key, replyTo),
+                WAIT,
+                kit.scheduler())
+            .toCompletableFuture()
+            .get();
+    TestProbe<Tick> viewer = kit.createTestProbe();
+    topic.tell(Topic.subscribe(viewer.getRef()));
+
+    await().during(IDLE.multipliedBy(3)).atMost(IDLE.multipliedBy(4)).until(() -> socketOpen(key));
+    viewer.expectMessageClass(Tick.class); // it was a real viewer: ticks reached it
+
+    topic.tell(Topic.unsubscribe(viewer.getRef()));
+    await().atMost(IDLE.multipliedBy(2).plusSeconds(3)).until(() -> !socketOpen(key));
+    assertThat(scenarios.found(key).stopReason()).isEqualTo("idle");
+  }
+}
