@@ -148,7 +148,12 @@ class StreamApiTest {
     assertThat(health.get("status").asText()).isIn("ok", "degraded");
     assertThat(health.get("nextRunAt").asText()).isNotEmpty();
     assertThat(health.get("budget").get("max").asInt()).isEqualTo(50);
-    assertThat(health.get("budget").get("used").asInt()).isPositive();
+    // The registry's figure now, until a scheduled run (every five minutes) reports its own.
+    if (health.get("lastRunAt").isNull()) {
+      assertThat(health.get("budget").get("used").asInt()).isPositive();
+    } else {
+      assertThat(health.get("budget").get("used").asInt()).isNotNegative();
+    }
   }
 
   @Test

@@ -61,6 +61,13 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   /** Drops the socket and connects again soon (the health check's remedy for a stuck stream). */
   public record RestartConnection(String reason) implements Command {}
 
+  /**
+   * From now on subscribe {@code next} after every connect; on the open socket, send {@code now}
+   * (the changes from what it carries: unsubscribes first). Nothing is sent while not connected:
+   * the next connect subscribes {@code next} whole.
+   */
+  public record Resubscribe(FeedSubscription next, List<FeedRequest> now) implements Command {}
+
   /** Sends the disconnect request, closes the socket, then stops. */
   public record Close() implements Command {}
 
@@ -129,9 +136,9 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
       "feed handshake answered HTTP 429: account blocked or data plan lapsed (will not retry"
           + " until restarted)";
 
-  private final StreamSpec spec;
+  private final String label;
   private final FeedSettings settings;
-  private final ActorRef<Topic.Command<Tick>> topic;
+  private final TickSink sink;
   private final ActorRef<Update> parent;
   private final TimerScheduler<Command> timers;
   private final Materializer materializer;
@@ -156,31 +163,45 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   private String lastError;
   private Integer lastDisconnectCode;
 
+  private FeedSubscription subscription;
+
   /** What the current (or last) socket connected with. */
   private BrokerCredentials credentials;
 
+  /** A stream's own socket: its key's instruments in its mode, every tick to its topic. */
   public static Behavior<Command> create(
       StreamSpec spec,
       FeedSettings settings,
       ActorRef<Topic.Command<Tick>> topic,
       ActorRef<Update> parent) {
+    return create(FeedSubscription.of(spec), settings, TickSink.topic(topic), parent);
+  }
+
+  /** A socket that subscribes {@code subscription} (changed later by {@link Resubscribe}). */
+  public static Behavior<Command> create(
+      FeedSubscription subscription,
+      FeedSettings settings,
+      TickSink sink,
+      ActorRef<Update> parent) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new FeedConnection(context, timers, spec, settings, topic, parent)));
+                timers ->
+                    new FeedConnection(context, timers, subscription, settings, sink, parent)));
   }
 
   private FeedConnection(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
-      StreamSpec spec,
+      FeedSubscription subscription,
       FeedSettings settings,
-      ActorRef<Topic.Command<Tick>> topic,
+      TickSink sink,
       ActorRef<Update> parent) {
     super(context);
-    this.spec = spec;
+    this.subscription = subscription;
+    this.label = subscription.label();
     this.settings = settings;
-    this.topic = topic;
+    this.sink = sink;
     this.parent = parent;
     this.timers = timers;
     this.materializer = Materializer.createMaterializer(context);
@@ -217,6 +238,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
         .onMessage(Close.class, this::onClose)
         .onMessage(CloseTimedOut.class, timedOut -> Behaviors.stopped())
         .onMessage(CredentialsArrived.class, this::onCredentialsArrived)
+        .onMessage(Resubscribe.class, this::onResubscribe)
         .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
@@ -271,27 +293,45 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     broker.accepted(credentials);
     connectedAt = Instant.now();
     lastFrameAt = connectedAt;
-    for (FeedRequest request : FeedRequest.subscribe(spec.mode(), spec.key().instruments())) {
-      QueueOfferResult offered = outbound.offer(TextMessage.create(request.toJson()));
-      if (offered == QueueOfferResult.dropped()) {
-        return lost("could not queue the subscribe requests (" + offered + ")", null);
-      }
-      if (offered != QueueOfferResult.enqueued()) {
-        // The socket is already ending (the broker may have refused us at once, e.g. 808 on
-        // auth). Its end is on the way with any disconnect packet before it: let that decide
-        // between retrying and failing, instead of retrying here.
-        return this;
-      }
+    QueueOfferResult offered = send(subscription.requests());
+    if (offered == QueueOfferResult.dropped()) {
+      return lost("could not queue the subscribe requests (" + offered + ")", null);
+    }
+    if (offered != QueueOfferResult.enqueued()) {
+      // The socket is already ending (the broker may have refused us at once, e.g. 808 on
+      // auth). Its end is on the way with any disconnect packet before it: let that decide
+      // between retrying and failing, instead of retrying here.
+      return this;
     }
     getContext()
         .getLog()
-        .info(
-            "stream {} on {}: feed connected, {} instruments subscribed in {} mode",
-            spec.key().label(),
-            node,
-            spec.key().instruments().size(),
-            spec.mode().wireName());
+        .info("stream {} on {}: feed connected, {}", label, node, subscription.describe());
     parent.tell(new Connected(connectedAt));
+    return this;
+  }
+
+  /** Queues the requests in order; the first result that is not "enqueued", else enqueued. */
+  private QueueOfferResult send(List<FeedRequest> requests) {
+    for (FeedRequest request : requests) {
+      QueueOfferResult offered = outbound.offer(TextMessage.create(request.toJson()));
+      if (offered != QueueOfferResult.enqueued()) {
+        return offered;
+      }
+    }
+    return QueueOfferResult.enqueued();
+  }
+
+  private Behavior<Command> onResubscribe(Resubscribe change) {
+    subscription = change.next();
+    if (phase != Phase.CONNECTED) {
+      return this; // the next connect subscribes it whole
+    }
+    QueueOfferResult offered = send(change.now());
+    if (offered == QueueOfferResult.dropped()) {
+      // Half sent: connect again, which subscribes the new set whole.
+      return lost(
+          "could not queue the subscription changes (" + offered + ")", settings.backoffMin());
+    }
     return this;
   }
 
@@ -319,7 +359,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
             if (packet instanceof MarketPacket market) {
               Tick tick = Tick.from(market, now);
               latest.update(tick);
-              topic.tell(Topic.publish(tick));
+              sink.publish(tick);
               ticks++;
               lastTickAt = now;
             } else if (packet instanceof DisconnectPacket disconnect) {
@@ -335,7 +375,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
                   .warn(
                       "stream {} on {}: skipped a malformed frame ({}: {}); further ones of this"
                           + " kind are only counted",
-                      spec.key().label(),
+                      label,
                       node,
                       malformed.kind(),
                       malformed.reason());
@@ -372,7 +412,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
               .error(
                   "stream {} on {}: {} — too many connections for this account; cooling off {}"
                       + " before reconnecting. Another client may be using the same account.",
-                  spec.key().label(),
+                  label,
                   node,
                   reason,
                   settings.tooManyConnectionsCoolOff());
@@ -410,7 +450,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
         .getLog()
         .info(
             "stream {} on {}: feed lost ({}); reconnect attempt {} in {} ms",
-            spec.key().label(),
+            label,
             node,
             reason,
             attempt,
@@ -446,7 +486,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
         .error(
             "stream {} on {}: waiting for new broker credentials: {} (no reconnect until they"
                 + " arrive)",
-            spec.key().label(),
+            label,
             node,
             reason);
     parent.tell(new WaitingForCredentials(reason));
@@ -470,7 +510,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
         .getLog()
         .info(
             "stream {} on {}: new broker credentials (from {}); connecting in {} ms",
-            spec.key().label(),
+            label,
             node,
             fresh.source().wireName(),
             wait.toMillis());
@@ -484,7 +524,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     lastError = reason;
     timers.cancel(RECONNECT_TIMER);
     if (loud) {
-      getContext().getLog().error("stream {} on {}: failed: {}", spec.key().label(), node, reason);
+      getContext().getLog().error("stream {} on {}: failed: {}", label, node, reason);
     }
     parent.tell(new Failed(reason));
     return this;
@@ -507,10 +547,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     getContext()
         .getLog()
         .info(
-            "stream {} on {}: restarting the feed connection ({})",
-            spec.key().label(),
-            node,
-            restart.reason());
+            "stream {} on {}: restarting the feed connection ({})", label, node, restart.reason());
     return lost(restart.reason(), settings.backoffMin());
   }
 
@@ -543,7 +580,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   }
 
   private Behavior<Command> onGetSnapshot(GetSnapshot get) {
-    get.replyTo().tell(new Snapshot(latest.snapshot(spec.key().instruments())));
+    get.replyTo().tell(new Snapshot(latest.snapshot(subscription.instruments())));
     return this;
   }
 
@@ -561,7 +598,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   private Behavior<Command> onPostStop(PostStop stop) {
     abortSocket();
-    getContext().getLog().info("stream {} on {}: feed connection closed", spec.key().label(), node);
+    getContext().getLog().info("stream {} on {}: feed connection closed", label, node);
     return this;
   }
 
