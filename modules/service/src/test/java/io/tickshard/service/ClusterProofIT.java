@@ -52,8 +52,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterProofIT {
   private static final int KEYS = 50;
   private static final int REQUESTS = 600;
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = NodeHttp.JSON;
+  private static final HttpClient HTTP = NodeHttp.HTTP;
 
   private static EmbeddedDatabase.Database database;
   private static FeedSimulator simulator;
@@ -104,13 +104,6 @@ class ClusterProofIT {
         logs);
   }
 
-  private static void awaitReady(NodeProcess node) throws Exception {
-    node.awaitStarted(Duration.ofSeconds(120));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> status("http://127.0.0.1:" + node.managementPort + "/ready") == 200);
-  }
-
   private static void startCluster() throws Exception {
     nodes.clear();
     int[] ports = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
@@ -134,27 +127,8 @@ class ClusterProofIT {
       nodes.add(startNode(i, ports[i]));
     }
     for (NodeProcess node : nodes) {
-      awaitReady(node);
+      node.awaitReady();
     }
-  }
-
-  private static int status(String url) {
-    try {
-      return HTTP.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (Exception e) {
-      return -1;
-    }
-  }
-
-  private static JsonNode get(String url) throws Exception {
-    return JSON.readTree(
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body());
   }
 
   private static String key(int k) {
@@ -391,7 +365,7 @@ class ClusterProofIT {
 
   private static String nodeOf(String key) {
     try {
-      return get(alive().get(0).api() + path(key)).get("node").asText();
+      return NodeHttp.get(alive().get(0).api() + path(key)).get("node").asText();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -419,7 +393,7 @@ class ClusterProofIT {
       await().atMost(Duration.ofSeconds(15)).until(() -> viewer.tickAfter(killed.plusMillis(500)));
       Duration failover = Duration.between(killed, viewer.firstAfter(killed.plusMillis(500)));
       timings.put("failover.kill-9", failover.toMillis() + " ms");
-      JsonNode status = get(viewerNode.api() + path(key));
+      JsonNode status = NodeHttp.get(viewerNode.api() + path(key));
       assertThat(status.get("status").asText()).isEqualTo("running");
       assertThat(status.get("node").asText()).isNotEqualTo(host.node());
     }
@@ -434,7 +408,7 @@ class ClusterProofIT {
   void a_leaving_node_hands_its_stream_over_with_a_gap_under_5_s_and_no_second_socket()
       throws Exception {
     // The hardest leave: the oldest node, so the registry and the shard coordinator move too.
-    String oldest = get(alive().get(0).api() + "/api/v1/cluster").get("oldest").asText();
+    String oldest = NodeHttp.get(alive().get(0).api() + "/api/v1/cluster").get("oldest").asText();
     String key =
         IntStream.range(0, KEYS)
             .mapToObj(ClusterProofIT::key)
@@ -457,7 +431,7 @@ class ClusterProofIT {
       Duration gap = viewer.longestGapAfter(leaving.minusSeconds(1));
       timings.put("handoff.gap", gap.toMillis() + " ms");
       assertThat(gap).isLessThan(Duration.ofSeconds(5));
-      assertThat(get(viewerNode.api() + path(key)).get("node").asText())
+      assertThat(NodeHttp.get(viewerNode.api() + path(key)).get("node").asText())
           .isEqualTo(viewerNode.node());
     }
     await()
@@ -488,7 +462,7 @@ class ClusterProofIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              JsonNode listing = get(nodes.get(0).api() + "/api/v1/streams");
+              JsonNode listing = NodeHttp.get(nodes.get(0).api() + "/api/v1/streams");
               assertThat(
                       listing.get("streams").findValuesAsText("status").stream()
                           .filter("running"::equals)
@@ -496,7 +470,8 @@ class ClusterProofIT {
                   .isEqualTo(KEYS);
             });
     assertThat(IntStream.range(0, KEYS).mapToObj(ClusterProofIT::key).toList())
-        .allSatisfy(key -> assertThat(status(nodes.get(1).api() + path(key))).isEqualTo(200));
+        .allSatisfy(
+            key -> assertThat(NodeHttp.status(nodes.get(1).api() + path(key))).isEqualTo(200));
     assertThat(simulator.state().stats().evictions()).isZero();
     assertNeverTwoSocketsForOneKey();
   }
@@ -551,7 +526,7 @@ class ClusterProofIT {
       answers.addAll(storm("while-joining-" + storms++, "storm", 0, random, serving));
       moved =
           joining.alive()
-              && status(joining.api() + "/api/v1/streams") == 200
+              && NodeHttp.status(joining.api() + "/api/v1/streams") == 200
               && IntStream.range(0, KEYS)
                   .mapToObj(ClusterProofIT::key)
                   .anyMatch(k -> joining.node().equals(nodeOf(k)));

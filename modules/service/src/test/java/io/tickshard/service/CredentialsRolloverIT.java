@@ -42,8 +42,8 @@ class CredentialsRolloverIT {
       Jwt.expiringAt(Instant.now().plus(Duration.ofHours(20)), "first-of-the-day");
   private static final String SECOND =
       Jwt.expiringAt(Instant.now().plus(Duration.ofHours(44)), "second-of-the-day");
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = NodeHttp.JSON;
+  private static final HttpClient HTTP = NodeHttp.HTTP;
 
   private static FeedSimulator simulator;
   private static Path logs;
@@ -87,10 +87,7 @@ class CredentialsRolloverIT {
               logs));
     }
     for (NodeProcess node : nodes) {
-      node.awaitStarted(Duration.ofSeconds(120));
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> status(node.management() + "/ready") == 200);
+      node.awaitReady();
     }
   }
 
@@ -101,17 +98,6 @@ class CredentialsRolloverIT {
     }
     if (simulator != null) {
       simulator.close();
-    }
-  }
-
-  private static int status(String url) {
-    try {
-      return HTTP.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (Exception e) {
-      return -1;
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /** One tickshard node in a JVM of its own, started from the packaged jar as an operator would. */
 final class NodeProcess implements AutoCloseable {
@@ -136,6 +137,14 @@ final class NodeProcess implements AutoCloseable {
 
   void awaitStarted(Duration timeout) throws Exception {
     started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Started (its banner printed), then ready: its management port's /ready answers 200. */
+  void awaitReady() throws Exception {
+    awaitStarted(Duration.ofSeconds(120));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> NodeHttp.status(management() + "/ready") == 200);
   }
 
   String management() {

@@ -59,8 +59,8 @@ class PartitionIT {
   /** The window the SBR waits before downing; the local cluster's value (bin/cluster). */
   private static final Duration STABLE_AFTER = Duration.ofSeconds(5);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = NodeHttp.JSON;
+  private static final HttpClient HTTP = NodeHttp.HTTP;
   private static final Map<String, String> timings = new HashMap<>();
 
   private static Path logs;
@@ -91,7 +91,7 @@ class PartitionIT {
       nodes.add(startNode(n));
     }
     for (NodeProcess node : nodes) {
-      awaitReady(node);
+      node.awaitReady();
     }
   }
 
@@ -157,36 +157,12 @@ class PartitionIT {
         logs);
   }
 
-  private static void awaitReady(NodeProcess node) throws Exception {
-    node.awaitStarted(Duration.ofSeconds(120));
-    await().atMost(Duration.ofSeconds(60)).until(() -> status(node.management() + "/ready") == 200);
-  }
-
   private static void network(String... arguments) throws Exception {
     List<String> command = new ArrayList<>(List.of(SCRIPT.toAbsolutePath().toString()));
     command.addAll(List.of(arguments));
     Process process = new ProcessBuilder(command).inheritIO().start();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as("partition-network %s", List.of(arguments)).isZero();
-  }
-
-  private static int status(String url) {
-    try {
-      return HTTP.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (Exception e) {
-      return -1;
-    }
-  }
-
-  private static JsonNode get(String url) throws Exception {
-    return JSON.readTree(
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body());
   }
 
   private static String key(int k) {
@@ -204,7 +180,7 @@ class PartitionIT {
   /** Where each key runs, as the given node's listing says; only running streams. */
   private static Map<String, String> runningOn(NodeProcess node) throws Exception {
     Map<String, String> where = new HashMap<>();
-    for (JsonNode stream : get(node.api() + "/api/v1/streams").get("streams")) {
+    for (JsonNode stream : NodeHttp.get(node.api() + "/api/v1/streams").get("streams")) {
       if ("running".equals(stream.get("status").asText())) {
         where.put(stream.get("key").asText(), stream.get("node").asText());
       }
@@ -324,12 +300,12 @@ class PartitionIT {
     network("heal", String.valueOf(cut));
     NodeProcess rejoined = startNode(cut);
     nodes.set(cut - 1, rejoined);
-    awaitReady(rejoined);
+    rejoined.awaitReady();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                get(rejoined.api() + "/api/v1/cluster")
+                NodeHttp.get(rejoined.api() + "/api/v1/cluster")
                         .get("members")
                         .findValuesAsText("status")
                         .stream()
@@ -347,6 +323,6 @@ class PartitionIT {
             .isBeforeOrEqualTo(Instant.parse(sockets.get(i).openedAt()));
       }
     }
-    assertThat(status(rejoined.api() + path(key(moving.get(0))))).isEqualTo(200);
+    assertThat(NodeHttp.status(rejoined.api() + path(key(moving.get(0))))).isEqualTo(200);
   }
 }

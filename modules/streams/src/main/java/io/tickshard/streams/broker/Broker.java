@@ -2,8 +2,6 @@ package io.tickshard.streams.broker;
 
 import com.typesafe.config.Config;
 import io.tickshard.streams.NodeName;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -188,18 +186,5 @@ public final class Broker implements Extension {
           newest.expiresAt().map(at -> "expires " + at).orElse("expiry not stated"));
       system.eventStream().tell(new EventStream.Publish<>(new CredentialsChanged(newest)));
     }
-  }
-
-  /** The file's credentials take the client id in use when they are read. */
-  String clientIdInUse() {
-    return current.clientId();
-  }
-
-  Optional<Path> tokenFile() {
-    return settings.tokenFile();
-  }
-
-  Duration checkInterval() {
-    return settings.tokenFileCheckInterval();
   }
 }

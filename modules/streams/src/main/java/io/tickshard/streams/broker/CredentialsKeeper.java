@@ -108,7 +108,7 @@ public final class CredentialsKeeper {
 
     private Behavior<Command> onCheckFile() {
       Path file = settings.tokenFile().orElseThrow();
-      var read = TokenFile.read(file, broker.clientIdInUse());
+      var read = TokenFile.read(file, broker.current().clientId());
       if (read.isEmpty()) {
         if (!fileUnreadableLogged) {
           fileUnreadableLogged = true;

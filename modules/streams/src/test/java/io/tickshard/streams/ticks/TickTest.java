@@ -57,6 +57,35 @@ public class TickTest {
         95.5f);
   }
 
+  /** A full packet of an NSE F&O contract, five depth levels, OI 444,444. */
+  static FullPacket fullPacket() {
+    List<DepthLevel> depth =
+        List.of(
+            new DepthLevel(11, 12, 3, 4, 101.5f, 101.75f),
+            new DepthLevel(21, 22, 5, 6, 101.45f, 101.8f),
+            new DepthLevel(31, 32, 7, 8, 101.4f, 101.85f),
+            new DepthLevel(41, 42, 9, 10, 101.35f, 101.9f),
+            new DepthLevel(51, 52, 11, 12, 101.3f, 101.95f));
+    return new FullPacket(
+        ExchangeSegment.NSE_FNO,
+        55796,
+        101.6f,
+        50,
+        RAW_LTT,
+        101.2f,
+        300_000,
+        8_000,
+        9_000,
+        444_444,
+        500_000,
+        400_000,
+        100.0f,
+        98.5f,
+        103.0f,
+        97.0f,
+        depth);
+  }
+
   static PrevClosePacket prevClose(ExchangeSegment segment, int id, float previousClose) {
     return new PrevClosePacket(segment, id, previousClose, 12_345);
   }
@@ -144,32 +173,7 @@ public class TickTest {
 
     @Test
     void a_full_packet_carries_quote_oi_and_the_best_bid_and_ask_from_depth_level_0() {
-      List<DepthLevel> depth =
-          List.of(
-              new DepthLevel(11, 12, 3, 4, 101.5f, 101.75f),
-              new DepthLevel(21, 22, 5, 6, 101.45f, 101.8f),
-              new DepthLevel(31, 32, 7, 8, 101.4f, 101.85f),
-              new DepthLevel(41, 42, 9, 10, 101.35f, 101.9f),
-              new DepthLevel(51, 52, 11, 12, 101.3f, 101.95f));
-      FullPacket packet =
-          new FullPacket(
-              ExchangeSegment.NSE_FNO,
-              55796,
-              101.6f,
-              50,
-              RAW_LTT,
-              101.2f,
-              300_000,
-              8_000,
-              9_000,
-              444_444,
-              500_000,
-              400_000,
-              100.0f,
-              98.5f,
-              103.0f,
-              97.0f,
-              depth);
+      FullPacket packet = fullPacket();
 
       Tick tick = Tick.from(packet, RECEIVED);
 
@@ -298,32 +302,7 @@ public class TickTest {
 
   @Nested
   class InAMode {
-    private final Tick full =
-        Tick.from(
-            new FullPacket(
-                ExchangeSegment.NSE_FNO,
-                55796,
-                101.6f,
-                50,
-                RAW_LTT,
-                101.2f,
-                300_000,
-                8_000,
-                9_000,
-                444_444,
-                500_000,
-                400_000,
-                100.0f,
-                98.5f,
-                103.0f,
-                97.0f,
-                List.of(
-                    new DepthLevel(11, 12, 3, 4, 101.5f, 101.75f),
-                    new DepthLevel(21, 22, 5, 6, 101.45f, 101.8f),
-                    new DepthLevel(31, 32, 7, 8, 101.4f, 101.85f),
-                    new DepthLevel(41, 42, 9, 10, 101.35f, 101.9f),
-                    new DepthLevel(51, 52, 11, 12, 101.3f, 101.95f))),
-            RECEIVED);
+    private final Tick full = Tick.from(fullPacket(), RECEIVED);
 
     @Test
     void a_full_tick_to_a_quote_key_is_a_quote_tick_without_depth_and_an_oi_tick() {
