@@ -35,6 +35,13 @@ public sealed interface StartReply extends CborSerializable {
   /** Every broker connection slot is held; {@code holders} are the keys that hold them. */
   record BudgetExhausted(List<String> holders, int budget) implements StartReply {}
 
+  /**
+   * {@code shared} mode: the key's new instruments do not fit on the sockets the account has.
+   *
+   * @param inUse distinct instruments subscribed now, of {@code capacity} (sockets × 5,000)
+   */
+  record InstrumentsExhausted(int needed, int inUse, int capacity) implements StartReply {}
+
   /** A start of a stream that runs already (as {@code status} says) in {@code running} mode. */
   static StartReply whileRunning(StreamStatus status, FeedMode running, FeedMode requested) {
     if (requested != running) {
@@ -51,8 +58,12 @@ public sealed interface StartReply extends CborSerializable {
 
   /** The answer to starts whose slot request was not granted ({@code reply} null: no answer). */
   static StartReply refusal(StreamRegistry.SlotReply reply) {
-    return reply instanceof StreamRegistry.SlotRefused refused
-        ? new BudgetExhausted(refused.holders(), refused.budget())
-        : new Unavailable("the stream registry did not answer in time; try again");
+    if (reply instanceof StreamRegistry.SlotRefused refused) {
+      return new BudgetExhausted(refused.holders(), refused.budget());
+    }
+    if (reply instanceof StreamRegistry.InstrumentsRefused refused) {
+      return new InstrumentsExhausted(refused.needed(), refused.inUse(), refused.capacity());
+    }
+    return new Unavailable("the stream registry did not answer in time; try again");
   }
 }

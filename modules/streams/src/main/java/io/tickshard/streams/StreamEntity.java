@@ -109,6 +109,20 @@ public final class StreamEntity
 
   record FeedUpdated(FeedConnection.Update update) implements RuntimeCommand {}
 
+  /**
+   * In {@code shared} mode, from a socket this key rides on: how it stands, and this key's figures
+   * there (ticks routed to it).
+   */
+  public record SocketUpdated(
+      String socket,
+      StreamState state,
+      Instant heartbeatAt,
+      String lastError,
+      long ticks,
+      Instant lastTickAt,
+      int reconnects)
+      implements RuntimeCommand {}
+
   record FeedConnectionStopped() implements RuntimeCommand {}
 
   /** The registry's answer to the slot request of the starts waiting for it. */
@@ -382,7 +396,7 @@ public final class StreamEntity
               runtime.written();
               int instruments = first.spec().key().instruments().size();
               log("started (%d instruments, %s mode)".formatted(instruments, mode(first)), started);
-              runtime.startFeed(started);
+              runtime.startFeed(started, (StreamRegistry.SlotGranted) decided.reply());
               checkIdleLater();
               first.replyTo().tell(new StartReply.Started(runtime.status(started)));
               // The rest asked for the same key: queued, or a mode conflict.

@@ -1,8 +1,11 @@
 package io.tickshard.streams;
 
+import io.tickshard.feed.FeedMode;
+import io.tickshard.feed.Instrument;
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.sharing.UpstreamSocket;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.TickTopic;
 import io.tickshard.streams.upstream.FeedConnection;
@@ -10,7 +13,12 @@ import io.tickshard.streams.upstream.FeedSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -19,6 +27,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * What a {@link StreamEntity} knows only while it lives on this node: its {@link FeedConnection}
@@ -55,6 +65,10 @@ final class StreamRuntime {
   private int reconnects;
   private boolean closing;
   private final List<StreamEntity.Start> waitingForSlot = new ArrayList<>();
+  // Shared mode: no socket of its own, a lease on the shared sockets (null until placed).
+  private final boolean shared;
+  private List<String> placedOn;
+  private final Map<String, StreamEntity.SocketUpdated> sockets = new TreeMap<>();
   // Who to tell, should the write in flight fail (the behaviour then restarts, and this goes).
   private Runnable onWriteFailed;
   private StreamKey writing;
@@ -74,6 +88,7 @@ final class StreamRuntime {
     this.registry = registry;
     this.node = NodeName.of(context.getSystem());
     this.idle = new IdleStop(settings.idleStopAfter(), Instant.now());
+    this.shared = settings.registry().shared();
   }
 
   /** When this stream, unused, stops by itself; a new period on every (re)start here. */
@@ -120,7 +135,7 @@ final class StreamRuntime {
         askTimeout,
         replyTo ->
             new StreamRegistry.AcquireSlot(
-                spec.key().value(), clientId(), context.getSelf(), replyTo),
+                spec.key().value(), spec.mode(), clientId(), context.getSelf(), replyTo),
         (reply, failure) -> answer.apply(reply));
   }
 
@@ -146,6 +161,11 @@ final class StreamRuntime {
       restartConnection(restart.reason());
     } else if (!state.active()) {
       return false; // a late answer or timer for a stream that stopped meanwhile
+    } else if (command instanceof StreamEntity.SocketUpdated updated) {
+      if (shared && placedOn != null) {
+        onSocketUpdate(updated);
+        report(state);
+      }
     } else if (command instanceof StreamEntity.FeedUpdated updated) {
       if (feed != null) { // else from a feed child stopped by a restart: not this runtime's
         onFeedUpdate(updated.update());
@@ -153,7 +173,10 @@ final class StreamRuntime {
       }
     } else if (command instanceof StreamEntity.SlotForRecovery decided) {
       onSlotForRecovery(state, decided.reply());
-    } else if (command instanceof StreamEntity.RetrySlot && feed == null && !closing) {
+    } else if (command instanceof StreamEntity.RetrySlot
+        && feed == null
+        && placedOn == null
+        && !closing) {
       askForSlot(state.spec(), StreamEntity.SlotForRecovery::new);
     }
     return false;
@@ -161,12 +184,12 @@ final class StreamRuntime {
 
   /** A stream that came back by itself gets its socket only with a slot; else it waits. */
   private void onSlotForRecovery(StreamEntity.State state, StreamRegistry.SlotReply reply) {
-    if (feed != null || closing) {
+    if (feed != null || placedOn != null || closing) {
       return;
     }
-    if (reply instanceof StreamRegistry.SlotGranted) {
+    if (reply instanceof StreamRegistry.SlotGranted granted) {
       log(state, "resumed after recovery");
-      startFeed(state);
+      startFeed(state, granted);
       return;
     }
     waitingForSlot(reply);
@@ -218,8 +241,11 @@ final class StreamRuntime {
 
   // ---- the feed -----------------------------------------------------------------------------
 
-  /** Opens the socket (a slot was granted), tells the registry, and awaits the market's close. */
-  void startFeed(StreamEntity.State state) {
+  /**
+   * Opens the socket (a slot was granted), or in shared mode rides on the sockets that carry its
+   * instruments; tells the registry, and awaits the market's close.
+   */
+  void startFeed(StreamEntity.State state, StreamRegistry.SlotGranted granted) {
     StreamSpec spec = state.spec();
     ticks = 0;
     lastTickAt = null;
@@ -227,6 +253,13 @@ final class StreamRuntime {
     feedState = StreamState.STARTING;
     lastError = null;
     heartbeatAt = null;
+    if (shared) {
+      placedOn = List.copyOf(granted.sockets());
+      sockets.clear();
+      report(state);
+      scheduleMarketClose();
+      return;
+    }
     if (topic == null) {
       topic = context.spawn(TickTopic.create(spec.key()), "tick-topic");
     }
@@ -262,6 +295,47 @@ final class StreamRuntime {
                     Duration.between(now, at)));
   }
 
+  /**
+   * Shared mode: the key stands as its sockets do, running when all of them are connected; its
+   * figures are the sum of what they routed to it, its heartbeat the oldest of theirs.
+   */
+  private void onSocketUpdate(StreamEntity.SocketUpdated update) {
+    sockets.put(update.socket(), update);
+    if (!sockets.keySet().containsAll(placedOn)) {
+      feedState = StreamState.STARTING;
+      return;
+    }
+    long sum = 0;
+    Instant last = null;
+    Instant oldestHeartbeat = null;
+    int reconnected = 0;
+    StreamState worst = StreamState.RUNNING;
+    String error = null;
+    for (StreamEntity.SocketUpdated socket : sockets.values()) {
+      sum += socket.ticks();
+      if (socket.lastTickAt() != null && (last == null || socket.lastTickAt().isAfter(last))) {
+        last = socket.lastTickAt();
+      }
+      oldestHeartbeat =
+          socket.heartbeatAt() == null
+              ? oldestHeartbeat
+              : oldestHeartbeat == null || socket.heartbeatAt().isBefore(oldestHeartbeat)
+                  ? socket.heartbeatAt()
+                  : oldestHeartbeat;
+      reconnected += socket.reconnects();
+      if (socket.state() != StreamState.RUNNING && worst == StreamState.RUNNING) {
+        worst = socket.state();
+        error = socket.lastError();
+      }
+    }
+    ticks = sum;
+    lastTickAt = last;
+    heartbeatAt = oldestHeartbeat;
+    reconnects = reconnected;
+    feedState = worst;
+    lastError = error;
+  }
+
   private void onFeedUpdate(FeedConnection.Update update) {
     if (update instanceof FeedConnection.Connected) {
       feedState = StreamState.RUNNING;
@@ -288,6 +362,10 @@ final class StreamRuntime {
   }
 
   private void restartConnection(String reason) {
+    if (placedOn != null) {
+      placedOn.forEach(
+          socket -> socketRef(socket).tell(new UpstreamSocket.RestartConnection(reason)));
+    }
     if (feed != null) {
       feed.tell(new FeedConnection.RestartConnection(reason));
     }
@@ -296,6 +374,7 @@ final class StreamRuntime {
   /** Closes the feed politely; true (stop now) when there is none, so nothing to wait for. */
   private boolean onGracefulStop(StreamEntity.State state) {
     if (feed == null) {
+      // Shared mode too: its lease stays with the registry while it moves to another node.
       return true;
     }
     if (!closing) {
@@ -338,7 +417,11 @@ final class StreamRuntime {
     if (!state.active()) {
       return status.stopped(state.stoppedAt(), state.stopReason());
     }
-    return status.withState(feedState).withHeartbeatAt(heartbeatAt).withLastError(lastError);
+    return status
+        .withState(feedState)
+        .withHeartbeatAt(heartbeatAt)
+        .withLastError(lastError)
+        .withSockets(placedOn);
   }
 
   /**
@@ -364,6 +447,10 @@ final class StreamRuntime {
 
   /** The latest values per instrument, from the feed; none without one (or if it is slow). */
   private void answerSnapshot(ActorRef<StreamEntity.SnapshotReply> replyTo) {
+    if (placedOn != null && !placedOn.isEmpty()) {
+      answerSharedSnapshot(replyTo);
+      return;
+    }
     if (feed == null) {
       replyTo.tell(new StreamEntity.SnapshotReply(List.of()));
       return;
@@ -377,10 +464,55 @@ final class StreamRuntime {
                         snapshot != null ? snapshot.ticks() : List.of())));
   }
 
+  /** Shared mode: each socket's latest values of this key's instruments, in its mode. */
+  private void answerSharedSnapshot(ActorRef<StreamEntity.SnapshotReply> replyTo) {
+    StreamKey key = lastKey;
+    List<CompletableFuture<UpstreamSocket.SnapshotReply>> asks = new ArrayList<>();
+    for (String socket : placedOn) {
+      asks.add(
+          socketRef(socket)
+              .<UpstreamSocket.SnapshotReply>ask(
+                  reply -> new UpstreamSocket.GetSnapshot(key.instruments(), lastMode, reply),
+                  askTimeout)
+              .toCompletableFuture()
+              .exceptionally(failure -> new UpstreamSocket.SnapshotReply(List.of())));
+    }
+    CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (done, failure) -> {
+              Map<Instrument, Tick> byInstrument = new HashMap<>();
+              List<Tick> extra = new ArrayList<>();
+              for (CompletableFuture<UpstreamSocket.SnapshotReply> ask : asks) {
+                for (Tick tick : ask.join().ticks()) {
+                  if (byInstrument.putIfAbsent(tick.instrument(), tick) != null) {
+                    extra.add(tick); // a derivative's OI tick beside its quote
+                  }
+                }
+              }
+              List<Tick> ordered = new ArrayList<>();
+              key.instruments().stream()
+                  .map(byInstrument::get)
+                  .filter(Objects::nonNull)
+                  .forEach(ordered::add);
+              ordered.addAll(extra);
+              replyTo.tell(new StreamEntity.SnapshotReply(ordered));
+            });
+  }
+
+  private EntityRef<UpstreamSocket.Command> socketRef(String socket) {
+    return ClusterSharding.get(context.getSystem()).entityRefFor(UpstreamSocket.TYPE_KEY, socket);
+  }
+
   /** Tells the registry how this stream stands (on every change and heartbeat). */
   void report(StreamEntity.State state) {
+    lastKey = state.spec().key();
+    lastMode = state.spec().mode();
     registry.tell(
         new StreamRegistry.StatusUpdate(
-            status(state), clientId(), feed != null, context.getSelf()));
+            status(state), clientId(), feed != null || placedOn != null, context.getSelf()));
   }
+
+  // The key and mode of the last report, for the snapshot (asked without the state at hand).
+  private StreamKey lastKey;
+  private FeedMode lastMode;
 }

@@ -2,6 +2,7 @@ package io.tickshard.streams;
 
 import io.tickshard.feed.FeedMode;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A stream's status: the entity's answer, the registry's view of it, and what crosses between
@@ -11,6 +12,8 @@ import java.time.Instant;
  * @param heartbeatAt the last heartbeat of its connection; null until the first, and once stopped
  * @param ticks ticks received since its connection (re)started on that node
  * @param lastError the last upstream problem, or why it waits; null when none
+ * @param sockets in {@code shared} mode the sockets that carry its instruments ({@code slot-0} …);
+ *     null in {@code dedicated} mode, where it has a socket of its own
  */
 public record StreamStatus(
     String key,
@@ -26,7 +29,8 @@ public record StreamStatus(
     int reconnects,
     String lastError,
     Instant stoppedAt,
-    String stopReason)
+    String stopReason,
+    List<String> sockets)
     implements CborSerializable {
 
   /** A stream of {@code spec} started at {@code startedAt}, on {@code node}, nothing known yet. */
@@ -43,6 +47,7 @@ public record StreamStatus(
         spec.key().instruments().size(),
         spec.mode(),
         0,
+        null,
         null,
         null,
         null);
@@ -63,7 +68,8 @@ public record StreamStatus(
         reconnects,
         lastError,
         stoppedAt,
-        stopReason);
+        stopReason,
+        sockets);
   }
 
   public StreamStatus withLastError(String lastError) {
@@ -81,7 +87,8 @@ public record StreamStatus(
         reconnects,
         lastError,
         stoppedAt,
-        stopReason);
+        stopReason,
+        sockets);
   }
 
   public StreamStatus withHeartbeatAt(Instant heartbeatAt) {
@@ -99,7 +106,8 @@ public record StreamStatus(
         reconnects,
         lastError,
         stoppedAt,
-        stopReason);
+        stopReason,
+        sockets);
   }
 
   /** The feed's figures: ticks received, the last one's time, reconnects. */
@@ -118,7 +126,8 @@ public record StreamStatus(
         reconnects,
         lastError,
         stoppedAt,
-        stopReason);
+        stopReason,
+        sockets);
   }
 
   /** Stopped for good at {@code at}, for {@code reason}: no heartbeat, no error. */
@@ -137,7 +146,28 @@ public record StreamStatus(
         reconnects,
         null,
         at,
-        reason);
+        reason,
+        sockets);
+  }
+
+  /** Carried by these shared sockets. */
+  public StreamStatus withSockets(List<String> sockets) {
+    return new StreamStatus(
+        key,
+        state,
+        node,
+        pid,
+        startedAt,
+        heartbeatAt,
+        lastTickAt,
+        ticks,
+        instruments,
+        mode,
+        reconnects,
+        lastError,
+        stoppedAt,
+        stopReason,
+        sockets == null ? null : List.copyOf(sockets));
   }
 
   /** As the registry shows a stream whose node went away: lost, saying why. */

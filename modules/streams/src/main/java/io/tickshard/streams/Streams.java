@@ -5,6 +5,7 @@ import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.RegistryAnnouncements;
 import io.tickshard.streams.registry.StreamHandOver;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.sharing.UpstreamSocket;
 import io.tickshard.streams.ticks.ViewerTopics;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -34,6 +35,8 @@ public record Streams(
     StreamHandOver.addToCoordinatedShutdown(system, registry);
     Broker.get(system).startKeeping();
     StreamEntity.init(system, settings, registry);
+    // In dedicated mode too: a node's announcement inventory asks both regions.
+    UpstreamSocket.init(system, settings.feed(), settings.askTimeout(), registry);
     ClusterSharding sharding = ClusterSharding.get(system);
     ActorRef<ViewerTopics.GetTopic> topics =
         system

@@ -153,7 +153,7 @@ class StreamEntityDecisionsTest {
     entity.runCommand(start("coalesced", FeedMode.FULL, replies));
     StreamRegistry.AcquireSlot request = expectSlotRequest();
     registry.expectNoMessage(Duration.ofMillis(200)); // one request for the three starts
-    request.replyTo().tell(new StreamRegistry.SlotGranted());
+    request.replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
 
     assertThat(replies.receiveMessage(WAIT)).isInstanceOf(StartReply.Started.class);
     assertThat(replies.receiveMessage(WAIT)).isInstanceOf(StartReply.Queued.class);
@@ -204,7 +204,7 @@ class StreamEntityDecisionsTest {
     entity("recovered", MarketHours.always());
     TestProbe<StartReply> replies = kit.createTestProbe();
     entity.runCommand(start("recovered", FeedMode.QUOTE, replies));
-    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted());
+    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
     replies.expectMessageClass(StartReply.Started.class, WAIT);
 
     entity.restart();
@@ -221,7 +221,7 @@ class StreamEntityDecisionsTest {
             });
 
     // It asks again a heartbeat later, and runs once granted.
-    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted());
+    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
     await().atMost(WAIT).until(() -> status().state() == StreamState.RUNNING);
   }
 
@@ -233,7 +233,7 @@ class StreamEntityDecisionsTest {
 
     entity.runCommand(start("unrecorded", FeedMode.QUOTE, replies));
     entity.runCommand(start("unrecorded", FeedMode.QUOTE, replies));
-    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted());
+    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
 
     assertThat(replies.receiveMessage(WAIT)).isInstanceOf(StartReply.NotRecorded.class);
     assertThat(replies.receiveMessage(WAIT)).isInstanceOf(StartReply.NotRecorded.class);
@@ -253,7 +253,7 @@ class StreamEntityDecisionsTest {
     entity("journal", MarketHours.always());
     TestProbe<StartReply> replies = kit.createTestProbe();
     entity.runCommand(start("journal", FeedMode.QUOTE, replies));
-    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted());
+    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
     replies.expectMessageClass(StartReply.Started.class, WAIT);
     await().atMost(WAIT).until(() -> status().state() == StreamState.RUNNING);
 
@@ -271,7 +271,7 @@ class StreamEntityDecisionsTest {
                 : FishingOutcomes.continueAndIgnore());
 
     // Recovered as running, it asks for a slot again; a stale feed reference would skip that.
-    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted());
+    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
     await().atMost(WAIT).until(() -> status().state() == StreamState.RUNNING);
     assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
     entity.runCommand(new StreamEntity.Stop("test", stops.getRef()));

@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe: it belongs to the registry actor, which is its only caller.
  */
-final class ConnectionBudget {
+final class ConnectionBudget implements SlotHolding {
 
   /** What {@link #tryAcquire} decided. */
   sealed interface Decision {}
@@ -84,17 +84,20 @@ final class ConnectionBudget {
     slots.remove(key);
   }
 
-  boolean holds(String key) {
+  @Override
+  public boolean holds(String key) {
     return slots.containsKey(key);
   }
 
   /** Slots held, over every client id. */
-  int used() {
+  @Override
+  public int used() {
     return slots.size();
   }
 
   /** Slots one client id may hold. */
-  int limit() {
+  @Override
+  public int limit() {
     return limit;
   }
 

@@ -61,7 +61,7 @@ final class HealthCheck {
     this.staleAfter = staleAfter;
   }
 
-  Result judge(Collection<Observed> observed, ConnectionBudget budget, Instant now) {
+  Result judge(Collection<Observed> observed, SlotHolding budget, Instant now) {
     List<Stale> stale = new ArrayList<>();
     for (Observed stream : observed) {
       StreamStatus status = stream.status();
@@ -104,7 +104,7 @@ final class HealthCheck {
   }
 
   private static String summary(
-      int streams, Map<String, Integer> perNode, int restarted, ConnectionBudget budget) {
+      int streams, Map<String, Integer> perNode, int restarted, SlotHolding budget) {
     return "health: "
         + streams
         + " streams on "

@@ -3,11 +3,13 @@ package io.tickshard.streams.registry;
 import io.tickshard.streams.CborSerializable;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.sharing.UpstreamSocket;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.ShardRegion;
@@ -53,6 +55,34 @@ public final class RegistryAnnouncements {
 
   private record GiveUp() {}
 
+  /** The socket slots' region answered (state null: it did not in time). */
+  private record SocketRegion(ShardRegion.CurrentShardRegionState state) {}
+
+  /** One region answered: done when both have, and every entity asked has reported. */
+  private static Behavior<Object> heard(
+      int[] regionsToHear, Set<String> waiting, Runnable allReported) {
+    if (--regionsToHear[0] == 0 && waiting.isEmpty()) {
+      allReported.run();
+      return Behaviors.stopped();
+    }
+    return Behaviors.same();
+  }
+
+  private static Set<String> ids(ShardRegion.CurrentShardRegionState state) {
+    Set<String> ids = new HashSet<>();
+    if (state != null) {
+      for (ShardRegion.ShardState shard : state.getShards()) {
+        for (Object id : shard.getEntityIds()) {
+          ids.add((String) id);
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** Marks a socket slot among the entities waited for (their ids are apart from keys'). */
+  private static final String SOCKET = "socket:";
+
   /** Has every stream entity on this node report, then says so to the registry, and stops. */
   private static Behavior<Object> inventory(
       String registryId, ActorRef<StreamRegistry.Command> registry) {
@@ -66,10 +96,25 @@ public final class RegistryAnnouncements {
                           ShardRegion.CurrentShardRegionState.class, state -> state);
                   ActorRef<StreamEntity.StatusSent> reported =
                       context.messageAdapter(StreamEntity.StatusSent.class, done -> done);
+                  ActorRef<UpstreamSocket.Reported> socketReported =
+                      context.messageAdapter(
+                          UpstreamSocket.Reported.class,
+                          done -> new StreamEntity.StatusSent(SOCKET + done.entityId()));
                   ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+                  // The keys, and the shared sockets (what they carry, for a registry that
+                  // knows nothing yet): two regions, two answers.
                   sharding
                       .shardState()
                       .tell(new GetShardRegionState(StreamEntity.TYPE_KEY, states));
+                  context.pipeToSelf(
+                      AskPattern.ask(
+                          sharding.shardState(),
+                          (ActorRef<ShardRegion.CurrentShardRegionState> replyTo) ->
+                              new GetShardRegionState(UpstreamSocket.TYPE_KEY, replyTo),
+                          INVENTORY_TIMEOUT,
+                          context.getSystem().scheduler()),
+                      (state, failure) -> new SocketRegion(state));
+                  int[] regionsToHear = {2};
                   String node = NodeName.of(context.getSystem());
                   Set<String> waiting = new HashSet<>();
                   Runnable allReported =
@@ -78,27 +123,30 @@ public final class RegistryAnnouncements {
                       .onMessage(
                           ShardRegion.CurrentShardRegionState.class,
                           state -> {
-                            for (ShardRegion.ShardState shard : state.getShards()) {
-                              @SuppressWarnings("unchecked")
-                              Set<String> ids = (Set<String>) (Set<?>) shard.getEntityIds();
-                              waiting.addAll(ids);
-                            }
-                            if (waiting.isEmpty()) {
-                              allReported.run();
-                              return Behaviors.stopped();
-                            }
-                            for (String entityId : waiting) {
+                            for (String entityId : ids(state)) {
+                              waiting.add(entityId);
                               sharding
                                   .entityRefFor(StreamEntity.TYPE_KEY, entityId)
                                   .tell(new StreamEntity.SendStatusNow(reported));
                             }
-                            return Behaviors.same();
+                            return heard(regionsToHear, waiting, allReported);
+                          })
+                      .onMessage(
+                          SocketRegion.class,
+                          region -> {
+                            for (String entityId : ids(region.state())) {
+                              waiting.add(SOCKET + entityId);
+                              sharding
+                                  .entityRefFor(UpstreamSocket.TYPE_KEY, entityId)
+                                  .tell(new UpstreamSocket.ReportNow(socketReported));
+                            }
+                            return heard(regionsToHear, waiting, allReported);
                           })
                       .onMessage(
                           StreamEntity.StatusSent.class,
                           done -> {
                             waiting.remove(done.entityId());
-                            if (waiting.isEmpty()) {
+                            if (regionsToHear[0] == 0 && waiting.isEmpty()) {
                               allReported.run();
                               return Behaviors.stopped();
                             }

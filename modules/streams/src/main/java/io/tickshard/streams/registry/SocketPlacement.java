@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -111,12 +112,18 @@ final class SocketPlacement {
     return new Placed(slotsOf(lease), deltas(unsubscribe, subscribe));
   }
 
-  /** {@code key} stopped: what only it needed becomes surplus, dropped after the grace. */
-  void release(String key, Instant now) {
-    Lease lease = leases.remove(key);
+  /**
+   * {@code key} stopped: what only it needed becomes surplus, dropped after the grace.
+   *
+   * @return the slots that carried it (their routes for it go at once), ascending
+   */
+  Set<Integer> release(String key, Instant now) {
+    Lease lease = leases.get(key);
     if (lease == null) {
-      return;
+      return Set.of();
     }
+    Set<Integer> carriedOn = slotsOf(lease);
+    leases.remove(key);
     for (Instrument instrument : lease.instruments()) {
       forget(key, instrument);
       Map<String, FeedMode> left = needs.get(instrument);
@@ -124,6 +131,55 @@ final class SocketPlacement {
         surplusSince.putIfAbsent(instrument, now);
       }
     }
+    return carriedOn;
+  }
+
+  /**
+   * What a slot says it carries, taken over by a registry that knows nothing of it yet (after a
+   * hand-over), so that keys placing again find their instruments where they are instead of moving
+   * them. Until a key needs them again they are surplus, dropped after the grace.
+   */
+  void adopt(int slot, Map<Instrument, FeedMode> carriedThere, Instant now) {
+    carriedThere.forEach(
+        (instrument, mode) -> {
+          if (slotOf.containsKey(instrument) || carried.getOrDefault(slot, 0) >= perSocket) {
+            return;
+          }
+          slotOf.put(instrument, slot);
+          subscribedMode.put(instrument, mode);
+          carried.merge(slot, 1, Integer::sum);
+          surplusSince.putIfAbsent(instrument, now);
+        });
+  }
+
+  boolean holds(String key) {
+    return leases.containsKey(key);
+  }
+
+  /** Per key riding on {@code slot}: its mode and the instruments of it that slot carries. */
+  Map<String, Map.Entry<FeedMode, List<Instrument>>> routes(int slot) {
+    Map<String, Map.Entry<FeedMode, List<Instrument>>> routes = new TreeMap<>();
+    leases.forEach(
+        (key, lease) -> {
+          List<Instrument> there = on(lease, slot);
+          if (!there.isEmpty()) {
+            routes.put(key, Map.entry(lease.mode(), there));
+          }
+        });
+    return routes;
+  }
+
+  /** The instruments of {@code key} that {@code slot} carries, sorted. */
+  List<Instrument> instrumentsOn(String key, int slot) {
+    Lease lease = leases.get(key);
+    return lease == null ? List.of() : on(lease, slot);
+  }
+
+  private List<Instrument> on(Lease lease, int slot) {
+    return lease.instruments().stream()
+        .filter(i -> Integer.valueOf(slot).equals(slotOf.get(i)))
+        .sorted()
+        .toList();
   }
 
   /** Drops what was surplus for the whole grace: unsubscribes, and downgrades of a mode. */
@@ -178,6 +234,31 @@ final class SocketPlacement {
 
   int instrumentsInUse() {
     return slotOf.size();
+  }
+
+  /** Instruments carried by {@code slot}, per mode. */
+  Map<FeedMode, Integer> modesOn(int slot) {
+    Map<FeedMode, Integer> counts = new EnumMap<>(FeedMode.class);
+    slotOf.forEach(
+        (instrument, at) -> {
+          if (at == slot) {
+            counts.merge(subscribedMode.get(instrument), 1, Integer::sum);
+          }
+        });
+    return counts;
+  }
+
+  int capacity() {
+    return slots * perSocket;
+  }
+
+  int perSocket() {
+    return perSocket;
+  }
+
+  /** When the next surplus instrument's grace ends; empty when none is surplus. */
+  Optional<Instant> nextExpiry() {
+    return surplusSince.values().stream().min(Comparator.naturalOrder()).map(t -> t.plus(grace));
   }
 
   // ---- rules ----------------------------------------------------------------------------------

@@ -1,11 +1,15 @@
 package io.tickshard.streams.registry;
 
+import io.tickshard.feed.FeedLimits;
+import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.CborSerializable;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
+import io.tickshard.streams.sharing.SocketStatus;
+import io.tickshard.streams.sharing.UpstreamSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,13 +78,66 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   /** The stream stopped for good: forget it and free its slot. */
   public record Deregister(String key) implements Command {}
 
-  /** Asks for a connection slot before opening a socket. */
+  /**
+   * Asks for a connection slot before opening a socket ({@code dedicated}), or for its instruments
+   * to be placed on the shared sockets in {@code mode} ({@code shared}).
+   */
   public record AcquireSlot(
       String key,
+      FeedMode mode,
       String clientId,
       ActorRef<StreamEntity.Command> entity,
       ActorRef<SlotReply> replyTo)
       implements Command {}
+
+  /** A shared socket slot asks what it should carry (when it starts, or is out of step). */
+  public record GetTable(int slot, ActorRef<UpstreamSocket.Table> replyTo) implements Command {}
+
+  /**
+   * How a shared socket stands, and the registry change it has applied last; {@code inventory}
+   * (what it carries) only when a new registry asked for it, else null.
+   */
+  public record SocketReport(
+      SocketStatus status,
+      String registryId,
+      long seq,
+      List<UpstreamSocket.Carried> inventory,
+      ActorRef<UpstreamSocket.Command> socket)
+      implements Command {}
+
+  /** The broker sockets: the shared ones, or in {@code dedicated} mode one per stream. */
+  public record GetUpstream(ActorRef<Upstream> replyTo) implements Command {}
+
+  /**
+   * @param sharing {@code shared} or {@code dedicated}
+   * @param socketsInUse sockets open (or opening) for the account
+   * @param instrumentsInUse distinct instruments subscribed over every socket
+   * @param capacity sockets allowed times instruments per socket
+   */
+  public record Upstream(
+      String sharing,
+      int budget,
+      int socketsInUse,
+      int instrumentsInUse,
+      int capacity,
+      List<UpstreamSocketView> sockets,
+      boolean complete)
+      implements CborSerializable {}
+
+  /**
+   * One socket: {@code status} as its owner last reported (null before its first report), what is
+   * placed on it per mode, room left, and the keys riding on it.
+   */
+  public record UpstreamSocketView(
+      String id,
+      SocketStatus status,
+      Map<FeedMode, Integer> instruments,
+      int carried,
+      int roomLeft,
+      int keys)
+      implements CborSerializable {}
+
+  private record ExpireSurplus() implements Command {}
 
   public record GetListing(ActorRef<Listing> replyTo) implements Command {}
 
@@ -101,7 +158,14 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   /** Answers to {@link AcquireSlot}. */
   public sealed interface SlotReply extends CborSerializable {}
 
-  public record SlotGranted() implements SlotReply {}
+  /**
+   * @param sockets in {@code shared} mode the sockets that carry the key's instruments; empty in
+   *     {@code dedicated} mode
+   */
+  public record SlotGranted(List<String> sockets) implements SlotReply {}
+
+  /** {@code shared} mode: the key's new instruments do not fit on the sockets the account has. */
+  public record InstrumentsRefused(int needed, int inUse, int capacity) implements SlotReply {}
 
   /** Every slot is taken; {@code holders} are the stream keys that hold them. */
   public record SlotRefused(List<String> holders, int budget) implements SlotReply {}
@@ -144,6 +208,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private static final Object REBUILD_TIMER = "rebuild";
   private static final Object ANNOUNCE_TIMER = "announce";
   private static final Object HEALTH_TIMER = "health";
+  private static final Object EXPIRE_TIMER = "expire-surplus";
 
   /** The proxy to the singleton; the same one for every call on a node. */
   public static ActorRef<Command> init(ActorSystem<?> system, RegistrySettings settings) {
@@ -170,6 +235,9 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private final Map<ActorRef<?>, String> watched = new HashMap<>();
 
   private final List<AcquireSlot> waiting = new ArrayList<>();
+  private final List<GetTable> tablesWaiting = new ArrayList<>();
+  // Null in dedicated mode.
+  private final SharedSockets shared;
   private final Instant since = Instant.now();
   private boolean complete;
   // Announcements and "done" answers carry it, so no answer meant for an earlier registry counts.
@@ -187,6 +255,10 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
     this.node = NodeName.of(context.getSystem());
     this.budget = new ConnectionBudget(settings.maxConnections());
     this.healthCheck = new HealthCheck(settings.healthStaleAfter());
+    this.shared = settings.shared() ? new SharedSockets(settings, registryId, context) : null;
+    if (shared != null) {
+      timers.startTimerWithFixedDelay(EXPIRE_TIMER, new ExpireSurplus(), Duration.ofSeconds(1));
+    }
     // Running streams report within a heartbeat period anyway; the announcement asks them to do
     // so at once, and the view is complete when every node says they did.
     Duration interval = settings.heartbeatInterval();
@@ -205,9 +277,10 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
     context
         .getLog()
         .info(
-            "stream registry started on {}: budget {} connections, health check {}",
+            "stream registry started on {}: budget {} connections ({}), health check {}",
             node,
             settings.maxConnections(),
+            settings.sharing().wireName(),
             settings.healthSchedule());
   }
 
@@ -223,6 +296,15 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
         .onMessage(GetListing.class, this::onGetListing)
         .onMessage(GetHealth.class, this::onGetHealth)
         .onMessage(RunHealthCheck.class, this::onRunHealthCheck)
+        .onMessage(GetTable.class, this::onGetTable)
+        .onMessage(SocketReport.class, this::onSocketReport)
+        .onMessage(GetUpstream.class, this::onGetUpstream)
+        .onMessage(
+            ExpireSurplus.class,
+            expire -> {
+              shared.expire(Instant.now());
+              return this;
+            })
         .onMessage(
             Announce.class,
             announce -> {
@@ -244,13 +326,24 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
         known != null && known.entity().equals(report.entity()) ? known.since() : Instant.now();
     streams.put(key, new Entry(report.status(), report.clientId(), report.entity(), since));
     watch(key, report.entity());
-    budget.reported(report.status(), report.clientId(), report.holdsSlot());
+    if (shared == null) {
+      budget.reported(report.status(), report.clientId(), report.holdsSlot());
+    } else if (complete
+        && report.holdsSlot()
+        && report.status().state().holdsSlot()
+        && !shared.holds(key)) {
+      // Runs on sockets this registry never placed it on (it took over after a hand-over).
+      shared.place(key, report.status().mode(), Instant.now());
+    }
     return this;
   }
 
   private Behavior<Command> onDeregister(Deregister deregister) {
     Entry removed = streams.remove(deregister.key());
     budget.release(deregister.key());
+    if (shared != null) {
+      shared.release(deregister.key(), Instant.now());
+    }
     if (removed != null && watched.remove(removed.entity()) != null) {
       getContext().unwatch(removed.entity());
     }
@@ -270,6 +363,9 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private Behavior<Command> onTerminated(Terminated terminated) {
     String key = watched.remove(terminated.getRef());
     if (key == null) {
+      if (shared != null) {
+        shared.gone(terminated.getRef());
+      }
       return this;
     }
     return onEntityGone(key, terminated.getRef());
@@ -287,7 +383,14 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
               entry.entity(),
               entry.since()));
       budget.release(goneKey);
-      getContext().getLog().info("stream {} on {}: lost, its slot freed", label(goneKey), s.node());
+      // Shared: its lease stays; it comes back (remembered) and its instruments are still carried.
+      getContext()
+          .getLog()
+          .info(
+              "stream {} on {}: lost, {}",
+              label(goneKey),
+              s.node(),
+              shared == null ? "its slot freed" : "its instruments kept until it is back");
     } else if (entry == null) {
       budget.release(goneKey); // granted, then gone before its first report
     }
@@ -329,6 +432,14 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   }
 
   private void decide(AcquireSlot acquire) {
+    if (shared != null) {
+      SlotReply placed = shared.place(acquire.key(), acquire.mode(), Instant.now());
+      if (placed instanceof SlotGranted) {
+        watch(acquire.key(), acquire.entity());
+      }
+      acquire.replyTo().tell(placed);
+      return;
+    }
     ConnectionBudget.Decision decision = budget.tryAcquire(acquire.key(), acquire.clientId());
     if (decision instanceof ConnectionBudget.Refused refused) {
       getContext()
@@ -345,7 +456,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
       // Watched from the grant on: an entity that dies before it ever reports frees its slot.
       watch(acquire.key(), acquire.entity());
     }
-    acquire.replyTo().tell(new SlotGranted());
+    acquire.replyTo().tell(new SlotGranted(List.of()));
   }
 
   private Behavior<Command> onRebuildDone(RebuildDone done) {
@@ -380,6 +491,19 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
             streams.size(),
             budget.used());
     getContext().spawnAnonymous(RememberedStreamsWakeUp.create(reportedEntityIds()));
+    if (shared != null) {
+      // Streams that run on sockets this registry has not placed them on: place them where
+      // their instruments are (adopted from the sockets' reports).
+      Instant now = Instant.now();
+      streams.forEach(
+          (key, entry) -> {
+            if (entry.status().state().holdsSlot() && !shared.holds(key)) {
+              shared.place(key, entry.status().mode(), now);
+            }
+          });
+      List.copyOf(tablesWaiting).forEach(get -> get.replyTo().tell(shared.table(get.slot())));
+      tablesWaiting.clear();
+    }
     return grantWaiting();
   }
 
@@ -436,7 +560,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
         streams.values().stream()
             .map(entry -> new HealthCheck.Observed(entry.status(), entry.since()))
             .toList();
-    HealthCheck.Result result = healthCheck.judge(observed, budget, now);
+    SlotHolding holding = holding();
+    HealthCheck.Result result = healthCheck.judge(observed, holding, now);
     for (HealthCheck.Stale stale : result.stale()) {
       streams.get(stale.key()).entity().tell(new StreamEntity.RestartConnection(stale.reason()));
     }
@@ -448,8 +573,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
             result.streams(),
             result.perNode(),
             result.staleKeys(),
-            budget.used(),
-            budget.limit(),
+            holding.used(),
+            holding.limit(),
             complete,
             result.summary());
   }
@@ -474,11 +599,82 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
                 HealthCheck.total(perNode),
                 perNode,
                 List.of(),
-                budget.used(),
-                budget.limit(),
+                holding().used(),
+                holding().limit(),
                 complete,
                 "no health check has run yet");
     get.replyTo().tell(report);
     return this;
+  }
+
+  private SlotHolding holding() {
+    return shared != null ? shared.holding() : budget;
+  }
+
+  // ---- shared sockets -----------------------------------------------------------------------
+
+  private Behavior<Command> onGetTable(GetTable get) {
+    if (shared == null) {
+      get.replyTo().tell(new UpstreamSocket.Table(registryId, 0, List.of(), List.of()));
+    } else if (!complete) {
+      tablesWaiting.add(get); // answered once the view (and what the sockets carry) is known
+    } else {
+      get.replyTo().tell(shared.table(get.slot()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSocketReport(SocketReport report) {
+    if (shared != null) {
+      shared.reported(report, complete, Instant.now());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetUpstream(GetUpstream get) {
+    get.replyTo().tell(shared != null ? shared.listing(complete) : dedicatedUpstream());
+    return this;
+  }
+
+  /** In dedicated mode every stream that holds a slot is a socket of its own. */
+  private Upstream dedicatedUpstream() {
+    List<UpstreamSocketView> sockets = new ArrayList<>();
+    int instruments = 0;
+    for (Entry entry : streams.values()) {
+      StreamStatus s = entry.status();
+      if (!s.state().holdsSlot() || !budget.holds(s.key())) {
+        continue;
+      }
+      instruments += s.instruments();
+      SocketStatus status =
+          new SocketStatus(
+              label(s.key()),
+              s.node(),
+              s.state().wireName(),
+              s.startedAt(),
+              null,
+              s.heartbeatAt(),
+              1,
+              Map.of(s.mode(), s.instruments()),
+              s.reconnects(),
+              s.lastError());
+      sockets.add(
+          new UpstreamSocketView(
+              status.id(),
+              status,
+              status.instruments(),
+              s.instruments(),
+              FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION - s.instruments(),
+              1));
+    }
+    sockets.sort(Comparator.comparing(UpstreamSocketView::id));
+    return new Upstream(
+        "dedicated",
+        budget.limit(),
+        budget.used(),
+        instruments,
+        budget.limit() * FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION,
+        sockets,
+        complete);
   }
 }

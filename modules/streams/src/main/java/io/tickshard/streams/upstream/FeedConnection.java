@@ -6,6 +6,7 @@ import io.tickshard.feed.FeedDecoder;
 import io.tickshard.feed.FeedPacket;
 import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.FrameListener;
+import io.tickshard.feed.Instrument;
 import io.tickshard.feed.MalformedFrame;
 import io.tickshard.feed.MarketPacket;
 import io.tickshard.streams.NodeName;
@@ -57,6 +58,10 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   /** Replies with the latest values per instrument. */
   public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
+
+  /** Replies with the latest values of these instruments only (a key riding a shared socket). */
+  public record GetSnapshotOf(List<Instrument> instruments, ActorRef<Snapshot> replyTo)
+      implements Command {}
 
   /** Drops the socket and connects again soon (the health check's remedy for a stuck stream). */
   public record RestartConnection(String reason) implements Command {}
@@ -234,6 +239,12 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
         .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
         .onMessage(GetLive.class, this::onGetLive)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
+        .onMessage(
+            GetSnapshotOf.class,
+            get -> {
+              get.replyTo().tell(new Snapshot(latest.snapshot(get.instruments())));
+              return this;
+            })
         .onMessage(RestartConnection.class, this::onRestart)
         .onMessage(Close.class, this::onClose)
         .onMessage(CloseTimedOut.class, timedOut -> Behaviors.stopped())
@@ -305,7 +316,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     }
     getContext()
         .getLog()
-        .info("stream {} on {}: feed connected, {}", label, node, subscription.describe());
+        .info("{} on {}: feed connected, {}", label, node, subscription.describe());
     parent.tell(new Connected(connectedAt));
     return this;
   }
@@ -373,7 +384,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
               getContext()
                   .getLog()
                   .warn(
-                      "stream {} on {}: skipped a malformed frame ({}: {}); further ones of this"
+                      "{} on {}: skipped a malformed frame ({}: {}); further ones of this"
                           + " kind are only counted",
                       label,
                       node,
@@ -410,7 +421,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
           getContext()
               .getLog()
               .error(
-                  "stream {} on {}: {} — too many connections for this account; cooling off {}"
+                  "{} on {}: {} — too many connections for this account; cooling off {}"
                       + " before reconnecting. Another client may be using the same account.",
                   label,
                   node,
@@ -449,7 +460,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     getContext()
         .getLog()
         .info(
-            "stream {} on {}: feed lost ({}); reconnect attempt {} in {} ms",
+            "{} on {}: feed lost ({}); reconnect attempt {} in {} ms",
             label,
             node,
             reason,
@@ -484,7 +495,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     getContext()
         .getLog()
         .error(
-            "stream {} on {}: waiting for new broker credentials: {} (no reconnect until they"
+            "{} on {}: waiting for new broker credentials: {} (no reconnect until they"
                 + " arrive)",
             label,
             node,
@@ -509,7 +520,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     getContext()
         .getLog()
         .info(
-            "stream {} on {}: new broker credentials (from {}); connecting in {} ms",
+            "{} on {}: new broker credentials (from {}); connecting in {} ms",
             label,
             node,
             fresh.source().wireName(),
@@ -524,7 +535,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     lastError = reason;
     timers.cancel(RECONNECT_TIMER);
     if (loud) {
-      getContext().getLog().error("stream {} on {}: failed: {}", label, node, reason);
+      getContext().getLog().error("{} on {}: failed: {}", label, node, reason);
     }
     parent.tell(new Failed(reason));
     return this;
@@ -547,7 +558,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     getContext()
         .getLog()
         .info(
-            "stream {} on {}: restarting the feed connection ({})", label, node, restart.reason());
+            "{} on {}: restarting the feed connection ({})", label, node, restart.reason());
     return lost(restart.reason(), settings.backoffMin());
   }
 
@@ -598,7 +609,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   private Behavior<Command> onPostStop(PostStop stop) {
     abortSocket();
-    getContext().getLog().info("stream {} on {}: feed connection closed", label, node);
+    getContext().getLog().info("{} on {}: feed connection closed", label, node);
     return this;
   }
 

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * stream's own socket carries its key's instruments in its mode; a shared socket, whatever its keys
  * need. Immutable: a change is a new one, sent with {@link FeedConnection.Resubscribe}.
  *
- * @param label how the connection's log lines name it (a stream key's label, or a socket slot)
+ * @param label how the connection's log lines name it ({@code stream <key label>}, or {@code
+ *     socket slot-0})
  * @param modes in the order snapshots list the instruments
  */
 public record FeedSubscription(String label, Map<Instrument, FeedMode> modes) {
@@ -29,7 +30,7 @@ public record FeedSubscription(String label, Map<Instrument, FeedMode> modes) {
   public static FeedSubscription of(StreamSpec spec) {
     Map<Instrument, FeedMode> modes = new LinkedHashMap<>();
     spec.key().instruments().forEach(instrument -> modes.put(instrument, spec.mode()));
-    return new FeedSubscription(spec.key().label(), modes);
+    return new FeedSubscription("stream " + spec.key().label(), modes);
   }
 
   public List<Instrument> instruments() {

@@ -10,6 +10,7 @@ import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.sharing.SharingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -75,7 +76,9 @@ class StreamRegistryTest {
                 HealthSchedule.parse(healthSchedule, ZoneOffset.UTC),
                 staleAfter,
                 rebuildWindow,
-                MarketHours.always())));
+                MarketHours.always(),
+                SharingMode.DEDICATED,
+                Duration.ofSeconds(10))));
   }
 
   private static StreamRegistry.SlotReply acquire(
@@ -83,7 +86,8 @@ class StreamRegistryTest {
       String key,
       ActorRef<StreamEntity.Command> entity) {
     TestProbe<StreamRegistry.SlotReply> probe = kit.createTestProbe();
-    registry.tell(new StreamRegistry.AcquireSlot(key, "client", entity, probe.getRef()));
+    registry.tell(
+        new StreamRegistry.AcquireSlot(key, FeedMode.QUOTE, "client", entity, probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 
@@ -106,6 +110,7 @@ class StreamRegistryTest {
         1,
         FeedMode.QUOTE,
         0,
+        null,
         null,
         null,
         null);
@@ -208,7 +213,9 @@ class StreamRegistryTest {
     TestProbe<StreamRegistry.SlotReply> probe = kit.createTestProbe();
     probe.awaitAssert(
         () -> {
-          registry.tell(new StreamRegistry.AcquireSlot("next", "client", next, probe.getRef()));
+          registry.tell(
+              new StreamRegistry.AcquireSlot(
+                  "next", FeedMode.QUOTE, "client", next, probe.getRef()));
           assertThat(probe.receiveMessage()).isInstanceOf(StreamRegistry.SlotGranted.class);
           return null;
         });
@@ -220,7 +227,8 @@ class StreamRegistryTest {
     ActorRef<StreamEntity.Command> entity = kit.<StreamEntity.Command>createTestProbe().getRef();
     TestProbe<StreamRegistry.SlotReply> early = kit.createTestProbe();
     // Asked at once; meanwhile a running stream it did not grant reports its socket.
-    registry.tell(new StreamRegistry.AcquireSlot("early", "client", entity, early.getRef()));
+    registry.tell(
+        new StreamRegistry.AcquireSlot("early", FeedMode.QUOTE, "client", entity, early.getRef()));
     registry.tell(
         new StreamRegistry.StatusUpdate(
             status("running-elsewhere", StreamState.RUNNING), "client", true, entity));
@@ -238,7 +246,8 @@ class StreamRegistryTest {
         registry(1, Duration.ofMinutes(5), Duration.ofMinutes(5));
     TestProbe<StreamRegistry.SlotReply> early = kit.createTestProbe();
     ActorRef<StreamEntity.Command> entity = kit.<StreamEntity.Command>createTestProbe().getRef();
-    registry.tell(new StreamRegistry.AcquireSlot("early", "client", entity, early.getRef()));
+    registry.tell(
+        new StreamRegistry.AcquireSlot("early", FeedMode.QUOTE, "client", entity, early.getRef()));
     String registryId = announced.receiveMessage(Duration.ofSeconds(10)).registryId();
     String node = NodeName.of(kit.system());
 
@@ -252,6 +261,6 @@ class StreamRegistryTest {
 
     registry.tell(new StreamRegistry.NodeCaughtUp(registryId, node));
     assertThat(early.receiveMessage(Duration.ofSeconds(5)))
-        .isEqualTo(new StreamRegistry.SlotGranted());
+        .isEqualTo(new StreamRegistry.SlotGranted(java.util.List.of()));
   }
 }

@@ -1,0 +1,229 @@
+package io.tickshard.streams.registry;
+
+import io.tickshard.feed.FeedLimits;
+import io.tickshard.feed.FeedMode;
+import io.tickshard.feed.FeedRequest;
+import io.tickshard.feed.Instrument;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.sharing.SocketStatus;
+import io.tickshard.streams.sharing.UpstreamSocket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+
+/**
+ * The registry's side of {@code shared} mode: the placement ({@link SocketPlacement}), the numbered
+ * changes it sends each socket slot, and the slots' reports. Owned by the {@link StreamRegistry}
+ * actor and called on its thread only.
+ */
+final class SharedSockets {
+
+  private final SocketPlacement placement;
+  private final int budget;
+  private final String registryId;
+  private final ActorContext<StreamRegistry.Command> context;
+  private final ClusterSharding sharding;
+  private final Logger log;
+  private final Map<Integer, Long> seqs = new HashMap<>();
+  private final Map<Integer, SocketStatus> reported = new TreeMap<>();
+  private final Map<ActorRef<?>, String> watched = new HashMap<>();
+
+  SharedSockets(
+      RegistrySettings settings, String registryId, ActorContext<StreamRegistry.Command> context) {
+    this.budget = settings.maxConnections();
+    this.placement =
+        new SocketPlacement(
+            budget, FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION, settings.unsubscribeGrace());
+    this.registryId = registryId;
+    this.context = context;
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.log = context.getLog();
+  }
+
+  // ---- keys ---------------------------------------------------------------------------------
+
+  /** Places a key's instruments: granted with the sockets that carry them, or refused. */
+  StreamRegistry.SlotReply place(String key, FeedMode mode, Instant now) {
+    StreamKey parsed = StreamKey.parse(key);
+    SocketPlacement.Outcome outcome = placement.place(key, parsed.instruments(), mode, now);
+    if (outcome instanceof SocketPlacement.Refused refused) {
+      log.info(
+          "stream {}: refused, {} new instruments do not fit ({} of {} in use)",
+          parsed.label(),
+          refused.needed(),
+          refused.inUse(),
+          refused.capacity());
+      return new StreamRegistry.InstrumentsRefused(
+          refused.needed(), refused.inUse(), refused.capacity());
+    }
+    SocketPlacement.Placed placed = (SocketPlacement.Placed) outcome;
+    Map<Integer, List<FeedRequest>> requests = new TreeMap<>();
+    placed.deltas().forEach(delta -> requests.put(delta.slot(), delta.requests()));
+    for (int slot : new TreeSet<>(union(requests.keySet(), placed.slots()))) {
+      List<UpstreamSocket.Route> joined =
+          placed.slots().contains(slot)
+              ? List.of(new UpstreamSocket.Route(key, mode, placement.instrumentsOn(key, slot)))
+              : List.of();
+      send(slot, requests.getOrDefault(slot, List.of()), joined, List.of());
+    }
+    return new StreamRegistry.SlotGranted(
+        placed.slots().stream().map(UpstreamSocket::entityId).toList());
+  }
+
+  boolean holds(String key) {
+    return placement.holds(key);
+  }
+
+  /** The key stopped: its routes go now, what only it needed after the grace. */
+  void release(String key, Instant now) {
+    for (int slot : placement.release(key, now)) {
+      send(slot, List.of(), List.of(), List.of(key));
+    }
+  }
+
+  /** Unsubscribes (and mode downgrades) whose grace is over. */
+  void expire(Instant now) {
+    placement
+        .expire(now)
+        .forEach(delta -> send(delta.slot(), delta.requests(), List.of(), List.of()));
+  }
+
+  Optional<Instant> nextExpiry() {
+    return placement.nextExpiry();
+  }
+
+  private void send(
+      int slot, List<FeedRequest> requests, List<UpstreamSocket.Route> joined, List<String> left) {
+    long seq = seqs.merge(slot, 1L, Long::sum);
+    sharding
+        .entityRefFor(UpstreamSocket.TYPE_KEY, UpstreamSocket.entityId(slot))
+        .tell(new UpstreamSocket.Change(registryId, seq, requests, joined, left));
+  }
+
+  // ---- sockets ------------------------------------------------------------------------------
+
+  UpstreamSocket.Table table(int slot) {
+    List<UpstreamSocket.Carried> carried = new ArrayList<>();
+    placement.table(slot).forEach((i, mode) -> carried.add(new UpstreamSocket.Carried(i, mode)));
+    List<UpstreamSocket.Route> routes = new ArrayList<>();
+    placement
+        .routes(slot)
+        .forEach(
+            (key, route) ->
+                routes.add(new UpstreamSocket.Route(key, route.getKey(), route.getValue())));
+    return new UpstreamSocket.Table(registryId, seqs.getOrDefault(slot, 0L), carried, routes);
+  }
+
+  /**
+   * A slot's report: kept for the listing; what it carries is adopted when this registry knows
+   * nothing of it (after a hand-over); a slot out of step is told to resync.
+   */
+  void reported(StreamRegistry.SocketReport report, boolean complete, Instant now) {
+    int slot = slotOf(report.status().id());
+    reported.put(slot, report.status());
+    if (report.inventory() != null && !placement.slotsInUse().contains(slot)) {
+      Map<Instrument, FeedMode> carried = new HashMap<>();
+      report.inventory().forEach(c -> carried.put(c.instrument(), c.mode()));
+      placement.adopt(slot, carried, now);
+      if (!carried.isEmpty()) {
+        log.info(
+            "socket {}: adopted, carrying {} instruments", report.status().id(), carried.size());
+      }
+    }
+    boolean inStep =
+        registryId.equals(report.registryId()) && report.seq() == seqs.getOrDefault(slot, 0L);
+    if (complete && !inStep && report.inventory() == null) {
+      report.socket().tell(new UpstreamSocket.Resync());
+    }
+    if (watched.put(report.socket(), report.status().id()) == null) {
+      context.watch(report.socket());
+    }
+  }
+
+  /**
+   * A socket owner that stopped (its node left or died, or it moved) shows lost until it reports
+   * again; true when it was one of the sockets.
+   */
+  boolean gone(ActorRef<?> socket) {
+    String id = watched.remove(socket);
+    if (id == null) {
+      return false;
+    }
+    SocketStatus status = reported.get(slotOf(id));
+    if (status != null && !status.state().equals("idle")) {
+      reported.put(slotOf(id), status.lost());
+      log.info("socket {} on {}: lost; it opens again on another node", id, status.node());
+    }
+    return true;
+  }
+
+  /** The sockets as this registry sees them: carrying something, or reported lately. */
+  StreamRegistry.Upstream listing(boolean complete) {
+    List<StreamRegistry.UpstreamSocketView> sockets = new ArrayList<>();
+    Set<Integer> slots = new TreeSet<>(placement.slotsInUse());
+    slots.addAll(reported.keySet());
+    for (int slot : slots) {
+      Map<FeedMode, Integer> modes = placement.modesOn(slot);
+      int carried = modes.values().stream().mapToInt(Integer::intValue).sum();
+      SocketStatus status = reported.get(slot);
+      if (carried == 0 && (status == null || status.state().equals("idle"))) {
+        continue;
+      }
+      sockets.add(
+          new StreamRegistry.UpstreamSocketView(
+              UpstreamSocket.entityId(slot),
+              status,
+              modes,
+              carried,
+              placement.perSocket() - carried,
+              placement.routes(slot).size()));
+    }
+    return new StreamRegistry.Upstream(
+        "shared",
+        budget,
+        placement.slotsInUse().size(),
+        placement.instrumentsInUse(),
+        placement.capacity(),
+        sockets,
+        complete);
+  }
+
+  SlotHolding holding() {
+    return new SlotHolding() {
+      @Override
+      public boolean holds(String key) {
+        return placement.holds(key);
+      }
+
+      @Override
+      public int used() {
+        return placement.slotsInUse().size();
+      }
+
+      @Override
+      public int limit() {
+        return budget;
+      }
+    };
+  }
+
+  private static int slotOf(String socketId) {
+    return Integer.parseInt(socketId.substring(socketId.indexOf('-') + 1));
+  }
+
+  private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
+    Set<Integer> all = new TreeSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+}

@@ -1,0 +1,54 @@
+package io.tickshard.streams.sharing;
+
+import io.tickshard.feed.FeedMode;
+import io.tickshard.streams.CborSerializable;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * How one shared socket stands, as its owner last reported it to the registry.
+ *
+ * @param id the slot's entity id, {@code slot-0} … {@code slot-4}
+ * @param node {@code host:port} of the node whose socket it is
+ * @param state {@code idle} (carries nothing, no socket), {@code connecting}, {@code connected},
+ *     {@code reconnecting}, {@code waiting_for_credentials}, {@code failed}, or {@code lost} (its
+ *     node went away; it opens again elsewhere)
+ * @param since when its owner started on that node
+ * @param connectedAt when its current socket connected; null while it has none
+ * @param instruments instruments subscribed, per mode
+ */
+public record SocketStatus(
+    String id,
+    String node,
+    String state,
+    Instant since,
+    Instant connectedAt,
+    Instant heartbeatAt,
+    int keys,
+    Map<FeedMode, Integer> instruments,
+    int reconnects,
+    String lastError)
+    implements CborSerializable {
+
+  public SocketStatus {
+    instruments = Map.copyOf(instruments);
+  }
+
+  public SocketStatus lost() {
+    return new SocketStatus(
+        id,
+        node,
+        "lost",
+        since,
+        null,
+        heartbeatAt,
+        keys,
+        instruments,
+        reconnects,
+        "its node left or stopped; it opens again on another node");
+  }
+
+  public int instrumentCount() {
+    return instruments.values().stream().mapToInt(Integer::intValue).sum();
+  }
+}

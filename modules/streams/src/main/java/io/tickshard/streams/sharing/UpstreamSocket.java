@@ -1,0 +1,495 @@
+package io.tickshard.streams.sharing;
+
+import io.tickshard.feed.FeedMode;
+import io.tickshard.feed.FeedRequest;
+import io.tickshard.feed.Instrument;
+import io.tickshard.streams.CborSerializable;
+import io.tickshard.streams.NodeName;
+import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamState;
+import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickTopic;
+import io.tickshard.streams.upstream.FeedConnection;
+import io.tickshard.streams.upstream.FeedSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * One of the account's broker sockets in {@code shared} mode (docs/architecture.md, "Shared
+ * upstream sockets"): a sharded, remembered entity per slot ({@code slot-0} … {@code slot-4}), so
+ * there is at most one owner per slot in the cluster, and a slot whose node dies opens again on
+ * another node. It carries what the registry placed on it: each instrument once, in the highest
+ * mode a key needs; it publishes each tick to every key that needs the instrument, in that key's
+ * mode, and tells those keys how the socket stands.
+ *
+ * <p>It keeps no journal of its own: it starts by asking the registry for its table, then applies
+ * the registry's numbered changes in order; a gap (or another registry) makes it ask again. A slot
+ * that carries nothing holds no socket, and stays, idle, until the registry places something on it.
+ */
+public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Command> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "UpstreamSocket");
+
+  private static final String ID_PREFIX = "slot-";
+
+  public static String entityId(int slot) {
+    return ID_PREFIX + slot;
+  }
+
+  // ---- protocol -----------------------------------------------------------------------------
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** A key riding on this socket: its mode, and which of its instruments this socket carries. */
+  public record Route(String key, FeedMode mode, List<Instrument> instruments)
+      implements CborSerializable {
+    public Route {
+      instruments = List.copyOf(instruments);
+    }
+  }
+
+  public record Carried(Instrument instrument, FeedMode mode) implements CborSerializable {}
+
+  /**
+   * The registry's change number {@code seq} (of registry {@code registryId}): the requests to send
+   * on the open socket (unsubscribes of a mode change first), the keys that join or leave it.
+   */
+  public record Change(
+      String registryId,
+      long seq,
+      List<FeedRequest> requests,
+      List<Route> joined,
+      List<String> left)
+      implements Command {}
+
+  /** Everything this slot should carry, as of change {@code seq}; the answer to GetTable. */
+  public record Table(String registryId, long seq, List<Carried> carried, List<Route> routes)
+      implements CborSerializable {}
+
+  /** The registry sees this slot out of step with it: ask for the table again. */
+  public record Resync() implements Command {}
+
+  /** A new registry asks: report what is carried (see RegistryAnnouncements), then answer. */
+  public record ReportNow(ActorRef<Reported> replyTo) implements Command {}
+
+  public record Reported(String entityId) implements CborSerializable {}
+
+  /** The latest values of a key's instruments here, in the key's mode. */
+  public record GetSnapshot(
+      List<Instrument> instruments, FeedMode mode, ActorRef<SnapshotReply> replyTo)
+      implements Command {}
+
+  public record SnapshotReply(List<Tick> ticks) implements CborSerializable {}
+
+  /** Drop the socket and connect again (the health check's remedy). */
+  public record RestartConnection(String reason) implements Command {}
+
+  /** Sent by sharding (hand-off, shutdown): close the socket politely, then stop. */
+  public record GracefulStop() implements Command {}
+
+  private record TableArrived(Table table) implements Command {}
+
+  private record TableMissing() implements Command {}
+
+  private record FeedUpdated(FeedConnection.Update update) implements Command {}
+
+  private record FeedStopped(int generation) implements Command {}
+
+  // ---- setup --------------------------------------------------------------------------------
+
+  /** Starts sharding of the socket slots on this node; see {@code Streams.start}. */
+  public static ActorRef<ShardingEnvelope<Command>> init(
+      ActorSystem<?> system,
+      FeedSettings settings,
+      Duration askTimeout,
+      ActorRef<StreamRegistry.Command> registry) {
+    return ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    TYPE_KEY,
+                    context -> create(context.getEntityId(), settings, askTimeout, registry))
+                .withStopMessage(new GracefulStop()));
+  }
+
+  public static Behavior<Command> create(
+      String entityId,
+      FeedSettings settings,
+      Duration askTimeout,
+      ActorRef<StreamRegistry.Command> registry) {
+    return Behaviors.setup(
+        context -> new UpstreamSocket(context, entityId, settings, askTimeout, registry));
+  }
+
+  private final String entityId;
+  private final int slot;
+  private final String label;
+  private final FeedSettings settings;
+  private final Duration askTimeout;
+  private final ActorRef<StreamRegistry.Command> registry;
+  private final String node;
+  private final ClusterSharding sharding;
+  private final Instant since = Instant.now();
+  private final SocketTable table = new SocketTable();
+  private final SocketRoutes routes = new SocketRoutes();
+  private final Map<String, SocketRoutes.Outlet> outlets = new TreeMap<>();
+  private final Map<String, EntityRef<StreamEntity.Command>> keys = new HashMap<>();
+
+  private String syncedRegistry;
+  private long syncedSeq;
+  private boolean syncing;
+  private final List<Change> held = new ArrayList<>();
+
+  private ActorRef<FeedConnection.Command> feed;
+  private int feedGeneration;
+  private StreamState state = StreamState.STARTING;
+  private Instant connectedAt;
+  private Instant heartbeatAt;
+  private int reconnects;
+  private String lastError;
+  private boolean closing;
+
+  private UpstreamSocket(
+      ActorContext<Command> context,
+      String entityId,
+      FeedSettings settings,
+      Duration askTimeout,
+      ActorRef<StreamRegistry.Command> registry) {
+    super(context);
+    this.entityId = entityId;
+    this.slot = Integer.parseInt(entityId.substring(ID_PREFIX.length()));
+    this.label = "socket " + entityId;
+    this.settings = settings;
+    this.askTimeout = askTimeout;
+    this.registry = registry;
+    this.node = NodeName.of(context.getSystem());
+    this.sharding = ClusterSharding.get(context.getSystem());
+    askForTable();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Change.class, this::onChange)
+        .onMessage(TableArrived.class, arrived -> onTable(arrived.table()))
+        .onMessage(TableMissing.class, missing -> askForTable())
+        .onMessage(Resync.class, resync -> syncing ? this : askForTable())
+        .onMessage(FeedUpdated.class, updated -> onFeedUpdate(updated.update()))
+        .onMessage(FeedStopped.class, this::onFeedStopped)
+        .onMessage(ReportNow.class, this::onReportNow)
+        .onMessage(GetSnapshot.class, this::onGetSnapshot)
+        .onMessage(RestartConnection.class, this::onRestart)
+        .onMessage(GracefulStop.class, stop -> onGracefulStop())
+        .onSignal(PostStop.class, stop -> onPostStop())
+        .build();
+  }
+
+  // ---- keeping in step with the registry ----------------------------------------------------
+
+  private Behavior<Command> askForTable() {
+    syncing = true;
+    getContext()
+        .ask(
+            Table.class,
+            registry,
+            askTimeout,
+            replyTo -> new StreamRegistry.GetTable(slot, replyTo),
+            (table, failure) -> table != null ? new TableArrived(table) : new TableMissing());
+    return this;
+  }
+
+  private Behavior<Command> onChange(Change change) {
+    if (syncing) {
+      held.add(change); // applied after the table, if newer than it
+      return this;
+    }
+    if (change.registryId().equals(syncedRegistry) && change.seq() <= syncedSeq) {
+      return this; // in the table already
+    }
+    if (!change.registryId().equals(syncedRegistry) || change.seq() != syncedSeq + 1) {
+      held.add(change);
+      return askForTable(); // a change is missing, or another registry decides now
+    }
+    table.apply(change.requests());
+    change.left().forEach(this::leave);
+    change.joined().forEach(this::join);
+    syncedSeq = change.seq();
+    return carry(change.requests());
+  }
+
+  private Behavior<Command> onTable(Table arrived) {
+    syncing = false;
+    syncedRegistry = arrived.registryId();
+    syncedSeq = arrived.seq();
+    Map<Instrument, FeedMode> next = new TreeMap<>();
+    arrived.carried().forEach(c -> next.put(c.instrument(), c.mode()));
+    List<FeedRequest> requests = table.replaceWith(next);
+    Map<String, Route> wanted = new HashMap<>();
+    arrived.routes().forEach(route -> wanted.put(route.key(), route));
+    List.copyOf(outlets.keySet()).stream()
+        .filter(key -> !wanted.containsKey(key))
+        .forEach(this::leave);
+    arrived.routes().forEach(this::join);
+    if (!requests.isEmpty() || feed == null) {
+      getContext()
+          .getLog()
+          .info(
+              "{} on {}: table from the registry: {} instruments, {} keys",
+              label,
+              node,
+              table.modes().size(),
+              outlets.size());
+    }
+    carry(requests);
+    List<Change> later =
+        held.stream()
+            .filter(c -> c.registryId().equals(syncedRegistry) && c.seq() > syncedSeq)
+            .sorted(Comparator.comparingLong(Change::seq))
+            .toList();
+    held.clear();
+    later.forEach(this::onChange);
+    return this;
+  }
+
+  private void join(Route route) {
+    SocketRoutes.Outlet known = outlets.get(route.key());
+    if (known != null
+        && known.mode == route.mode()
+        && known.instruments.equals(route.instruments())) {
+      return;
+    }
+    StreamKey key = StreamKey.parse(route.key());
+    SocketRoutes.Outlet outlet =
+        new SocketRoutes.Outlet(
+            route.key(),
+            route.mode(),
+            route.instruments(),
+            known != null ? known.topic : getContext().spawnAnonymous(TickTopic.create(key)));
+    outlets.put(route.key(), outlet);
+    keys.computeIfAbsent(
+        route.key(), k -> sharding.entityRefFor(StreamEntity.TYPE_KEY, key.entityId()));
+    tellKey(outlet);
+  }
+
+  private void leave(String key) {
+    SocketRoutes.Outlet outlet = outlets.remove(key);
+    keys.remove(key);
+    if (outlet != null) {
+      getContext().stop(outlet.topic);
+    }
+  }
+
+  /** Routes ticks to the keys as they now stand, and gets the socket to carry the table. */
+  private Behavior<Command> carry(List<FeedRequest> requests) {
+    routes.replace(outlets.values());
+    if (table.carriesNothing()) {
+      if (feed != null && !closing) {
+        getContext().getLog().info("{} on {}: carries nothing now, closing it", label, node);
+        feed.tell(new FeedConnection.Close());
+        feed = null;
+        state = StreamState.STARTING;
+        connectedAt = null;
+      }
+    } else if (feed == null) {
+      openFeed();
+    } else if (!requests.isEmpty()) {
+      feed.tell(new FeedConnection.Resubscribe(table.subscription(label), requests));
+    }
+    report(null);
+    return this;
+  }
+
+  // ---- the socket ---------------------------------------------------------------------------
+
+  private void openFeed() {
+    state = StreamState.STARTING;
+    connectedAt = null;
+    int generation = ++feedGeneration;
+    ActorRef<FeedConnection.Update> updates =
+        getContext().messageAdapter(FeedConnection.Update.class, FeedUpdated::new);
+    feed =
+        getContext()
+            .spawn(
+                Behaviors.supervise(
+                        FeedConnection.create(table.subscription(label), settings, routes, updates))
+                    .onFailure(
+                        SupervisorStrategy.restartWithBackoff(
+                            settings.backoffMin(), settings.backoffMax(), 0.2)),
+                "feed-" + generation);
+    getContext().watchWith(feed, new FeedStopped(generation));
+    getContext()
+        .getLog()
+        .info(
+            "{} on {}: opening for {} instruments, {} keys",
+            label,
+            node,
+            table.modes().size(),
+            outlets.size());
+  }
+
+  private Behavior<Command> onFeedUpdate(FeedConnection.Update update) {
+    if (update instanceof FeedConnection.Connected connected) {
+      state = StreamState.RUNNING;
+      connectedAt = connected.at();
+      lastError = null;
+    } else if (update instanceof FeedConnection.Reconnecting reconnecting) {
+      state = StreamState.RECONNECTING;
+      connectedAt = null;
+      lastError = reconnecting.reason();
+    } else if (update instanceof FeedConnection.WaitingForCredentials waiting) {
+      state = StreamState.WAITING_FOR_CREDENTIALS;
+      connectedAt = null;
+      lastError = waiting.reason();
+    } else if (update instanceof FeedConnection.Failed failed) {
+      state = StreamState.FAILED;
+      connectedAt = null;
+      lastError = failed.reason();
+    } else if (update instanceof FeedConnection.Heartbeat heartbeat) {
+      heartbeatAt = heartbeat.at();
+      reconnects = heartbeat.reconnects();
+    }
+    outlets.values().forEach(this::tellKey);
+    report(null);
+    return this;
+  }
+
+  private Behavior<Command> onFeedStopped(FeedStopped stopped) {
+    if (stopped.generation() != feedGeneration) {
+      return this; // one closed earlier, when this slot carried nothing for a moment
+    }
+    feed = null;
+    if (closing) {
+      return Behaviors.stopped();
+    }
+    if (!table.carriesNothing()) {
+      getContext()
+          .getLog()
+          .error("{} on {}: its feed connection stopped; opening again", label, node);
+      openFeed();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRestart(RestartConnection restart) {
+    if (feed != null) {
+      feed.tell(new FeedConnection.RestartConnection(restart.reason()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGracefulStop() {
+    if (feed == null) {
+      return Behaviors.stopped();
+    }
+    if (!closing) {
+      closing = true;
+      getContext().getLog().info("{} on {}: moving off this node, closing it here", label, node);
+      feed.tell(new FeedConnection.Close());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPostStop() {
+    getContext().getLog().info("{} on {}: stopped here", label, node);
+    return this;
+  }
+
+  // ---- telling keys and the registry --------------------------------------------------------
+
+  /** How the socket stands, for one key riding on it. */
+  private void tellKey(SocketRoutes.Outlet outlet) {
+    EntityRef<StreamEntity.Command> key = keys.get(outlet.key);
+    if (key != null) {
+      key.tell(
+          new StreamEntity.SocketUpdated(
+              entityId,
+              feed == null ? StreamState.STARTING : state,
+              heartbeatAt,
+              lastError,
+              outlet.ticks(),
+              outlet.lastTickAt(),
+              reconnects));
+    }
+  }
+
+  private void report(List<Carried> inventory) {
+    registry.tell(
+        new StreamRegistry.SocketReport(
+            status(), syncedRegistry, syncedSeq, inventory, getContext().getSelf()));
+  }
+
+  private Behavior<Command> onReportNow(ReportNow now) {
+    report(syncing && syncedRegistry == null ? null : table.carried());
+    now.replyTo().tell(new Reported(entityId));
+    return this;
+  }
+
+  private SocketStatus status() {
+    String wire =
+        feed == null
+            ? (table.carriesNothing() ? "idle" : "connecting")
+            : switch (state) {
+              case RUNNING -> "connected";
+              case STARTING -> "connecting";
+              case WAITING_FOR_CREDENTIALS -> "waiting_for_credentials";
+              case FAILED -> "failed";
+              default -> "reconnecting";
+            };
+    return new SocketStatus(
+        entityId,
+        node,
+        wire,
+        since,
+        connectedAt,
+        heartbeatAt,
+        outlets.size(),
+        table.countsPerMode(),
+        reconnects,
+        lastError);
+  }
+
+  private Behavior<Command> onGetSnapshot(GetSnapshot get) {
+    if (feed == null) {
+      get.replyTo().tell(new SnapshotReply(List.of()));
+      return this;
+    }
+    AskPattern.ask(
+            feed,
+            (ActorRef<FeedConnection.Snapshot> replyTo) ->
+                new FeedConnection.GetSnapshotOf(get.instruments(), replyTo),
+            askTimeout,
+            getContext().getSystem().scheduler())
+        .whenComplete(
+            (snapshot, failure) -> {
+              List<Tick> ticks = new ArrayList<>();
+              if (snapshot != null) {
+                snapshot.ticks().forEach(tick -> ticks.addAll(tick.in(get.mode())));
+              }
+              get.replyTo().tell(new SnapshotReply(ticks));
+            });
+    return this;
+  }
+}

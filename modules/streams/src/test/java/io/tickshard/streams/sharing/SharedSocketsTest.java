@@ -1,0 +1,285 @@
+package io.tickshard.streams.sharing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tickshard.feed.FeedMode;
+import io.tickshard.simulator.FeedSimulator;
+import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.simulator.SimulatorState;
+import io.tickshard.streams.StartReply;
+import io.tickshard.streams.StopReply;
+import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamSettings;
+import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.StreamState;
+import io.tickshard.streams.StreamStatus;
+import io.tickshard.streams.Streams;
+import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.testkit.ClusterOfOne;
+import io.tickshard.streams.testkit.EmbeddedDatabase;
+import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.ViewerTopics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code shared} mode on one node against the simulator: keys ride on one socket, each instrument
+ * subscribed once in the highest mode a key needs, changed on the open socket as keys start and
+ * stop (after the grace), each key's viewers getting its instruments in its own mode. The account
+ * has one socket here, so "over capacity" is 5,000 distinct instruments.
+ */
+class SharedSocketsTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Duration GRACE = Duration.ofSeconds(1);
+  private static FeedSimulator simulator;
+  private static ActorTestKit kit;
+  private static Streams streams;
+
+  @BeforeAll
+  static void start() {
+    simulator =
+        FeedSimulator.start(
+            SimulatorConfig.defaults().withMarket(200, 13).withLimits(100, 5_000, 5));
+    Map<String, Object> config = new HashMap<>();
+    config.put("tickshard.upstream.sharing", "shared");
+    config.put("tickshard.upstream.unsubscribe-grace", GRACE.toMillis() + "ms");
+    config.put("tickshard.budget.max-connections", 1);
+    config.put("tickshard.feed.heartbeat-interval", "500ms");
+    config.put("tickshard.streams.unknown-passivate-after", "1s");
+    kit =
+        ClusterOfOne.start(ClusterOfOne.config(EmbeddedDatabase.newDatabase(), simulator, config));
+    streams =
+        Streams.start(
+            kit.system(),
+            StreamSettings.fromConfig(kit.system().settings().config(), MarketHours.always()));
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+    simulator.close();
+  }
+
+  /** Each test leaves nothing subscribed: stop what runs, and wait out the grace. */
+  @AfterEach
+  void stopAll() {
+    StreamRegistry.Listing listing = listing();
+    for (StreamStatus status : listing.streams()) {
+      if (status.state() != StreamState.STOPPED) {
+        stop(StreamKey.parse(status.key()));
+      }
+    }
+    await().atMost(WAIT).until(() -> simulator.state().connections().isEmpty());
+  }
+
+  private static StreamKey key(String screener, int... ids) {
+    return StreamKey.of(screener, IntStream.of(ids).mapToObj(String::valueOf).toList());
+  }
+
+  private static StartReply start(StreamKey key, FeedMode mode) {
+    TestProbe<StartReply> probe = kit.createTestProbe();
+    StreamEntity.entityRefFor(kit.system(), key)
+        .tell(new StreamEntity.Start(new StreamSpec(key, mode), probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  private static StopReply stop(StreamKey key) {
+    TestProbe<StopReply> probe = kit.createTestProbe();
+    StreamEntity.entityRefFor(kit.system(), key)
+        .tell(new StreamEntity.Stop("test", probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  private static StreamStatus status(StreamKey key) {
+    TestProbe<StreamEntity.StatusReply> probe = kit.createTestProbe();
+    StreamEntity.entityRefFor(kit.system(), key).tell(new StreamEntity.GetStatus(probe.getRef()));
+    return ((StreamEntity.Found) probe.receiveMessage(WAIT)).status();
+  }
+
+  private static StreamRegistry.Listing listing() {
+    TestProbe<StreamRegistry.Listing> probe = kit.createTestProbe();
+    streams.registry().tell(new StreamRegistry.GetListing(probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  private static StreamRegistry.Upstream upstream() {
+    TestProbe<StreamRegistry.Upstream> probe = kit.createTestProbe();
+    streams.registry().tell(new StreamRegistry.GetUpstream(probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  /** The one open socket's subscriptions: security id → mode. */
+  private static Map<Integer, String> subscribed() {
+    List<SimulatorState.ConnectionInfo> open = simulator.state().connections();
+    assertThat(open).hasSize(1);
+    Map<Integer, String> modes = new TreeMap<>();
+    open.get(0).instruments().forEach(s -> modes.put(s.securityId(), s.mode()));
+    return modes;
+  }
+
+  private static long socketId() {
+    return simulator.state().connections().get(0).id();
+  }
+
+  private static TestProbe<Tick> viewer(StreamKey key) {
+    ActorRef<Topic.Command<Tick>> topic =
+        AskPattern.<ViewerTopics.GetTopic, ActorRef<Topic.Command<Tick>>>ask(
+                streams.topics(),
+                replyTo -> new ViewerTopics.GetTopic(key, replyTo),
+                WAIT,
+                kit.system().scheduler())
+            .toCompletableFuture()
+            .join();
+    TestProbe<Tick> viewer = kit.createTestProbe();
+    topic.tell(Topic.subscribe(viewer.getRef()));
+    return viewer;
+  }
+
+  private static void awaitRunning(StreamKey... keys) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              for (StreamKey key : keys) {
+                assertThat(status(key).state()).isEqualTo(StreamState.RUNNING);
+              }
+            });
+  }
+
+  @Test
+  void two_overlapping_keys_share_one_socket_each_instrument_once_in_the_highest_mode() {
+    StreamKey swing = key("swing", 1333, 2885, 11536);
+    StreamKey depth = key("depth", 11536, 1594);
+    assertThat(start(swing, FeedMode.QUOTE)).isInstanceOf(StartReply.Started.class);
+    assertThat(start(depth, FeedMode.FULL)).isInstanceOf(StartReply.Started.class);
+    awaitRunning(swing, depth);
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(subscribed())
+                    .isEqualTo(Map.of(1333, "quote", 2885, "quote", 11536, "full", 1594, "full")));
+    assertThat(status(swing).sockets()).containsExactly("slot-0");
+    StreamRegistry.Upstream upstream = upstream();
+    assertThat(upstream.sharing()).isEqualTo("shared");
+    assertThat(upstream.socketsInUse()).isEqualTo(1);
+    assertThat(upstream.instrumentsInUse()).isEqualTo(4);
+    assertThat(upstream.sockets()).hasSize(1);
+    assertThat(upstream.sockets().get(0).instruments())
+        .isEqualTo(Map.of(FeedMode.QUOTE, 2, FeedMode.FULL, 2));
+    assertThat(upstream.sockets().get(0).keys()).isEqualTo(2);
+  }
+
+  @Test
+  void each_key_gets_only_its_instruments_in_its_own_mode() {
+    StreamKey quotes = key("quotes", 1333, 2885);
+    StreamKey full = key("full", 2885, 1594);
+    start(quotes, FeedMode.QUOTE);
+    start(full, FeedMode.FULL);
+    awaitRunning(quotes, full);
+    TestProbe<Tick> quoteViewer = viewer(quotes);
+    TestProbe<Tick> fullViewer = viewer(full);
+
+    List<Tick> toQuotes = quoteViewer.receiveSeveralMessages(40, WAIT);
+    List<Tick> toFull = fullViewer.receiveSeveralMessages(40, WAIT);
+    assertThat(toQuotes).allSatisfy(t -> assertThat(t.securityId()).isIn(1333, 2885));
+    assertThat(toQuotes).allSatisfy(t -> assertThat(t.kind()).isNotEqualTo("full"));
+    // 2885 rides on a full subscription (the other key needs it): the quote key gets quotes.
+    assertThat(toQuotes).anySatisfy(t -> assertThat(t.securityId()).isEqualTo(2885));
+    assertThat(toFull).allSatisfy(t -> assertThat(t.securityId()).isIn(2885, 1594));
+    assertThat(toFull)
+        .filteredOn(t -> !t.kind().equals("prev_close"))
+        .allSatisfy(t -> assertThat(t.kind()).isEqualTo("full"));
+
+    TestProbe<StreamEntity.SnapshotReply> snapshot = kit.createTestProbe();
+    StreamEntity.entityRefFor(kit.system(), quotes)
+        .tell(new StreamEntity.GetSnapshot(snapshot.getRef()));
+    List<Tick> latest = snapshot.receiveMessage(WAIT).ticks();
+    assertThat(latest).extracting(Tick::securityId).contains(1333, 2885);
+    assertThat(latest).allSatisfy(t -> assertThat(t.kind()).isNotEqualTo("full"));
+  }
+
+  @Test
+  void a_stop_unsubscribes_after_the_grace_and_downgrades_on_the_open_socket() {
+    StreamKey swing = key("swing-churn", 1333, 2885);
+    StreamKey depth = key("depth-churn", 2885, 1594);
+    start(swing, FeedMode.TICKER);
+    start(depth, FeedMode.FULL);
+    awaitRunning(swing, depth);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(subscribed())
+                    .isEqualTo(Map.of(1333, "ticker", 2885, "full", 1594, "full")));
+    long socket = socketId();
+
+    stop(depth);
+    // Within the grace nothing changes ...
+    assertThat(subscribed()).isEqualTo(Map.of(1333, "ticker", 2885, "full", 1594, "full"));
+    // ... after it, 1594 goes and 2885 drops to what the key left needs; same socket.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(subscribed()).isEqualTo(Map.of(1333, "ticker", 2885, "ticker")));
+    assertThat(socketId()).isEqualTo(socket);
+    assertThat(status(swing).state()).isEqualTo(StreamState.RUNNING);
+  }
+
+  @Test
+  void a_key_started_again_within_the_grace_costs_nothing() {
+    StreamKey key = key("again", 4963, 3045);
+    start(key, FeedMode.QUOTE);
+    awaitRunning(key);
+    await().atMost(WAIT).until(() -> subscribed().size() == 2);
+    long socket = socketId();
+    long subscribesBefore = simulator.state().stats().subscribeMessages();
+
+    stop(key);
+    assertThat(start(key, FeedMode.QUOTE)).isInstanceOf(StartReply.Started.class);
+    awaitRunning(key);
+    // Past the grace: still subscribed, on the same socket, and nothing was sent for it.
+    await()
+        .pollDelay(GRACE.plusMillis(500))
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(subscribed()).isEqualTo(Map.of(4963, "quote", 3045, "quote")));
+    assertThat(socketId()).isEqualTo(socket);
+    assertThat(simulator.state().stats().subscribeMessages()).isEqualTo(subscribesBefore);
+  }
+
+  @Test
+  void a_start_is_refused_only_when_its_instruments_cannot_be_placed() {
+    StreamKey big = key("big", IntStream.rangeClosed(1, 3_000).toArray());
+    StreamKey other = key("other", IntStream.rangeClosed(2_001, 5_000).toArray());
+    StreamKey tooMany = key("too-many", IntStream.rangeClosed(4_001, 6_500).toArray());
+    assertThat(start(big, FeedMode.TICKER)).isInstanceOf(StartReply.Started.class);
+    // 2,000 new of 3,000: exactly the 5,000 one socket carries.
+    assertThat(start(other, FeedMode.TICKER)).isInstanceOf(StartReply.Started.class);
+    StartReply refused = start(tooMany, FeedMode.TICKER);
+    assertThat(refused).isEqualTo(new StartReply.InstrumentsExhausted(1_500, 5_000, 5_000));
+    awaitRunning(big, other);
+    await().atMost(WAIT).until(() -> subscribed().size() == 5_000);
+    Set<String> modes = subscribed().values().stream().collect(Collectors.toSet());
+    assertThat(modes).containsExactly("ticker");
+  }
+}
