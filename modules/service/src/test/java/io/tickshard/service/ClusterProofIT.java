@@ -112,6 +112,8 @@ class ClusterProofIT {
     env.put("TICKSHARD_DB_USER", database.user());
     env.put("TICKSHARD_DB_PASSWORD", database.password());
     env.put("DHANHQ_WS_URL", simulator.baseUrl().toString());
+    // The proofs of one socket per key (SharedSocketsIT proves the shared mode).
+    env.put("TICKSHARD_UPSTREAM_SHARING", "dedicated");
     // As bin/cluster runs a local cluster: short failure detection and SBR window (on one
     // machine a pause is not a partition); see docs/operations.md for production values.
     properties =

@@ -66,6 +66,7 @@ class CredentialsRolloverIT {
     env.put("TICKSHARD_DB_PASSWORD", database.password());
     env.put("TICKSHARD_API_TOKEN", API_TOKEN);
     env.put("TICKSHARD_MARKET_HOURS", "always");
+    env.put("TICKSHARD_UPSTREAM_SHARING", "dedicated"); // a socket per key, watched one by one
     // As an operator runs against the broker: credentials in the environment, a JWT.
     env.put("DHANHQ_WS_URL", simulator.baseUrl().toString());
     env.put("DHANHQ_CLIENT_ID", SimulatorConfig.DEFAULT_CLIENT_ID);

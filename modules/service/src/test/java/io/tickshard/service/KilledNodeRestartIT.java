@@ -71,7 +71,7 @@ class KilledNodeRestartIT {
         NodeProcess.start(
             name,
             FreePorts.next(),
-            Map.of(),
+            Map.of("TICKSHARD_UPSTREAM_SHARING", "dedicated"),
             List.of(),
             Map.of("tickshard.db.embedded-data-dir", data.resolve("postgres").toString()),
             logs);

@@ -87,6 +87,8 @@ class PartitionIT {
     environment.put("TICKSHARD_DB_USER", "postgres");
     environment.put("TICKSHARD_DB_PASSWORD", "");
     environment.put("DHANHQ_WS_URL", simulator.baseUrl().toString());
+    // Moved keys are told apart by their own sockets at the simulator.
+    environment.put("TICKSHARD_UPSTREAM_SHARING", "dedicated");
     for (int n = 1; n <= 3; n++) {
       nodes.add(startNode(n));
     }

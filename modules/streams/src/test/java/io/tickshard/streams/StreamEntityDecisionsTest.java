@@ -76,7 +76,9 @@ class StreamEntityDecisionsTest {
                     "tickshard.feed.url", "ws://127.0.0.1:" + simulator.port() + "/",
                     "tickshard.feed.heartbeat-interval", "300ms",
                     "tickshard.feed.backoff.min", "200ms",
-                    "tickshard.streams.ask-timeout", "3s"))
+                    "tickshard.streams.ask-timeout", "3s",
+                    // The decisions about a socket of the key's own.
+                    "tickshard.upstream.sharing", "dedicated"))
             .withFallback(EventSourcedBehaviorTestKit.config())
             .withFallback(ConfigFactory.load());
     kit = ActorTestKit.create("decisions", config);

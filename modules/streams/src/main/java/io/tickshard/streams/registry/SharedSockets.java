@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry's side of {@code shared} mode: the placement ({@link SocketPlacement}), the numbered
@@ -33,7 +34,7 @@ final class SharedSockets {
   private final String registryId;
   private final ActorContext<StreamRegistry.Command> context;
   private final ClusterSharding sharding;
-  private final Logger log;
+  private static final Logger log = LoggerFactory.getLogger(SharedSockets.class);
   private final Map<Integer, Long> seqs = new HashMap<>();
   private final Map<Integer, SocketStatus> reported = new TreeMap<>();
   private final Map<ActorRef<?>, String> watched = new HashMap<>();
@@ -47,7 +48,6 @@ final class SharedSockets {
     this.registryId = registryId;
     this.context = context;
     this.sharding = ClusterSharding.get(context.getSystem());
-    this.log = context.getLog();
   }
 
   // ---- keys ---------------------------------------------------------------------------------

@@ -279,6 +279,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     if (known != null
         && known.mode == route.mode()
         && known.instruments.equals(route.instruments())) {
+      tellKey(known); // the key placed again (it moved to another node): it hears at once
       return;
     }
     StreamKey key = StreamKey.parse(route.key());

@@ -557,8 +557,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     }
     getContext()
         .getLog()
-        .info(
-            "{} on {}: restarting the feed connection ({})", label, node, restart.reason());
+        .info("{} on {}: restarting the feed connection ({})", label, node, restart.reason());
     return lost(restart.reason(), settings.backoffMin());
   }
 

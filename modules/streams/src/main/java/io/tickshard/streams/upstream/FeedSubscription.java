@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * stream's own socket carries its key's instruments in its mode; a shared socket, whatever its keys
  * need. Immutable: a change is a new one, sent with {@link FeedConnection.Resubscribe}.
  *
- * @param label how the connection's log lines name it ({@code stream <key label>}, or {@code
- *     socket slot-0})
+ * @param label how the connection's log lines name it ({@code stream <key label>}, or {@code socket
+ *     slot-0})
  * @param modes in the order snapshots list the instruments
  */
 public record FeedSubscription(String label, Map<Instrument, FeedMode> modes) {
