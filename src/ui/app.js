@@ -369,13 +369,46 @@ function renderBroker(answer) {
   line.title = broker.credentialsSince ? `credentials since ${broker.credentialsSince}` : '';
 }
 
+// ---- broker sockets line ----------------------------------------------------------------------
+
+const TROUBLED_SOCKETS = new Set(['failed', 'lost', 'waiting_for_credentials']);
+
+/**
+ * How many of the broker connections are open and, when streams share them, how many instruments
+ * they carry of the most they can: "sockets 1/5 · instruments 812/25,000".
+ */
+function renderUpstream(answer) {
+  const line = $('upstream');
+  if (!answer.ok) {
+    line.replaceChildren(el('span', 'error-text', `sockets: ${answer.error}`));
+    return;
+  }
+  const upstream = answer.data ?? {};
+  const sockets = upstream.sockets ?? [];
+  let text = `sockets ${fmtCount(upstream.socketsInUse)}/${fmtCount(upstream.budget)}`;
+  text +=
+    upstream.sharing === 'dedicated'
+      ? ' (dedicated)'
+      : ` · instruments ${fmtCount(upstream.instrumentsInUse)}/${fmtCount(upstream.capacity)}`;
+  const troubled = sockets.some((socket) => TROUBLED_SOCKETS.has(socket.state));
+  line.className = 'broker';
+  line.replaceChildren(el('span', troubled ? 'warn-text' : 'muted', text));
+  line.title = sockets
+    .map(
+      (socket) =>
+        `${socket.id}: ${socket.state}${socket.node ? ` on ${socket.node}` : ''}, ` +
+        `${fmtCount(socket.carried)} instruments, ${fmtCount(socket.keys)} keys`,
+    )
+    .join('\n');
+}
+
 // ---- polling ----------------------------------------------------------------------------------
 
 let refreshTimer = 0;
 let refreshing = false;
 let refreshAgain = false;
 
-/** Polls streams and cluster; a call during a poll runs one more poll right after it. */
+/** Polls streams, cluster, broker and sockets; a call during a poll runs one more poll after it. */
 async function refresh() {
   if (refreshing) {
     refreshAgain = true;
@@ -385,14 +418,16 @@ async function refresh() {
   refreshing = true;
   try {
     if (!document.hidden) {
-      const [streams, cluster, broker] = await Promise.all([
+      const [streams, cluster, broker, upstream] = await Promise.all([
         request('GET', '/streams'),
         request('GET', '/cluster'),
         request('GET', '/broker'),
+        request('GET', '/upstream'),
       ]);
       renderStreams(streams);
       renderCluster(cluster);
       renderBroker(broker);
+      renderUpstream(upstream);
     }
   } finally {
     refreshing = false;

@@ -46,6 +46,7 @@ public final class ApiRoutes extends AllDirectives {
         concat(
             new StreamRoutes(control, token, ticks).routes(),
             new ClusterRoutes(control).routes(),
+            new UpstreamRoutes(control).routes(),
             new BrokerRoutes(control, token).routes(),
             new ScreenerRoutes(control, token).routes(),
             ui());

@@ -1,5 +1,6 @@
 package io.tickshard.api;
 
+import io.tickshard.feed.FeedLimits;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -159,6 +160,42 @@ public final class Problem extends RuntimeException {
         .with("key", key)
         .with("budget", budget)
         .with("holders", holders);
+  }
+
+  /**
+   * {@code shared} mode: the key's instruments that no running stream subscribes yet do not fit on
+   * the broker connections the budget allows ({@code capacity} = connections × 5,000).
+   */
+  public static Problem instrumentsExhausted(String key, int needed, int inUse, int capacity) {
+    int perConnection = FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION;
+    int connections = capacity / perConnection;
+    return new Problem(
+            "budget-exhausted",
+            "No room for these instruments on the broker connections",
+            429,
+            "the "
+                + needed
+                + " new instruments of "
+                + shortened(key)
+                + " do not fit: "
+                + inUse
+                + " of "
+                + capacity
+                + " instruments in use ("
+                + connections
+                + (connections == 1 ? " broker connection" : " broker connections")
+                + " × "
+                + perConnection
+                + "); stop streams whose instruments no other stream needs")
+        .with("key", key)
+        .with("needed", needed)
+        .with("inUse", inUse)
+        .with("capacity", capacity);
+  }
+
+  /** A key as a detail quotes it; a long one is in full only in the {@code key} member. */
+  private static String shortened(String key) {
+    return key.length() <= 80 ? key : key.substring(0, 79) + "…";
   }
 
   public static Problem payloadTooLarge(String detail) {

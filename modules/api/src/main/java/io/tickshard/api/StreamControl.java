@@ -162,6 +162,14 @@ public final class StreamControl {
         "the stream registry");
   }
 
+  /** The broker sockets: the shared slots, or in {@code dedicated} mode one per stream. */
+  public CompletionStage<StreamRegistry.Upstream> upstream() {
+    return timed(
+        AskPattern.ask(
+            registry, StreamRegistry.GetUpstream::new, settings.askTimeout(), system.scheduler()),
+        "the stream registry");
+  }
+
   public CompletionStage<StreamRegistry.HealthReport> health() {
     return timed(
         AskPattern.ask(

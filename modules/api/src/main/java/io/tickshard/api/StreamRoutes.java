@@ -123,6 +123,10 @@ final class StreamRoutes extends AllDirectives {
     if (reply instanceof StartReply.BudgetExhausted exhausted) {
       return Problem.budgetExhausted(key, exhausted.holders(), exhausted.budget());
     }
+    if (reply instanceof StartReply.InstrumentsExhausted exhausted) {
+      return Problem.instrumentsExhausted(
+          key, exhausted.needed(), exhausted.inUse(), exhausted.capacity());
+    }
     if (reply instanceof StartReply.Unavailable unavailable) {
       return Problem.notReady(unavailable.reason());
     }

@@ -67,6 +67,7 @@ class OpenApiCoverageTest {
           new Route("POST", "/api/v1/streams/stop-all"),
           new Route("GET", "/api/v1/cluster"),
           new Route("GET", "/api/v1/health"),
+          new Route("GET", "/api/v1/upstream"),
           new Route("GET", "/api/v1/broker"),
           new Route("PUT", "/api/v1/broker/credentials"),
           new Route("POST", "/screeners/ltp/start"),

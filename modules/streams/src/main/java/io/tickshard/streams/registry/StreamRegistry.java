@@ -650,7 +650,12 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
           new SocketStatus(
               label(s.key()),
               s.node(),
-              s.state().wireName(),
+              // A socket's words for the stream's states (as a shared socket reports them).
+              switch (s.state()) {
+                case RUNNING -> "connected";
+                case STARTING -> "connecting";
+                default -> s.state().wireName();
+              },
               s.startedAt(),
               null,
               s.heartbeatAt(),
