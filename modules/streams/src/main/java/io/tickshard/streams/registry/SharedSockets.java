@@ -7,6 +7,7 @@ import io.tickshard.feed.Instrument;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.sharing.SocketStatus;
 import io.tickshard.streams.sharing.UpstreamSocket;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +37,11 @@ final class SharedSockets {
   private final ClusterSharding sharding;
   private static final Logger log = LoggerFactory.getLogger(SharedSockets.class);
   private final Map<Integer, Long> seqs = new HashMap<>();
+  private final Map<Integer, Instant> lastSent = new HashMap<>();
+
+  /** Longer than a change takes to reach its socket, even through a rebalance. */
+  private static final Duration IN_FLIGHT = Duration.ofSeconds(5);
+
   private final Map<Integer, SocketStatus> reported = new TreeMap<>();
   private final Map<ActorRef<?>, String> watched = new HashMap<>();
 
@@ -105,6 +111,7 @@ final class SharedSockets {
   private void send(
       int slot, List<FeedRequest> requests, List<UpstreamSocket.Route> joined, List<String> left) {
     long seq = seqs.merge(slot, 1L, Long::sum);
+    lastSent.put(slot, Instant.now());
     sharding
         .entityRefFor(UpstreamSocket.TYPE_KEY, UpstreamSocket.entityId(slot))
         .tell(new UpstreamSocket.Change(registryId, seq, requests, joined, left));
@@ -140,9 +147,19 @@ final class SharedSockets {
             "socket {}: adopted, carrying {} instruments", report.status().id(), carried.size());
       }
     }
+    // Changes arrive in order, so a report behind what was sent is normal while changes are on
+    // their way; behind for a while after the last one was sent, one was lost (or the socket
+    // follows another registry).
     boolean inStep =
         registryId.equals(report.registryId()) && report.seq() == seqs.getOrDefault(slot, 0L);
-    if (complete && !inStep && report.inventory() == null) {
+    Instant sent = lastSent.get(slot);
+    boolean settled = sent == null || sent.plus(IN_FLIGHT).isBefore(now);
+    if (complete && !inStep && settled && report.inventory() == null) {
+      log.info(
+          "socket {}: out of step (at change {} of {}), told to resync",
+          report.status().id(),
+          report.seq(),
+          seqs.getOrDefault(slot, 0L));
       report.socket().tell(new UpstreamSocket.Resync());
     }
     if (watched.put(report.socket(), report.status().id()) == null) {

@@ -392,7 +392,12 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
               s.node(),
               shared == null ? "its slot freed" : "its instruments kept until it is back");
     } else if (entry == null) {
-      budget.release(goneKey); // granted, then gone before its first report
+      // Granted, then gone before its first report (its caller gave up on the answer): nothing
+      // runs for it.
+      budget.release(goneKey);
+      if (shared != null) {
+        shared.release(goneKey, Instant.now());
+      }
     }
     return grantWaiting();
   }

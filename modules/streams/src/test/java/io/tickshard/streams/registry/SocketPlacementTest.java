@@ -161,4 +161,39 @@ class SocketPlacementTest {
     assertThat(placement.keysOf(nse(250))).containsOnlyKeys("big");
     assertThat(Set.copyOf(placement.table(0).values())).containsExactly(FeedMode.TICKER);
   }
+
+  @Test
+  void what_a_socket_carries_is_adopted_where_it_is_and_dropped_after_the_grace_unless_needed() {
+    SocketPlacement placement = new SocketPlacement(5, 5_000, GRACE);
+    placement.adopt(
+        1, Map.of(nse(1), FeedMode.QUOTE, nse(2), FeedMode.FULL, nse(3), FeedMode.TICKER), T0);
+
+    SocketPlacement.Placed placed = placed(placement.place("a", ids(1, 2), FeedMode.QUOTE, T0));
+
+    // Nothing moves and nothing is sent: 1 and 2 are carried already, 2 in more than needed.
+    assertThat(placed.slots()).containsExactly(1);
+    assertThat(placed.deltas()).isEmpty();
+    assertThat(placement.routes(1)).isEqualTo(Map.of("a", Map.entry(FeedMode.QUOTE, ids(1, 2))));
+    // After the grace: 3, which no key needs, goes; 2 comes down to what "a" needs.
+    assertThat(requests(placement.expire(T0.plus(GRACE))))
+        .containsExactly(
+            "1 UNSUBSCRIBE_TICKER [3]", "1 UNSUBSCRIBE_FULL [2]", "1 SUBSCRIBE_QUOTE [2]");
+    assertThat(placement.table(1))
+        .isEqualTo(Map.of(nse(1), FeedMode.QUOTE, nse(2), FeedMode.QUOTE));
+  }
+
+  @Test
+  void a_release_names_the_sockets_the_key_rode_on_and_its_routes_go() {
+    SocketPlacement placement = new SocketPlacement(2, 3, GRACE);
+    placement.place("a", ids(1, 2, 3, 4), FeedMode.QUOTE, T0);
+    placement.place("b", ids(4), FeedMode.FULL, T0);
+    assertThat(placement.instrumentsOn("a", 1)).isEqualTo(ids(4));
+
+    assertThat(placement.release("a", T0)).containsExactly(0, 1);
+    assertThat(placement.release("a", T0)).isEmpty();
+    assertThat(placement.routes(0)).isEmpty();
+    assertThat(placement.routes(1)).isEqualTo(Map.of("b", Map.entry(FeedMode.FULL, ids(4))));
+    assertThat(placement.holds("a")).isFalse();
+    assertThat(placement.nextExpiry()).contains(T0.plus(GRACE));
+  }
 }
