@@ -6,6 +6,7 @@ import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.Instrument;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.sharing.SocketStatus;
+import io.tickshard.streams.sharing.SocketWire;
 import io.tickshard.streams.sharing.UpstreamSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,9 +78,7 @@ final class SharedSockets {
     placed.deltas().forEach(delta -> requests.put(delta.slot(), delta.requests()));
     for (int slot : new TreeSet<>(union(requests.keySet(), placed.slots()))) {
       List<UpstreamSocket.Route> joined =
-          placed.slots().contains(slot)
-              ? List.of(new UpstreamSocket.Route(key, mode, placement.instrumentsOn(key, slot)))
-              : List.of();
+          placed.slots().contains(slot) ? List.of(new UpstreamSocket.Route(key, mode)) : List.of();
       send(slot, requests.getOrDefault(slot, List.of()), joined, List.of());
     }
     return new StreamRegistry.SlotGranted(
@@ -114,21 +113,20 @@ final class SharedSockets {
     lastSent.put(slot, Instant.now());
     sharding
         .entityRefFor(UpstreamSocket.TYPE_KEY, UpstreamSocket.entityId(slot))
-        .tell(new UpstreamSocket.Change(registryId, seq, requests, joined, left));
+        .tell(
+            new UpstreamSocket.Change(
+                registryId, seq, SocketWire.requests(requests), joined, left));
   }
 
   // ---- sockets ------------------------------------------------------------------------------
 
   UpstreamSocket.Table table(int slot) {
-    List<UpstreamSocket.Carried> carried = new ArrayList<>();
-    placement.table(slot).forEach((i, mode) -> carried.add(new UpstreamSocket.Carried(i, mode)));
     List<UpstreamSocket.Route> routes = new ArrayList<>();
     placement
         .routes(slot)
-        .forEach(
-            (key, route) ->
-                routes.add(new UpstreamSocket.Route(key, route.getKey(), route.getValue())));
-    return new UpstreamSocket.Table(registryId, seqs.getOrDefault(slot, 0L), carried, routes);
+        .forEach((key, route) -> routes.add(new UpstreamSocket.Route(key, route.getKey())));
+    return new UpstreamSocket.Table(
+        registryId, seqs.getOrDefault(slot, 0L), SocketWire.byMode(placement.table(slot)), routes);
   }
 
   /**
@@ -139,8 +137,7 @@ final class SharedSockets {
     int slot = slotOf(report.status().id());
     reported.put(slot, report.status());
     if (report.inventory() != null && !placement.slotsInUse().contains(slot)) {
-      Map<Instrument, FeedMode> carried = new HashMap<>();
-      report.inventory().forEach(c -> carried.put(c.instrument(), c.mode()));
+      Map<Instrument, FeedMode> carried = SocketWire.modes(report.inventory());
       placement.adopt(slot, carried, now);
       if (!carried.isEmpty()) {
         log.info(

@@ -169,12 +169,6 @@ final class SocketPlacement {
     return routes;
   }
 
-  /** The instruments of {@code key} that {@code slot} carries, sorted. */
-  List<Instrument> instrumentsOn(String key, int slot) {
-    Lease lease = leases.get(key);
-    return lease == null ? List.of() : on(lease, slot);
-  }
-
   private List<Instrument> on(Lease lease, int slot) {
     return lease.instruments().stream()
         .filter(i -> Integer.valueOf(slot).equals(slotOf.get(i)))

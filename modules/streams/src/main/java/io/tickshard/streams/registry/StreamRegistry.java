@@ -101,7 +101,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
       SocketStatus status,
       String registryId,
       long seq,
-      List<UpstreamSocket.Carried> inventory,
+      Map<FeedMode, String> inventory,
       ActorRef<UpstreamSocket.Command> socket)
       implements Command {}
 
@@ -620,7 +620,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
 
   private Behavior<Command> onGetTable(GetTable get) {
     if (shared == null) {
-      get.replyTo().tell(new UpstreamSocket.Table(registryId, 0, List.of(), List.of()));
+      get.replyTo().tell(new UpstreamSocket.Table(registryId, 0, Map.of(), List.of()));
     } else if (!complete) {
       tablesWaiting.add(get); // answered once the view (and what the sockets carry) is known
     } else {

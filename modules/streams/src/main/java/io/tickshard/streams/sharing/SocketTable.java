@@ -104,10 +104,4 @@ final class SocketTable {
     modes.values().forEach(mode -> counts.merge(mode, 1, Integer::sum));
     return counts;
   }
-
-  List<UpstreamSocket.Carried> carried() {
-    List<UpstreamSocket.Carried> carried = new ArrayList<>(modes.size());
-    modes.forEach((instrument, mode) -> carried.add(new UpstreamSocket.Carried(instrument, mode)));
-    return carried;
-  }
 }

@@ -64,15 +64,11 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   public sealed interface Command extends CborSerializable {}
 
-  /** A key riding on this socket: its mode, and which of its instruments this socket carries. */
-  public record Route(String key, FeedMode mode, List<Instrument> instruments)
-      implements CborSerializable {
-    public Route {
-      instruments = List.copyOf(instruments);
-    }
-  }
-
-  public record Carried(Instrument instrument, FeedMode mode) implements CborSerializable {}
+  /**
+   * A key riding on this socket, in its mode: its instruments here are those of its key that this
+   * socket carries (each instrument is on one socket only).
+   */
+  public record Route(String key, FeedMode mode) implements CborSerializable {}
 
   /**
    * The registry's change number {@code seq} (of registry {@code registryId}): the requests to send
@@ -81,13 +77,14 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   public record Change(
       String registryId,
       long seq,
-      List<FeedRequest> requests,
+      List<SocketWire.Request> requests,
       List<Route> joined,
       List<String> left)
       implements Command {}
 
   /** Everything this slot should carry, as of change {@code seq}; the answer to GetTable. */
-  public record Table(String registryId, long seq, List<Carried> carried, List<Route> routes)
+  public record Table(
+      String registryId, long seq, Map<FeedMode, String> carried, List<Route> routes)
       implements CborSerializable {}
 
   /** The registry sees this slot out of step with it: ask for the table again. */
@@ -233,20 +230,19 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       held.add(change);
       return askForTable(); // a change is missing, or another registry decides now
     }
-    table.apply(change.requests());
+    List<FeedRequest> requests = SocketWire.feedRequests(change.requests());
+    table.apply(requests);
     change.left().forEach(this::leave);
     change.joined().forEach(this::join);
     syncedSeq = change.seq();
-    return carry(change.requests());
+    return carry(requests);
   }
 
   private Behavior<Command> onTable(Table arrived) {
     syncing = false;
     syncedRegistry = arrived.registryId();
     syncedSeq = arrived.seq();
-    Map<Instrument, FeedMode> next = new TreeMap<>();
-    arrived.carried().forEach(c -> next.put(c.instrument(), c.mode()));
-    List<FeedRequest> requests = table.replaceWith(next);
+    List<FeedRequest> requests = table.replaceWith(SocketWire.modes(arrived.carried()));
     Map<String, Route> wanted = new HashMap<>();
     arrived.routes().forEach(route -> wanted.put(route.key(), route));
     List.copyOf(outlets.keySet()).stream()
@@ -276,18 +272,18 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   private void join(Route route) {
     SocketRoutes.Outlet known = outlets.get(route.key());
-    if (known != null
-        && known.mode == route.mode()
-        && known.instruments.equals(route.instruments())) {
+    StreamKey key = StreamKey.parse(route.key());
+    List<Instrument> here =
+        key.instruments().stream().filter(table.modes()::containsKey).sorted().toList();
+    if (known != null && known.mode == route.mode() && known.instruments.equals(here)) {
       tellKey(known); // the key placed again (it moved to another node): it hears at once
       return;
     }
-    StreamKey key = StreamKey.parse(route.key());
     SocketRoutes.Outlet outlet =
         new SocketRoutes.Outlet(
             route.key(),
             route.mode(),
-            route.instruments(),
+            here,
             known != null ? known.topic : getContext().spawnAnonymous(TickTopic.create(key)));
     outlets.put(route.key(), outlet);
     keys.computeIfAbsent(
@@ -436,14 +432,14 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     }
   }
 
-  private void report(List<Carried> inventory) {
+  private void report(Map<FeedMode, String> inventory) {
     registry.tell(
         new StreamRegistry.SocketReport(
             status(), syncedRegistry, syncedSeq, inventory, getContext().getSelf()));
   }
 
   private Behavior<Command> onReportNow(ReportNow now) {
-    report(syncing && syncedRegistry == null ? null : table.carried());
+    report(syncing && syncedRegistry == null ? null : SocketWire.byMode(table.modes()));
     now.replyTo().tell(new Reported(entityId));
     return this;
   }
