@@ -159,13 +159,17 @@ final class StreamRuntime {
       answerSnapshot(get.replyTo());
     } else if (command instanceof StreamEntity.RestartConnection restart) {
       restartConnection(restart.reason());
+    } else if (command instanceof StreamEntity.SocketUpdated updated) {
+      // May come before the start is written (the socket heard of the key first): kept for then.
+      if (shared) {
+        sockets.put(updated.socket(), updated);
+        if (placedOn != null && state.active()) {
+          standAsSockets();
+          report(state);
+        }
+      }
     } else if (!state.active()) {
       return false; // a late answer or timer for a stream that stopped meanwhile
-    } else if (command instanceof StreamEntity.SocketUpdated updated) {
-      if (shared && placedOn != null) {
-        onSocketUpdate(updated);
-        report(state);
-      }
     } else if (command instanceof StreamEntity.FeedUpdated updated) {
       if (feed != null) { // else from a feed child stopped by a restart: not this runtime's
         onFeedUpdate(updated.update());
@@ -255,7 +259,8 @@ final class StreamRuntime {
     heartbeatAt = null;
     if (shared) {
       placedOn = List.copyOf(granted.sockets());
-      sockets.clear();
+      sockets.keySet().retainAll(placedOn);
+      standAsSockets();
       report(state);
       scheduleMarketClose();
       return;
@@ -299,8 +304,7 @@ final class StreamRuntime {
    * Shared mode: the key stands as its sockets do, running when all of them are connected; its
    * figures are the sum of what they routed to it, its heartbeat the oldest of theirs.
    */
-  private void onSocketUpdate(StreamEntity.SocketUpdated update) {
-    sockets.put(update.socket(), update);
+  private void standAsSockets() {
     if (!sockets.keySet().containsAll(placedOn)) {
       feedState = StreamState.STARTING;
       return;
