@@ -377,6 +377,15 @@ final class StreamRuntime {
 
   /** Closes the feed politely; true (stop now) when there is none, so nothing to wait for. */
   private boolean onGracefulStop(StreamEntity.State state) {
+    // Starts that reached it after its stop and before sharding's stop message (a page that
+    // restarts a key at once): sent on, so that the shard hands them to its next incarnation
+    // rather than losing them with this one.
+    takeWaiting()
+        .forEach(
+            start ->
+                ClusterSharding.get(context.getSystem())
+                    .entityRefFor(StreamEntity.TYPE_KEY, entityId)
+                    .tell(start));
     if (feed == null) {
       // Shared mode too: its lease stays with the registry while it moves to another node.
       return true;
