@@ -1,11 +1,8 @@
 package io.tickshard.streams;
 
-import io.tickshard.feed.FeedMode;
-import io.tickshard.feed.Instrument;
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.registry.StreamRegistry;
-import io.tickshard.streams.sharing.UpstreamSocket;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.TickTopic;
 import io.tickshard.streams.upstream.FeedConnection;
@@ -13,12 +10,7 @@ import io.tickshard.streams.upstream.FeedSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -28,7 +20,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * What a {@link StreamEntity} knows only while it lives on this node: its {@link FeedConnection}
@@ -65,10 +56,8 @@ final class StreamRuntime {
   private int reconnects;
   private boolean closing;
   private final List<StreamEntity.Start> waitingForSlot = new ArrayList<>();
-  // Shared mode: no socket of its own, a lease on the shared sockets (null until placed).
-  private final boolean shared;
-  private List<String> placedOn;
-  private final Map<String, StreamEntity.SocketUpdated> sockets = new TreeMap<>();
+  // Shared mode: no socket of its own, a lease on the shared sockets; null in dedicated mode.
+  private final SocketLease lease;
   // Who to tell, should the write in flight fail (the behaviour then restarts, and this goes).
   private Runnable onWriteFailed;
   private StreamKey writing;
@@ -88,7 +77,10 @@ final class StreamRuntime {
     this.registry = registry;
     this.node = NodeName.of(context.getSystem());
     this.idle = new IdleStop(settings.idleStopAfter(), Instant.now());
-    this.shared = settings.registry().shared();
+    this.lease =
+        settings.registry().shared()
+            ? new SocketLease(context.getSystem(), settings.askTimeout())
+            : null;
   }
 
   /** When this stream, unused, stops by itself; a new period on every (re)start here. */
@@ -156,14 +148,14 @@ final class StreamRuntime {
       now.replyTo().tell(new StreamEntity.StatusSent(entityId));
     } else if (command instanceof StreamEntity.GetSnapshot get) {
       idle.used(Instant.now()); // a viewer connecting
-      answerSnapshot(get.replyTo());
+      answerSnapshot(state, get.replyTo());
     } else if (command instanceof StreamEntity.RestartConnection restart) {
       restartConnection(restart.reason());
     } else if (command instanceof StreamEntity.SocketUpdated updated) {
       // May come before the start is written (the socket heard of the key first): kept for then.
-      if (shared) {
-        sockets.put(updated.socket(), updated);
-        if (placedOn != null && state.active()) {
+      if (lease != null) {
+        lease.heard(updated);
+        if (lease.placed() && state.active()) {
           standAsSockets();
           report(state);
         }
@@ -179,7 +171,7 @@ final class StreamRuntime {
       onSlotForRecovery(state, decided.reply());
     } else if (command instanceof StreamEntity.RetrySlot
         && feed == null
-        && placedOn == null
+        && !placedOnSockets()
         && !closing) {
       askForSlot(state.spec(), StreamEntity.SlotForRecovery::new);
     }
@@ -188,7 +180,7 @@ final class StreamRuntime {
 
   /** A stream that came back by itself gets its socket only with a slot; else it waits. */
   private void onSlotForRecovery(StreamEntity.State state, StreamRegistry.SlotReply reply) {
-    if (feed != null || placedOn != null || closing) {
+    if (feed != null || placedOnSockets() || closing) {
       return;
     }
     if (reply instanceof StreamRegistry.SlotGranted granted) {
@@ -257,9 +249,8 @@ final class StreamRuntime {
     feedState = StreamState.STARTING;
     lastError = null;
     heartbeatAt = null;
-    if (shared) {
-      placedOn = List.copyOf(granted.sockets());
-      sockets.keySet().retainAll(placedOn);
+    if (lease != null) {
+      lease.placedOn(granted.sockets());
       standAsSockets();
       report(state);
       scheduleMarketClose();
@@ -300,44 +291,19 @@ final class StreamRuntime {
                     Duration.between(now, at)));
   }
 
-  /**
-   * Shared mode: the key stands as its sockets do, running when all of them are connected; its
-   * figures are the sum of what they routed to it, its heartbeat the oldest of theirs.
-   */
+  /** Shared mode: the key stands as its sockets do. */
   private void standAsSockets() {
-    if (!sockets.keySet().containsAll(placedOn)) {
-      feedState = StreamState.STARTING;
-      return;
-    }
-    long sum = 0;
-    Instant last = null;
-    Instant oldestHeartbeat = null;
-    int reconnected = 0;
-    StreamState worst = StreamState.RUNNING;
-    String error = null;
-    for (StreamEntity.SocketUpdated socket : sockets.values()) {
-      sum += socket.ticks();
-      if (socket.lastTickAt() != null && (last == null || socket.lastTickAt().isAfter(last))) {
-        last = socket.lastTickAt();
-      }
-      oldestHeartbeat =
-          socket.heartbeatAt() == null
-              ? oldestHeartbeat
-              : oldestHeartbeat == null || socket.heartbeatAt().isBefore(oldestHeartbeat)
-                  ? socket.heartbeatAt()
-                  : oldestHeartbeat;
-      reconnected += socket.reconnects();
-      if (socket.state() != StreamState.RUNNING && worst == StreamState.RUNNING) {
-        worst = socket.state();
-        error = socket.lastError();
-      }
-    }
-    ticks = sum;
-    lastTickAt = last;
-    heartbeatAt = oldestHeartbeat;
-    reconnects = reconnected;
-    feedState = worst;
-    lastError = error;
+    SocketLease.Standing standing = lease.standing();
+    feedState = standing.state();
+    ticks = standing.ticks();
+    lastTickAt = standing.lastTickAt();
+    heartbeatAt = standing.heartbeatAt();
+    reconnects = standing.reconnects();
+    lastError = standing.lastError();
+  }
+
+  private boolean placedOnSockets() {
+    return lease != null && lease.placed();
   }
 
   private void onFeedUpdate(FeedConnection.Update update) {
@@ -366,9 +332,8 @@ final class StreamRuntime {
   }
 
   private void restartConnection(String reason) {
-    if (placedOn != null) {
-      placedOn.forEach(
-          socket -> socketRef(socket).tell(new UpstreamSocket.RestartConnection(reason)));
+    if (placedOnSockets()) {
+      lease.restart(reason);
     }
     if (feed != null) {
       feed.tell(new FeedConnection.RestartConnection(reason));
@@ -434,7 +399,7 @@ final class StreamRuntime {
         .withState(feedState)
         .withHeartbeatAt(heartbeatAt)
         .withLastError(lastError)
-        .withSockets(placedOn);
+        .withSockets(lease != null ? lease.sockets() : null);
   }
 
   /**
@@ -459,9 +424,10 @@ final class StreamRuntime {
   }
 
   /** The latest values per instrument, from the feed; none without one (or if it is slow). */
-  private void answerSnapshot(ActorRef<StreamEntity.SnapshotReply> replyTo) {
-    if (placedOn != null && !placedOn.isEmpty()) {
-      answerSharedSnapshot(replyTo);
+  private void answerSnapshot(
+      StreamEntity.State state, ActorRef<StreamEntity.SnapshotReply> replyTo) {
+    if (placedOnSockets() && state.active()) {
+      lease.snapshot(state.spec(), replyTo);
       return;
     }
     if (feed == null) {
@@ -477,55 +443,10 @@ final class StreamRuntime {
                         snapshot != null ? snapshot.ticks() : List.of())));
   }
 
-  /** Shared mode: each socket's latest values of this key's instruments, in its mode. */
-  private void answerSharedSnapshot(ActorRef<StreamEntity.SnapshotReply> replyTo) {
-    StreamKey key = lastKey;
-    List<CompletableFuture<UpstreamSocket.SnapshotReply>> asks = new ArrayList<>();
-    for (String socket : placedOn) {
-      asks.add(
-          socketRef(socket)
-              .<UpstreamSocket.SnapshotReply>ask(
-                  reply -> new UpstreamSocket.GetSnapshot(key.instruments(), lastMode, reply),
-                  askTimeout)
-              .toCompletableFuture()
-              .exceptionally(failure -> new UpstreamSocket.SnapshotReply(List.of())));
-    }
-    CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-        .whenComplete(
-            (done, failure) -> {
-              Map<Instrument, Tick> byInstrument = new HashMap<>();
-              List<Tick> extra = new ArrayList<>();
-              for (CompletableFuture<UpstreamSocket.SnapshotReply> ask : asks) {
-                for (Tick tick : ask.join().ticks()) {
-                  if (byInstrument.putIfAbsent(tick.instrument(), tick) != null) {
-                    extra.add(tick); // a derivative's OI tick beside its quote
-                  }
-                }
-              }
-              List<Tick> ordered = new ArrayList<>();
-              key.instruments().stream()
-                  .map(byInstrument::get)
-                  .filter(Objects::nonNull)
-                  .forEach(ordered::add);
-              ordered.addAll(extra);
-              replyTo.tell(new StreamEntity.SnapshotReply(ordered));
-            });
-  }
-
-  private EntityRef<UpstreamSocket.Command> socketRef(String socket) {
-    return ClusterSharding.get(context.getSystem()).entityRefFor(UpstreamSocket.TYPE_KEY, socket);
-  }
-
   /** Tells the registry how this stream stands (on every change and heartbeat). */
   void report(StreamEntity.State state) {
-    lastKey = state.spec().key();
-    lastMode = state.spec().mode();
     registry.tell(
         new StreamRegistry.StatusUpdate(
-            status(state), clientId(), feed != null || placedOn != null, context.getSelf()));
+            status(state), clientId(), feed != null || placedOnSockets(), context.getSelf()));
   }
-
-  // The key and mode of the last report, for the snapshot (asked without the state at hand).
-  private StreamKey lastKey;
-  private FeedMode lastMode;
 }

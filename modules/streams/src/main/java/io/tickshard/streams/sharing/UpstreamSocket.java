@@ -192,7 +192,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     return newReceiveBuilder()
         .onMessage(Change.class, this::onChange)
         .onMessage(TableArrived.class, arrived -> onTable(arrived.table()))
-        .onMessage(TableMissing.class, missing -> askForTable())
+        .onMessage(TableMissing.class, missing -> syncing ? askForTable() : this)
         .onMessage(Resync.class, resync -> syncing ? this : askForTable())
         .onMessage(FeedUpdated.class, updated -> onFeedUpdate(updated.update()))
         .onMessage(FeedStopped.class, this::onFeedStopped)
@@ -239,6 +239,9 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   }
 
   private Behavior<Command> onTable(Table arrived) {
+    if (!syncing && arrived.registryId().equals(syncedRegistry) && arrived.seq() <= syncedSeq) {
+      return this; // a second answer (an ask that timed out, answered late): older than what is
+    }
     syncing = false;
     syncedRegistry = arrived.registryId();
     syncedSeq = arrived.seq();
