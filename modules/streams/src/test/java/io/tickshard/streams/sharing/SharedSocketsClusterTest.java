@@ -21,21 +21,16 @@ import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.testkit.ClusterOfThree;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import io.tickshard.streams.ticks.Tick;
-import io.tickshard.streams.ticks.ViewerTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -109,26 +104,11 @@ class SharedSocketsClusterTest {
   }
 
   private static Map<Integer, String> subscribed() {
-    List<SimulatorState.ConnectionInfo> open = simulator.state().connections();
-    assertThat(open).hasSize(1);
-    Map<Integer, String> modes = new TreeMap<>();
-    open.get(0).instruments().forEach(s -> modes.put(s.securityId(), s.mode()));
-    return modes;
+    return SharingProbes.subscribed(simulator);
   }
 
   private static TestProbe<Tick> viewer(int node, StreamKey key) {
-    ActorTestKit kit = cluster.node(node);
-    ActorRef<Topic.Command<Tick>> topic =
-        AskPattern.<ViewerTopics.GetTopic, ActorRef<Topic.Command<Tick>>>ask(
-                streams.get(node - 1).topics(),
-                replyTo -> new ViewerTopics.GetTopic(key, replyTo),
-                WAIT,
-                kit.system().scheduler())
-            .toCompletableFuture()
-            .join();
-    TestProbe<Tick> viewer = kit.createTestProbe();
-    topic.tell(Topic.subscribe(viewer.getRef()));
-    return viewer;
+    return SharingProbes.viewer(cluster.node(node), streams.get(node - 1), key, WAIT);
   }
 
   private static int nodeNumber(String name) {

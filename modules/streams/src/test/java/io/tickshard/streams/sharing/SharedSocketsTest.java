@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
-import io.tickshard.simulator.SimulatorState;
 import io.tickshard.streams.StartReply;
 import io.tickshard.streams.StopReply;
 import io.tickshard.streams.StreamEntity;
@@ -21,20 +20,15 @@ import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import io.tickshard.streams.ticks.Tick;
-import io.tickshard.streams.ticks.ViewerTopics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,13 +120,8 @@ class SharedSocketsTest {
     return probe.receiveMessage(WAIT);
   }
 
-  /** The one open socket's subscriptions: security id → mode. */
   private static Map<Integer, String> subscribed() {
-    List<SimulatorState.ConnectionInfo> open = simulator.state().connections();
-    assertThat(open).hasSize(1);
-    Map<Integer, String> modes = new TreeMap<>();
-    open.get(0).instruments().forEach(s -> modes.put(s.securityId(), s.mode()));
-    return modes;
+    return SharingProbes.subscribed(simulator);
   }
 
   private static long socketId() {
@@ -140,17 +129,7 @@ class SharedSocketsTest {
   }
 
   private static TestProbe<Tick> viewer(StreamKey key) {
-    ActorRef<Topic.Command<Tick>> topic =
-        AskPattern.<ViewerTopics.GetTopic, ActorRef<Topic.Command<Tick>>>ask(
-                streams.topics(),
-                replyTo -> new ViewerTopics.GetTopic(key, replyTo),
-                WAIT,
-                kit.system().scheduler())
-            .toCompletableFuture()
-            .join();
-    TestProbe<Tick> viewer = kit.createTestProbe();
-    topic.tell(Topic.subscribe(viewer.getRef()));
-    return viewer;
+    return SharingProbes.viewer(kit, streams, key, WAIT);
   }
 
   private static void awaitRunning(StreamKey... keys) {
