@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -90,6 +91,41 @@ final class SocketLease {
       }
     }
     return new Standing(worst, ticks, lastTickAt, heartbeatAt, reconnects, error);
+  }
+
+  /**
+   * The key's live figures from its sockets (for a status answer); a socket that does not answer in
+   * time counts with the figures it last sent.
+   */
+  CompletionStage<UpstreamSocket.Figures> figures(String key) {
+    List<CompletableFuture<UpstreamSocket.Figures>> asks = new ArrayList<>();
+    for (String socket : sockets) {
+      StreamEntity.SocketUpdated last = heard.get(socket);
+      UpstreamSocket.Figures known =
+          last == null
+              ? new UpstreamSocket.Figures(0, null, 0)
+              : new UpstreamSocket.Figures(last.ticks(), last.lastTickAt(), last.reconnects());
+      asks.add(
+          socket(socket)
+              .<UpstreamSocket.Figures>ask(
+                  reply -> new UpstreamSocket.GetFigures(key, reply), askTimeout)
+              .toCompletableFuture()
+              .exceptionally(failure -> known));
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              long ticks = 0;
+              Instant lastTickAt = null;
+              int reconnects = 0;
+              for (CompletableFuture<UpstreamSocket.Figures> ask : asks) {
+                UpstreamSocket.Figures figures = ask.join();
+                ticks += figures.ticks();
+                lastTickAt = later(lastTickAt, figures.lastTickAt());
+                reconnects += figures.reconnects();
+              }
+              return new UpstreamSocket.Figures(ticks, lastTickAt, reconnects);
+            });
   }
 
   /** The health check's remedy: each socket drops its connection and connects again. */

@@ -408,6 +408,19 @@ final class StreamRuntime {
    */
   void answerStatus(StreamEntity.State state, ActorRef<StreamEntity.StatusReply> replyTo) {
     StreamStatus known = status(state);
+    if (placedOnSockets() && state.active()) {
+      lease
+          .figures(state.spec().key().value())
+          .whenComplete(
+              (live, failure) ->
+                  replyTo.tell(
+                      new StreamEntity.Found(
+                          live == null
+                              ? known
+                              : known.withFigures(
+                                  live.ticks(), live.lastTickAt(), live.reconnects()))));
+      return;
+    }
     if (feed == null) {
       replyTo.tell(new StreamEntity.Found(known));
       return;

@@ -102,6 +102,12 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   public record SnapshotReply(List<Tick> ticks) implements CborSerializable {}
 
+  /** A key's live figures here: ticks routed to it, its last, the socket's reconnects. */
+  public record GetFigures(String key, ActorRef<Figures> replyTo) implements Command {}
+
+  public record Figures(long ticks, Instant lastTickAt, int reconnects)
+      implements CborSerializable {}
+
   /** Drop the socket and connect again (the health check's remedy). */
   public record RestartConnection(String reason) implements Command {}
 
@@ -198,6 +204,17 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
         .onMessage(FeedStopped.class, this::onFeedStopped)
         .onMessage(ReportNow.class, this::onReportNow)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
+        .onMessage(
+            GetFigures.class,
+            get -> {
+              SocketRoutes.Outlet outlet = outlets.get(get.key());
+              get.replyTo()
+                  .tell(
+                      outlet == null
+                          ? new Figures(0, null, reconnects)
+                          : new Figures(outlet.ticks(), outlet.lastTickAt(), reconnects));
+              return this;
+            })
         .onMessage(RestartConnection.class, this::onRestart)
         .onMessage(GracefulStop.class, stop -> onGracefulStop())
         .onSignal(PostStop.class, stop -> onPostStop())

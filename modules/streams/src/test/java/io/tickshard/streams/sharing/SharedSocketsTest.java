@@ -56,7 +56,7 @@ class SharedSocketsTest {
     config.put("tickshard.upstream.sharing", "shared");
     config.put("tickshard.upstream.unsubscribe-grace", GRACE.toMillis() + "ms");
     config.put("tickshard.budget.max-connections", 1);
-    config.put("tickshard.feed.heartbeat-interval", "500ms");
+    // The default 30 s: a status shows live figures, not those of the sockets' last heartbeat.
     config.put("tickshard.streams.unknown-passivate-after", "1s");
     kit =
         ClusterOfOne.start(ClusterOfOne.config(EmbeddedDatabase.newDatabase(), simulator, config));
@@ -185,6 +185,10 @@ class SharedSocketsTest {
     // 2885 rides on a full subscription (the other key needs it): the quote key gets quotes.
     assertThat(toQuotes).anySatisfy(t -> assertThat(t.securityId()).isEqualTo(2885));
     assertThat(toFull).allSatisfy(t -> assertThat(t.securityId()).isIn(2885, 1594));
+    // Live, long before the sockets' next heartbeat: the ticks routed to this key.
+    StreamStatus live = status(quotes);
+    assertThat(live.ticks()).isPositive();
+    assertThat(live.lastTickAt()).isNotNull();
     assertThat(toFull)
         .filteredOn(t -> !t.kind().equals("prev_close"))
         .allSatisfy(t -> assertThat(t.kind()).isEqualTo("full"));
