@@ -30,6 +30,7 @@ public final class ApiRoutes extends AllDirectives {
   public ApiRoutes(StreamControl control) {
     this.control = control;
     this.viewers = new ViewerSeats(control.settings().maxSseViewers());
+    ApiMetrics.get(control.system()).countViewers(viewers::taken);
     this.ticks = new TickEvents(control, viewers);
   }
 

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
@@ -82,7 +83,14 @@ final class StreamRoutes extends AllDirectives {
   private Route start(String body) {
     control.requireStartable();
     StreamSpec spec = StreamRequest.parse(body, control.settings().defaultMode());
-    return Answers.complete(control.start(spec).thenApply(reply -> startAnswer(spec, reply)));
+    long began = System.nanoTime();
+    CompletionStage<HttpResponse> answer =
+        control.start(spec).thenApply(reply -> startAnswer(spec, reply));
+    answer.whenComplete(
+        (response, failure) ->
+            ApiMetrics.get(control.system())
+                .startAnswered(response, failure, System.nanoTime() - began));
+    return Answers.complete(answer);
   }
 
   static HttpResponse startAnswer(StreamSpec spec, StartReply reply) {

@@ -48,6 +48,7 @@ import org.apache.pekko.util.ByteString;
 final class TickEvents extends AllDirectives {
   private final StreamControl control;
   private final ViewerSeats seats;
+  private final ApiMetrics metrics;
 
   /**
    * Ends every viewer's stream when the node shuts down, once its port is unbound: a browser sees
@@ -56,6 +57,7 @@ final class TickEvents extends AllDirectives {
   private final SharedKillSwitch ending = KillSwitches.shared("tick-viewers");
 
   TickEvents(StreamControl control, ViewerSeats seats) {
+    this.metrics = ApiMetrics.get(control.system());
     this.control = control;
     this.seats = seats;
     CoordinatedShutdown.get(control.system())
@@ -160,7 +162,11 @@ final class TickEvents extends AllDirectives {
                   return latest;
                 })
             .mapConcat(latest -> new ArrayList<>(latest.values()))
-            .map(tick -> event("tick", tick));
+            .map(
+                tick -> {
+                  metrics.tickDelivered();
+                  return event("tick", tick);
+                });
     return Source.single(event("snapshot", snapshot))
         .concat(ticks)
         // A comment line: proxies see traffic, browsers see no event.

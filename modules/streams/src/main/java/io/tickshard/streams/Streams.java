@@ -2,6 +2,7 @@ package io.tickshard.streams;
 
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.journal.JournalMonitor;
+import io.tickshard.streams.metrics.ClusterGauges;
 import io.tickshard.streams.registry.RegistryAnnouncements;
 import io.tickshard.streams.registry.StreamHandOver;
 import io.tickshard.streams.registry.StreamRegistry;
@@ -50,6 +51,7 @@ public record Streams(
                 "tick-topics",
                 Props.empty())
             .narrow();
+    ClusterGauges.register(system, registry);
     return new Streams(settings, registry, topics, JournalMonitor.get(system));
   }
 }

@@ -13,12 +13,14 @@ import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.broker.BrokerCredentials;
+import io.tickshard.streams.metrics.NodeMetrics;
 import io.tickshard.streams.ticks.Tick;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -149,6 +151,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   private final Materializer materializer;
   private final String node;
   private final Broker broker;
+  private final NodeMetrics metrics;
   private final FeedDecoder decoder = new FeedDecoder();
   private final LatestValues latest = new LatestValues();
   private final EnumSet<MalformedFrame.Kind> reportedMalformed =
@@ -212,6 +215,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     this.materializer = Materializer.createMaterializer(context);
     this.node = NodeName.of(context.getSystem());
     this.broker = Broker.get(context.getSystem());
+    this.metrics = NodeMetrics.get(context.getSystem());
     context
         .getSystem()
         .eventStream()
@@ -293,12 +297,16 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     if (status != StatusCodes.SWITCHING_PROTOCOLS.intValue()) {
       // 500, 503 and the like: the broker is briefly unwell, retry with backoff.
       return lost(
+          LostBy.HANDSHAKE,
           "feed handshake answered HTTP " + status + " " + upgrade.response().status().reason(),
           null);
     }
     if (!upgrade.isValid()) {
       // A 101 with a wrong Upgrade, Connection or Sec-WebSocket-Accept header: no usable socket.
-      return lost("feed handshake not accepted: " + redact(upgrade.invalidationReason()), null);
+      return lost(
+          LostBy.HANDSHAKE,
+          "feed handshake not accepted: " + redact(upgrade.invalidationReason()),
+          null);
     }
     phase = Phase.CONNECTED;
     broker.accepted(credentials);
@@ -306,7 +314,8 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     lastFrameAt = connectedAt;
     QueueOfferResult offered = send(subscription.requests());
     if (offered == QueueOfferResult.dropped()) {
-      return lost("could not queue the subscribe requests (" + offered + ")", null);
+      return lost(
+          LostBy.SEND_FAILED, "could not queue the subscribe requests (" + offered + ")", null);
     }
     if (offered != QueueOfferResult.enqueued()) {
       // The socket is already ending (the broker may have refused us at once, e.g. 808 on
@@ -341,7 +350,9 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     if (offered == QueueOfferResult.dropped()) {
       // Half sent: connect again, which subscribes the new set whole.
       return lost(
-          "could not queue the subscription changes (" + offered + ")", settings.backoffMin());
+          LostBy.SEND_FAILED,
+          "could not queue the subscription changes (" + offered + ")",
+          settings.backoffMin());
     }
     return this;
   }
@@ -350,7 +361,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     if (failed.generation() != generation || phase != Phase.CONNECTING) {
       return this;
     }
-    return lost("could not connect: " + describe(failed.cause()), null);
+    return lost(LostBy.CONNECT_FAILED, "could not connect: " + describe(failed.cause()), null);
   }
 
   // ---- frames -------------------------------------------------------------------------------
@@ -372,6 +383,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
               latest.update(tick);
               sink.publish(tick);
               ticks++;
+              metrics.ticksReceived.inc();
               lastTickAt = now;
             } else if (packet instanceof DisconnectPacket disconnect) {
               lastDisconnectCode = disconnect.reasonCode();
@@ -380,6 +392,10 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
           @Override
           public void onMalformed(MalformedFrame malformed) {
+            metrics
+                .malformedFrames
+                .labelValues(malformed.kind().name().toLowerCase(Locale.ROOT))
+                .inc();
             if (reportedMalformed.add(malformed.kind())) {
               getContext()
                   .getLog()
@@ -427,12 +443,13 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
                   node,
                   reason,
                   settings.tooManyConnectionsCoolOff());
-          yield lost(reason, settings.tooManyConnectionsCoolOff());
+          yield lost(LostBy.BROKER_DISCONNECT, reason, settings.tooManyConnectionsCoolOff());
         }
-        case RETRY_WITH_BACKOFF -> lost(reason, null);
+        case RETRY_WITH_BACKOFF -> lost(LostBy.BROKER_DISCONNECT, reason, null);
       };
     }
     return lost(
+        LostBy.CLOSED,
         ended.cause() == null
             ? "the feed closed the connection"
             : "the feed connection failed: " + describe(ended.cause()),
@@ -441,8 +458,24 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   // ---- reconnecting -------------------------------------------------------------------------
 
+  /** Why a socket was lost, as the reconnects metric counts it (a bounded label). */
+  private enum LostBy {
+    HANDSHAKE,
+    SEND_FAILED,
+    CONNECT_FAILED,
+    BROKER_DISCONNECT,
+    CLOSED,
+    STALE,
+    RESTART;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   /** The socket is gone: schedule the next attempt, after {@code delay} or the backoff. */
-  private Behavior<Command> lost(String reason, Duration delay) {
+  private Behavior<Command> lost(LostBy by, String reason, Duration delay) {
+    metrics.reconnects.labelValues(by.label()).inc();
     abortSocket();
     Instant now = Instant.now();
     if (connectedAt != null
@@ -544,7 +577,8 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   private Behavior<Command> onStaleCheck(StaleCheck check) {
     if (phase == Phase.CONNECTED
         && Duration.between(lastFrameAt, Instant.now()).compareTo(settings.staleAfter()) > 0) {
-      return lost("no frame received for " + settings.staleAfter().toSeconds() + " s", null);
+      return lost(
+          LostBy.STALE, "no frame received for " + settings.staleAfter().toSeconds() + " s", null);
     }
     return this;
   }
@@ -558,7 +592,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     getContext()
         .getLog()
         .info("{} on {}: restarting the feed connection ({})", label, node, restart.reason());
-    return lost(restart.reason(), settings.backoffMin());
+    return lost(LostBy.RESTART, restart.reason(), settings.backoffMin());
   }
 
   private Behavior<Command> onHeartbeatTick(HeartbeatTick tick) {

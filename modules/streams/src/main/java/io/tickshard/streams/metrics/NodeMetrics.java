@@ -1,0 +1,84 @@
+package io.tickshard.streams.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/**
+ * This node's metrics, one registry per actor system (tests run several nodes in one JVM, so never
+ * the client's process-wide default registry). The node's {@code /metrics} writes it out; the
+ * gauges that describe the cluster are filled at each scrape from the stream registry (see the
+ * service's MetricsRoutes). Label values are bounded: never a stream key or an instrument.
+ */
+public final class NodeMetrics implements Extension {
+
+  private static final ExtensionId<NodeMetrics> ID =
+      new ExtensionId<>() {
+        @Override
+        public NodeMetrics createExtension(ActorSystem<?> system) {
+          return new NodeMetrics();
+        }
+      };
+
+  public static NodeMetrics get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  /** Market packets decoded from the broker's sockets on this node. */
+  public final Counter ticksReceived =
+      Counter.builder()
+          .name("tickshard_ticks_received_total")
+          .help("Market packets received from the broker on this node's sockets")
+          .register(registry);
+
+  /** Reconnects of this node's sockets, by why (a short, bounded word; see FeedConnection). */
+  public final Counter reconnects =
+      Counter.builder()
+          .name("tickshard_upstream_reconnects_total")
+          .help("Upstream socket reconnects on this node, by reason")
+          .labelNames("reason")
+          .register(registry);
+
+  /** Frames skipped as malformed, by kind. */
+  public final Counter malformedFrames =
+      Counter.builder()
+          .name("tickshard_malformed_frames_total")
+          .help("Upstream frames skipped as malformed on this node, by kind")
+          .labelNames("kind")
+          .register(registry);
+
+  private final List<Supplier<CompletionStage<?>>> beforeScrape = new CopyOnWriteArrayList<>();
+
+  private NodeMetrics() {}
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** Runs {@code refresh} before each scrape (gauges read from elsewhere, e.g. the registry). */
+  public void beforeEachScrape(Supplier<CompletionStage<?>> refresh) {
+    beforeScrape.add(refresh);
+  }
+
+  /**
+   * Everything this node exports, once every refresh has run; one that fails or is slow leaves its
+   * gauges as they were.
+   */
+  public CompletionStage<MetricSnapshots> scrape() {
+    CompletableFuture<?>[] refreshed =
+        beforeScrape.stream()
+            .map(refresh -> refresh.get().toCompletableFuture().exceptionally(failure -> null))
+            .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(refreshed).thenApply(done -> registry.scrape());
+  }
+}
