@@ -80,6 +80,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    try {
+      LogFormat.apply(System.getenv("TICKSHARD_LOG_FORMAT"));
+    } catch (IllegalArgumentException e) {
+      System.err.println("tickshard: " + e.getMessage());
+      System.exit(2);
+    }
     Resources resources = new Resources();
     // In order on a stop signal; the hook covers every other way out (System.exit, downing).
     StopSignals.install(resources::close);
@@ -184,7 +190,11 @@ public final class Main {
         .append(readable(limits.keepAliveTimeout()))
         .append("; file limit ")
         .append(files.isPresent() ? String.valueOf(files.getAsLong()) : "unknown");
-    System.out.println(block);
+    if ("json".equals(System.getenv("TICKSHARD_LOG_FORMAT"))) {
+      log.info("{}", block); // one JSON object, as every other line
+    } else {
+      System.out.println(block);
+    }
     if (config.getString("tickshard.api.token").isBlank()) {
       log.warn(
           "TICKSHARD_API_TOKEN is not set: anyone who can reach {} can start and stop streams",

@@ -7,6 +7,7 @@ import io.tickshard.streams.upstream.FeedConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -202,10 +203,15 @@ public final class StreamEntity
       StreamSettings settings,
       ActorRef<ClusterSharding.ShardCommand> shard,
       ActorRef<StreamRegistry.Command> registry) {
+    // Its key and node on every log line (as fields in the JSON log format).
     return Behaviors.setup(
         context ->
-            Behaviors.withTimers(
-                timers -> new StreamEntity(entityId, settings, shard, registry, context, timers)));
+            Behaviors.withMdc(
+                Command.class,
+                Map.of("stream", entityId, "node", NodeName.of(context.getSystem())),
+                Behaviors.withTimers(
+                    timers ->
+                        new StreamEntity(entityId, settings, shard, registry, context, timers))));
   }
 
   private static final Object PASSIVATE_TIMER = "passivate";

@@ -144,7 +144,12 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       Duration askTimeout,
       ActorRef<StreamRegistry.Command> registry) {
     return Behaviors.setup(
-        context -> new UpstreamSocket(context, entityId, settings, askTimeout, registry));
+        context ->
+            Behaviors.withMdc(
+                Command.class,
+                Map.of("socket", entityId, "node", NodeName.of(context.getSystem())),
+                Behaviors.setup(
+                    inner -> new UpstreamSocket(inner, entityId, settings, askTimeout, registry))));
   }
 
   private final String entityId;

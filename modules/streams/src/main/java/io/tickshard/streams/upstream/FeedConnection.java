@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -193,9 +194,24 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
       ActorRef<Update> parent) {
     return Behaviors.setup(
         context ->
-            Behaviors.withTimers(
-                timers ->
-                    new FeedConnection(context, timers, subscription, settings, sink, parent)));
+            Behaviors.withMdc(
+                Command.class,
+                mdc(subscription.label(), NodeName.of(context.getSystem())),
+                Behaviors.withTimers(
+                    timers ->
+                        new FeedConnection(
+                            context, timers, subscription, settings, sink, parent))));
+  }
+
+  /** The stream key or socket slot, and the node, as fields of the JSON log format. */
+  private static Map<String, String> mdc(String label, String node) {
+    if (label.startsWith("socket ")) {
+      return Map.of("socket", label.substring("socket ".length()), "node", node);
+    }
+    if (label.startsWith("stream ")) {
+      return Map.of("stream", label.substring("stream ".length()), "node", node);
+    }
+    return Map.of("node", node);
   }
 
   private FeedConnection(
