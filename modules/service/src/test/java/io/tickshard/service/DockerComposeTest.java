@@ -260,4 +260,19 @@ class DockerComposeTest {
     assertThat(value).isInstanceOf(List.class);
     return ((List<?>) value).stream().map(v -> String.valueOf(v)).toList();
   }
+
+  @Test
+  void prometheus_scrapes_every_node_and_grafana_gets_the_dashboard_from_the_repository()
+      throws IOException {
+    Map<String, Object> prometheus =
+        new Yaml().load(Files.readString(REPO.resolve("docker/prometheus/prometheus.yml")));
+    Object targets = map(((List<?>) prometheus.get("scrape_configs")).get(0)).get("static_configs");
+    assertThat(targets.toString()).contains("node1:8558", "node2:8558", "node3:8558");
+    assertThat(services).containsKeys("prometheus", "grafana");
+    for (Object volume : (List<?>) map(services.get("grafana")).get("volumes")) {
+      String host = volume.toString().split(":")[0];
+      assertThat(REPO.resolve("docker").resolve(host)).as(volume.toString()).isDirectory();
+    }
+    assertThat(REPO.resolve("docker/grafana/dashboards/tickshard.json")).isRegularFile();
+  }
 }

@@ -3,7 +3,9 @@ package io.tickshard.streams.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.tickshard.feed.MalformedFrame;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,7 +61,26 @@ public final class NodeMetrics implements Extension {
 
   private final List<Supplier<CompletionStage<?>>> beforeScrape = new CopyOnWriteArrayList<>();
 
-  private NodeMetrics() {}
+  /** Starts every known label at 0, so that a rate over them exists before the first event. */
+  private NodeMetrics() {
+    for (String reason : RECONNECT_REASONS) {
+      reconnects.labelValues(reason);
+    }
+    for (MalformedFrame.Kind kind : MalformedFrame.Kind.values()) {
+      malformedFrames.labelValues(kind.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** The reasons FeedConnection counts reconnects by. */
+  public static final List<String> RECONNECT_REASONS =
+      List.of(
+          "handshake",
+          "send_failed",
+          "connect_failed",
+          "broker_disconnect",
+          "closed",
+          "stale",
+          "restart");
 
   public PrometheusRegistry registry() {
     return registry;
