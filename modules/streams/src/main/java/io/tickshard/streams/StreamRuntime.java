@@ -307,6 +307,12 @@ final class StreamRuntime {
   }
 
   private void onFeedUpdate(FeedConnection.Update update) {
+    if (update instanceof FeedConnection.Figures figures) {
+      // Reported at once (as every update is): the listing's figures are this fresh.
+      ticks = figures.ticks();
+      lastTickAt = figures.lastTickAt();
+      return;
+    }
     if (update instanceof FeedConnection.Connected) {
       feedState = StreamState.RUNNING;
     } else if (update instanceof FeedConnection.Reconnecting reconnecting) {

@@ -75,6 +75,18 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
       ActorRef<StreamEntity.Command> entity)
       implements Command {}
 
+  /**
+   * The live tick figures of the keys a shared socket carries, every {@link #FIGURES_INTERVAL}:
+   * what the listing shows, fresher than the keys' reports (on changes and heartbeats only). A
+   * dedicated stream's own connection reports its figures as often, in its status.
+   */
+  public record TickFigures(String source, Map<String, KeyFigures> byKey) implements Command {}
+
+  public record KeyFigures(long ticks, Instant lastTickAt) implements CborSerializable {}
+
+  /** How often sources send {@link TickFigures}. */
+  public static final Duration FIGURES_INTERVAL = Duration.ofSeconds(2);
+
   /** The stream stopped for good: forget it and free its slot. */
   public record Deregister(String key) implements Command {}
 
@@ -235,6 +247,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private final Map<ActorRef<?>, String> watched = new HashMap<>();
 
   private final List<AcquireSlot> waiting = new ArrayList<>();
+  // Source (a socket slot, or a dedicated key) → key → its latest figures there.
+  private final Map<String, Map<String, KeyFigures>> figures = new HashMap<>();
   private final List<GetTable> tablesWaiting = new ArrayList<>();
   // Null in dedicated mode.
   private final SharedSockets shared;
@@ -296,6 +310,12 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
         .onMessage(GetListing.class, this::onGetListing)
         .onMessage(GetHealth.class, this::onGetHealth)
         .onMessage(RunHealthCheck.class, this::onRunHealthCheck)
+        .onMessage(
+            TickFigures.class,
+            reported -> {
+              figures.put(reported.source(), reported.byKey());
+              return this;
+            })
         .onMessage(GetTable.class, this::onGetTable)
         .onMessage(SocketReport.class, this::onSocketReport)
         .onMessage(GetUpstream.class, this::onGetUpstream)
@@ -403,13 +423,44 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   }
 
   private Behavior<Command> onGetListing(GetListing get) {
+    Map<String, KeyFigures> live = liveFigures();
     List<StreamStatus> all =
         streams.values().stream()
             .map(Entry::status)
+            .map(
+                status -> {
+                  KeyFigures fresh = live.get(status.key());
+                  return fresh == null || status.state() == StreamState.LOST
+                      ? status
+                      : status.withFigures(fresh.ticks(), fresh.lastTickAt(), status.reconnects());
+                })
             .sorted(Comparator.comparing(StreamStatus::key))
             .toList();
     get.replyTo().tell(new Listing(all, perNode(), all.size(), complete, since));
     return this;
+  }
+
+  /** Per key, its figures summed over the sources that carry it (the latest tick of any). */
+  private Map<String, KeyFigures> liveFigures() {
+    Map<String, KeyFigures> live = new HashMap<>();
+    figures
+        .values()
+        .forEach(
+            byKey ->
+                byKey.forEach(
+                    (key, f) ->
+                        live.merge(
+                            key,
+                            f,
+                            (a, b) ->
+                                new KeyFigures(
+                                    a.ticks() + b.ticks(),
+                                    a.lastTickAt() == null
+                                            || (b.lastTickAt() != null
+                                                && b.lastTickAt().isAfter(a.lastTickAt()))
+                                        ? b.lastTickAt()
+                                        : a.lastTickAt()))));
+    return live;
   }
 
   private Map<String, Integer> perNode() {

@@ -122,6 +122,8 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   private record FeedStopped(int generation) implements Command {}
 
+  private record SendFigures() implements Command {}
+
   // ---- setup --------------------------------------------------------------------------------
 
   /** Starts sharding of the socket slots on this node; see {@code Streams.start}. */
@@ -148,8 +150,12 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
             Behaviors.withMdc(
                 Command.class,
                 Map.of("socket", entityId, "node", NodeName.of(context.getSystem())),
-                Behaviors.setup(
-                    inner -> new UpstreamSocket(inner, entityId, settings, askTimeout, registry))));
+                Behaviors.withTimers(
+                    timers -> {
+                      timers.startTimerWithFixedDelay(
+                          new SendFigures(), StreamRegistry.FIGURES_INTERVAL);
+                      return new UpstreamSocket(context, entityId, settings, askTimeout, registry);
+                    })));
   }
 
   private final String entityId;
@@ -222,6 +228,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
             })
         .onMessage(RestartConnection.class, this::onRestart)
         .onMessage(GracefulStop.class, stop -> onGracefulStop())
+        .onMessage(SendFigures.class, send -> sendFigures())
         .onSignal(PostStop.class, stop -> onPostStop())
         .build();
   }
@@ -373,6 +380,9 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   }
 
   private Behavior<Command> onFeedUpdate(FeedConnection.Update update) {
+    if (update instanceof FeedConnection.Figures) {
+      return this; // the keys' own figures go to the registry (sendFigures)
+    }
     if (update instanceof FeedConnection.Connected connected) {
       state = StreamState.RUNNING;
       connectedAt = connected.at();
@@ -461,6 +471,16 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     registry.tell(
         new StreamRegistry.SocketReport(
             status(), syncedRegistry, syncedSeq, inventory, getContext().getSelf()));
+  }
+
+  /** The keys' live figures here, to the registry's listing. */
+  private Behavior<Command> sendFigures() {
+    Map<String, StreamRegistry.KeyFigures> byKey = new HashMap<>();
+    outlets.forEach(
+        (key, outlet) ->
+            byKey.put(key, new StreamRegistry.KeyFigures(outlet.ticks(), outlet.lastTickAt())));
+    registry.tell(new StreamRegistry.TickFigures(entityId, byKey));
+    return this;
   }
 
   private Behavior<Command> onReportNow(ReportNow now) {

@@ -14,6 +14,7 @@ import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.broker.BrokerCredentials;
 import io.tickshard.streams.metrics.NodeMetrics;
+import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.Tick;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -93,6 +94,8 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   private record HeartbeatTick() implements Command {}
 
+  private record FiguresTick() implements Command {}
+
   private record CloseTimedOut() implements Command {}
 
   private record CredentialsArrived(BrokerCredentials credentials) implements Command {}
@@ -112,6 +115,9 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   /** A frame arrived within the last heartbeat interval; with the figures as they stand. */
   public record Heartbeat(Instant at, long ticks, Instant lastTickAt, int reconnects)
       implements Update {}
+
+  /** Its tick figures now, every {@code StreamRegistry.FIGURES_INTERVAL} while connected. */
+  public record Figures(long ticks, Instant lastTickAt) implements Update {}
 
   /** The connection's figures for status answers. */
   public record Live(
@@ -244,6 +250,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     Duration staleCheck = Duration.ofMillis(Math.max(250, settings.staleAfter().toMillis() / 4));
     timers.startTimerWithFixedDelay(new StaleCheck(), staleCheck);
     timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
+    timers.startTimerWithFixedDelay(new FiguresTick(), StreamRegistry.FIGURES_INTERVAL);
     connect();
   }
 
@@ -257,6 +264,14 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
         .onMessage(Reconnect.class, this::onReconnect)
         .onMessage(StaleCheck.class, this::onStaleCheck)
         .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
+        .onMessage(
+            FiguresTick.class,
+            tick -> {
+              if (phase == Phase.CONNECTED) {
+                parent.tell(new Figures(ticks, lastTickAt));
+              }
+              return this;
+            })
         .onMessage(GetLive.class, this::onGetLive)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
         .onMessage(

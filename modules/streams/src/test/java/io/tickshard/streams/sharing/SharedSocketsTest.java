@@ -189,6 +189,15 @@ class SharedSocketsTest {
     StreamStatus live = status(quotes);
     assertThat(live.ticks()).isPositive();
     assertThat(live.lastTickAt()).isNotNull();
+    // And the listing, within a few seconds (the sockets send the keys' figures every 2 s).
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(listing().streams())
+                    .filteredOn(st -> st.key().equals(quotes.value()))
+                    .singleElement()
+                    .satisfies(st -> assertThat(st.ticks()).isPositive()));
     assertThat(toFull)
         .filteredOn(t -> !t.kind().equals("prev_close"))
         .allSatisfy(t -> assertThat(t.kind()).isEqualTo("full"));
