@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
-import io.tickshard.streams.testkit.EmbeddedDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,11 +15,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,41 +36,21 @@ class MetricsTest {
   private static FeedSimulator simulator;
   private static ActorSystem<Void> system;
   private static Node node;
+  private static InProcessNode running;
   private static int managementPort;
 
   @BeforeAll
   static void start() throws Exception {
     simulator = FeedSimulator.start(SimulatorConfig.defaults().withMarket(50, 3));
-    EmbeddedDatabase.Database db = EmbeddedDatabase.newDatabase();
-    int clusterPort = FreePorts.next();
-    managementPort = FreePorts.next();
-    NodeConfig.Plan plan =
-        new NodeConfig.Plan(false, false, false, "always", List.of("127.0.0.1:" + clusterPort));
-    Config config =
-        NodeConfig.finalConfig(
-            plan,
-            new NodeConfig.Feed(
-                simulator.baseUrl().toString(),
-                SimulatorConfig.DEFAULT_CLIENT_ID,
-                SimulatorConfig.DEFAULT_ACCESS_TOKEN,
-                false),
-            new NodeConfig.Database(db.url(), db.user(), db.password(), false),
-            Map.of(
-                "tickshard.http.port", 0,
-                "tickshard.cluster-port", clusterPort,
-                "tickshard.management-port", managementPort,
-                "tickshard.upstream.sharing", "shared",
-                "pekko.coordinated-shutdown.exit-jvm", "off",
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
-                "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on"));
-    system = ActorSystem.create(Behaviors.empty(), "tickshard", config);
-    node = Node.start(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    running = InProcessNode.start(simulator, Map.of("tickshard.upstream.sharing", "shared"));
+    system = running.system;
+    node = running.node;
+    managementPort = running.managementPort;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    running.close();
     simulator.close();
   }
 

@@ -3,10 +3,8 @@ package io.tickshard.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.typesafe.config.Config;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
-import io.tickshard.streams.testkit.EmbeddedDatabase;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -15,13 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,51 +29,26 @@ class NodeTest {
   private static FeedSimulator simulator;
   private static ActorSystem<Void> system;
   private static Node node;
+  private static InProcessNode running;
   private static int managementPort;
   private static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
     simulator = FeedSimulator.start(SimulatorConfig.defaults());
-    EmbeddedDatabase.Database db = EmbeddedDatabase.newDatabase();
-    int clusterPort = FreePorts.next();
-    managementPort = FreePorts.next();
-    NodeConfig.Plan plan =
-        new NodeConfig.Plan(false, false, false, "always", List.of("127.0.0.1:" + clusterPort));
-    Config config =
-        NodeConfig.finalConfig(
-            plan,
-            new NodeConfig.Feed(
-                simulator.baseUrl().toString(),
-                SimulatorConfig.DEFAULT_CLIENT_ID,
-                SimulatorConfig.DEFAULT_ACCESS_TOKEN,
-                false),
-            new NodeConfig.Database(db.url(), db.user(), db.password(), false),
+    running =
+        InProcessNode.start(
+            simulator,
             Map.of(
-                "tickshard.http.port",
-                0,
-                "tickshard.http.header-timeout",
-                "2s",
-                "tickshard.http.keep-alive-timeout",
-                "5s",
-                "tickshard.cluster-port",
-                clusterPort,
-                "tickshard.management-port",
-                managementPort,
-                "pekko.coordinated-shutdown.exit-jvm",
-                "off",
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook",
-                "off",
-                "pekko.cluster.jmx.multi-mbeans-in-same-jvm",
-                "on"));
-    system = ActorSystem.create(Behaviors.empty(), "tickshard", config);
-    node = Node.start(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                "tickshard.http.header-timeout", "2s", "tickshard.http.keep-alive-timeout", "5s"));
+    system = running.system;
+    node = running.node;
+    managementPort = running.managementPort;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    running.close();
     simulator.close();
   }
 

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -414,32 +416,22 @@ final class StreamRuntime {
    */
   void answerStatus(StreamEntity.State state, ActorRef<StreamEntity.StatusReply> replyTo) {
     StreamStatus known = status(state);
+    CompletionStage<StreamStatus> live;
     if (placedOnSockets() && state.active()) {
-      lease
-          .figures(state.spec().key().value())
-          .whenComplete(
-              (live, failure) ->
-                  replyTo.tell(
-                      new StreamEntity.Found(
-                          live == null
-                              ? known
-                              : known.withFigures(
-                                  live.ticks(), live.lastTickAt(), live.reconnects()))));
-      return;
+      live =
+          lease
+              .figures(state.spec().key().value())
+              .thenApply(f -> known.withFigures(f.ticks(), f.lastTickAt(), f.reconnects()));
+    } else if (feed != null) {
+      live =
+          AskPattern.ask(
+                  feed, FeedConnection.GetLive::new, askTimeout, context.getSystem().scheduler())
+              .thenApply(f -> known.withFigures(f.ticks(), f.lastTickAt(), f.reconnects()));
+    } else {
+      live = CompletableFuture.completedFuture(known);
     }
-    if (feed == null) {
-      replyTo.tell(new StreamEntity.Found(known));
-      return;
-    }
-    AskPattern.ask(feed, FeedConnection.GetLive::new, askTimeout, context.getSystem().scheduler())
-        .whenComplete(
-            (live, failure) ->
-                replyTo.tell(
-                    new StreamEntity.Found(
-                        live == null
-                            ? known
-                            : known.withFigures(
-                                live.ticks(), live.lastTickAt(), live.reconnects()))));
+    live.whenComplete(
+        (status, failure) -> replyTo.tell(new StreamEntity.Found(status != null ? status : known)));
   }
 
   /** The latest values per instrument, from the feed; none without one (or if it is slow). */

@@ -4,8 +4,6 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.NodeName;
-import io.tickshard.streams.StreamState;
-import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.StreamRegistry;
@@ -102,22 +100,21 @@ public final class ClusterGauges {
         .ifPresentOrElse(
             at -> tokenExpiry.set(Duration.between(Instant.now(), at).toSeconds()),
             tokenExpiry::clear);
-    CompletionStage<StreamRegistry.Listing> listing =
-        AskPattern.ask(registry, StreamRegistry.GetListing::new, ASK, system.scheduler());
+    // The counts, not the listing: that grows with every stream in the cluster.
+    CompletionStage<StreamRegistry.StreamCounts> counts =
+        AskPattern.ask(
+            registry,
+            replyTo -> new StreamRegistry.GetStreamCounts(node, replyTo),
+            ASK,
+            system.scheduler());
     CompletionStage<StreamRegistry.Upstream> upstream =
         AskPattern.ask(registry, StreamRegistry.GetUpstream::new, ASK, system.scheduler());
-    return listing.thenAcceptBoth(upstream, this::set);
+    return counts.thenAcceptBoth(upstream, this::set);
   }
 
-  private void set(StreamRegistry.Listing listing, StreamRegistry.Upstream upstream) {
-    Map<StreamState, Integer> byState = new EnumMap<>(StreamState.class);
-    for (StreamStatus status : listing.streams()) {
-      if (node.equals(status.node()) && status.state() != StreamState.LOST) {
-        byState.merge(status.state(), 1, Integer::sum);
-      }
-    }
+  private void set(StreamRegistry.StreamCounts counts, StreamRegistry.Upstream upstream) {
     streams.clear();
-    byState.forEach((state, count) -> streams.labelValues(state.wireName()).set(count));
+    counts.byState().forEach((state, count) -> streams.labelValues(state.wireName()).set(count));
     Map<String, Integer> socketStates = new HashMap<>();
     Map<FeedMode, Integer> modes = new EnumMap<>(FeedMode.class);
     for (FeedMode mode : FeedMode.values()) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -152,6 +153,11 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private record ExpireSurplus() implements Command {}
 
   public record GetListing(ActorRef<Listing> replyTo) implements Command {}
+
+  /** How many streams run on {@code node}, by state (lost ones not counted): for metrics. */
+  public record GetStreamCounts(String node, ActorRef<StreamCounts> replyTo) implements Command {}
+
+  public record StreamCounts(Map<StreamState, Integer> byState) implements CborSerializable {}
 
   public record GetHealth(ActorRef<HealthReport> replyTo) implements Command {}
 
@@ -308,6 +314,19 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
         .onMessage(RebuildDone.class, this::onRebuildDone)
         .onMessage(NodeCaughtUp.class, this::onNodeReported)
         .onMessage(GetListing.class, this::onGetListing)
+        .onMessage(
+            GetStreamCounts.class,
+            get -> {
+              Map<StreamState, Integer> byState = new EnumMap<>(StreamState.class);
+              for (Entry entry : streams.values()) {
+                StreamStatus status = entry.status();
+                if (get.node().equals(status.node()) && status.state() != StreamState.LOST) {
+                  byState.merge(status.state(), 1, Integer::sum);
+                }
+              }
+              get.replyTo().tell(new StreamCounts(byState));
+              return this;
+            })
         .onMessage(GetHealth.class, this::onGetHealth)
         .onMessage(RunHealthCheck.class, this::onRunHealthCheck)
         .onMessage(
@@ -348,12 +367,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
     watch(key, report.entity());
     if (shared == null) {
       budget.reported(report.status(), report.clientId(), report.holdsSlot());
-    } else if (complete
-        && report.holdsSlot()
-        && report.status().state().holdsSlot()
-        && !shared.holds(key)) {
-      // Runs on sockets this registry never placed it on (it took over after a hand-over).
-      shared.place(key, report.status().mode(), Instant.now());
+    } else if (complete && report.holdsSlot()) {
+      placeIfRunningUnplaced(key, report.status(), Instant.now());
     }
     return this;
   }
@@ -551,12 +566,7 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
       // Streams that run on sockets this registry has not placed them on: place them where
       // their instruments are (adopted from the sockets' reports).
       Instant now = Instant.now();
-      streams.forEach(
-          (key, entry) -> {
-            if (entry.status().state().holdsSlot() && !shared.holds(key)) {
-              shared.place(key, entry.status().mode(), now);
-            }
-          });
+      streams.forEach((key, entry) -> placeIfRunningUnplaced(key, entry.status(), now));
       List.copyOf(tablesWaiting).forEach(get -> get.replyTo().tell(shared.table(get.slot())));
       tablesWaiting.clear();
     }
@@ -661,6 +671,16 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
                 "no health check has run yet");
     get.replyTo().tell(report);
     return this;
+  }
+
+  /**
+   * A stream that runs on sockets this registry never placed it on (it took over after a
+   * hand-over): placed where its instruments are.
+   */
+  private void placeIfRunningUnplaced(String key, StreamStatus status, Instant now) {
+    if (status.state().holdsSlot() && !shared.holds(key)) {
+      shared.place(key, status.mode(), now);
+    }
   }
 
   private SlotHolding holding() {
