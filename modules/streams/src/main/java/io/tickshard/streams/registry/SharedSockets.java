@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -101,10 +100,6 @@ final class SharedSockets {
     placement
         .expire(now)
         .forEach(delta -> send(delta.slot(), delta.requests(), List.of(), List.of()));
-  }
-
-  Optional<Instant> nextExpiry() {
-    return placement.nextExpiry();
   }
 
   private void send(
