@@ -179,10 +179,17 @@ class PartitionIT {
     return "/api/v1/streams/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
   }
 
-  /** Where each key runs, as the given node's listing says; only running streams. */
+  /**
+   * Where each key runs, as the given node's listing says; only running streams. None while the
+   * node answers a problem instead (503 while the registry moves off the node that was cut off).
+   */
   private static Map<String, String> runningOn(NodeProcess node) throws Exception {
     Map<String, String> where = new HashMap<>();
-    for (JsonNode stream : NodeHttp.get(node.api() + "/api/v1/streams").get("streams")) {
+    JsonNode streams = NodeHttp.get(node.api() + "/api/v1/streams").get("streams");
+    if (streams == null) {
+      return where;
+    }
+    for (JsonNode stream : streams) {
       if ("running".equals(stream.get("status").asText())) {
         where.put(stream.get("key").asText(), stream.get("node").asText());
       }
