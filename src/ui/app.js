@@ -271,17 +271,23 @@ function renderStreams(answer) {
   paintFeedStatus(streams.find((stream) => stream.key === live.key));
 }
 
+/** The listing's word on the watched stream's feed; its tick stream's `feed` events come sooner. */
+function paintFeedStatus(stream) {
+  if (stream) paintFeed(stream.status, stream.lastError);
+}
+
 /**
  * "connected" in the live panel is only the browser's link to tickshard: when the stream's own
- * upstream feed is not running, the ticks shown are the last known ones, so say so.
+ * upstream feed is not running (reconnecting, lost with its node, waiting for a token), the ticks
+ * shown are the last known ones, so say so.
  */
-function paintFeedStatus(stream) {
+function paintFeed(status, reason) {
   const badge = $('live-feed');
-  const trouble = Boolean(live.source && stream && stream.status !== 'running');
+  const trouble = Boolean(live.source && status !== 'running');
   badge.hidden = !trouble;
   if (trouble) {
-    badge.textContent = `feed ${stream.status}`;
-    badge.title = stream.lastError ?? '';
+    badge.textContent = `feed ${status}`;
+    badge.title = reason ?? '';
   }
 }
 
@@ -458,7 +464,9 @@ function setLiveState(state, detail) {
   const badge = $('live-state');
   badge.hidden = false;
   badge.className = `state state-${state}`;
-  badge.textContent = LIVE_STATES[state];
+  // A stop's reason is worth reading at a glance ("idle", "market_closed", "stopped via the API").
+  badge.textContent =
+    state === 'stopped' && detail ? `${LIVE_STATES[state]}: ${detail}` : LIVE_STATES[state];
   badge.title = detail ?? '';
 }
 
@@ -512,6 +520,22 @@ function connect(key) {
   source.addEventListener('tick', (event) => {
     const tick = parseJson(event.data);
     if (tick) mergeTick(tick);
+  });
+  // Each change of how the stream's feed stands, from whichever node runs it.
+  source.addEventListener('feed', (event) => {
+    const feed = parseJson(event.data);
+    if (feed && source === live.source) paintFeed(feed.status, feed.reason);
+  });
+  // The stream stopped, asked here or anywhere else: the last event, then the server ends the
+  // response (closed here first, so that EventSource does not reconnect to a stopped stream).
+  source.addEventListener('stopped', (event) => {
+    if (source !== live.source) return;
+    const stopped = parseJson(event.data);
+    closeSource();
+    $('live-feed').hidden = true;
+    setLiveState('stopped', stopped?.reason);
+    showLiveHint('This stream is not running. Start it again to see its ticks.');
+    refresh();
   });
   source.onerror = () => {
     if (source !== live.source) return;

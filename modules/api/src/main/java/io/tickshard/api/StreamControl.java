@@ -10,6 +10,7 @@ import io.tickshard.streams.Streams;
 import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.ViewerEvent;
 import io.tickshard.streams.ticks.ViewerTopics;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -36,7 +38,7 @@ public final class StreamControl {
   private final ActorSystem<?> system;
   private final ApiSettings settings;
   private final ActorRef<StreamRegistry.Command> registry;
-  private final ActorRef<ViewerTopics.GetTopic> topics;
+  private final ActorRef<ViewerTopics.Request> topics;
   private final JournalMonitor journal;
   private static final Duration MIN_RESEND = Duration.ofSeconds(2);
 
@@ -147,11 +149,11 @@ public final class StreamControl {
         resend);
   }
 
-  public CompletionStage<List<Tick>> snapshot(StreamKey key) {
+  /** The latest values per instrument, and whether the stream stopped meanwhile. */
+  public CompletionStage<StreamEntity.SnapshotReply> snapshot(StreamKey key) {
     return timed(
         StreamEntity.entityRefFor(system, key)
-            .ask(StreamEntity.GetSnapshot::new, settings.askTimeout())
-            .thenApply(StreamEntity.SnapshotReply::ticks),
+            .ask(StreamEntity.GetSnapshot::new, settings.askTimeout()),
         "the stream");
   }
 
@@ -208,6 +210,21 @@ public final class StreamControl {
                               .filter(k -> k != null)
                               .toList());
             });
+  }
+
+  /**
+   * Subscribes {@code viewer} to the key's ticks and notices on this node; {@code status} is how
+   * the stream stood when the viewer came.
+   */
+  public CompletionStage<Done> attach(
+      StreamKey key, StreamStatus status, ActorRef<ViewerEvent> viewer) {
+    return timed(
+        AskPattern.ask(
+            topics,
+            replyTo -> new ViewerTopics.Attach(key, status.node(), status.state(), viewer, replyTo),
+            settings.askTimeout(),
+            system.scheduler()),
+        "the tick topics");
   }
 
   /** This node's topic actor for the key's ticks. */

@@ -1,10 +1,12 @@
 package io.tickshard.api;
 
-import io.tickshard.feed.Instrument;
 import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamState;
+import io.tickshard.streams.StreamStatus;
+import io.tickshard.streams.ticks.FeedNotice;
 import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.ViewerEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -35,7 +36,9 @@ import org.apache.pekko.util.ByteString;
 /**
  * {@code GET /api/v1/streams/{key}/ticks}: Server-Sent Events, first a {@code snapshot} event (the
  * latest values per instrument), then a {@code tick} event per update, and a {@code : keep-alive}
- * comment line whenever no tick flowed for {@code sse-keep-alive}.
+ * comment line whenever no tick flowed for {@code sse-keep-alive}. A {@code feed} event says when
+ * the stream's feed changes how it stands (reconnecting, lost with its node, running again, on
+ * which node); a {@code stopped} event, with the reason, says it stopped, and the response ends.
  *
  * <p>Each viewer has its own bounded buffer behind the topic, and updates are conflated per
  * instrument while the viewer is slow: a slow browser sees fewer, fresher ticks; it never slows the
@@ -87,9 +90,8 @@ final class TickEvents extends AllDirectives {
                     if (found.status().state() == StreamState.STOPPED) {
                       throw Problem.streamNotRunning(key.value());
                     }
-                    return control.topic(key);
-                  })
-              .thenCompose(topic -> subscribe(key, topic, seat));
+                    return subscribe(key, found.status(), seat);
+                  });
     } catch (RuntimeException failure) {
       seat.giveBack();
       throw failure;
@@ -119,58 +121,90 @@ final class TickEvents extends AllDirectives {
   }
 
   private CompletionStage<Source<String, NotUsed>> subscribe(
-      StreamKey key, ActorRef<Topic.Command<Tick>> topic, ViewerSeats.Seat seat) {
-    // Subscribe before asking for the snapshot, so no tick falls between the two.
-    Pair<ActorRef<Tick>, Source<Tick, NotUsed>> live =
-        ActorSource.<Tick>actorRef(
-                tick -> false,
-                tick -> Optional.empty(),
+      StreamKey key, StreamStatus status, ViewerSeats.Seat seat) {
+    // Subscribed before asking for the snapshot, so no tick falls between the two, and a stop
+    // after the status answer is either heard (a notice) or seen by the snapshot's answer.
+    Pair<ActorRef<ViewerEvent>, Source<ViewerEvent, NotUsed>> live =
+        ActorSource.<ViewerEvent>actorRef(
+                event -> false,
+                event -> Optional.empty(),
                 control.settings().sseBufferSize(),
                 OverflowStrategy.dropHead())
             // Watched here, before it is pre-materialized, its end covers every way out: the
-            // client closes, the node stops, or a response dropped unsent (its source never
-            // subscribed is cancelled after pekko.stream.materializer.subscription-timeout).
+            // client closes, the node stops, the stream stops, or a response dropped unsent (its
+            // source never subscribed is cancelled after
+            // pekko.stream.materializer.subscription-timeout).
             .watchTermination(
                 (viewer, ended) -> {
                   ended.whenComplete((done, failure) -> seat.giveBack());
                   return viewer;
                 })
             .preMaterialize(control.system());
-    // Never Topic.unsubscribe: the topic watches the subscriber, whose actor stops with the
-    // stream. Unsubscribing as well races that Terminated, and a topic that sees both for its last
-    // subscriber deregisters twice, which makes Pekko's cluster receptionist throw and stop for
-    // the whole node (no topic here would find a publisher again).
-    topic.tell(Topic.subscribe(live.first()));
     return control
-        .snapshot(key)
-        .exceptionally(failure -> List.of())
-        .thenApply(snapshot -> events(snapshot, live));
+        .attach(key, status, live.first())
+        .thenCompose(
+            attached ->
+                control
+                    .snapshot(key)
+                    // Slow to answer: no latest values, yet the viewer is subscribed, and a stop
+                    // is a notice it hears.
+                    .exceptionally(failure -> new StreamEntity.SnapshotReply(List.of(), null)))
+        .thenApply(
+            snapshot -> {
+              if (snapshot.stopped() != null) {
+                live.first().tell(snapshot.stopped());
+              }
+              return events(snapshot.ticks(), live.second());
+            });
   }
 
-  private Source<String, NotUsed> events(
-      List<Tick> snapshot, Pair<ActorRef<Tick>, Source<Tick, NotUsed>> live) {
-    Source<String, NotUsed> ticks =
-        live.second()
-            .conflateWithSeed(
-                tick -> {
-                  Map<Instrument, Tick> latest = new LinkedHashMap<>();
-                  latest.put(tick.instrument(), tick);
-                  return latest;
-                },
-                (latest, tick) -> {
-                  latest.merge(tick.instrument(), tick, (older, newer) -> newer.over(older));
-                  return latest;
-                })
-            .mapConcat(latest -> new ArrayList<>(latest.values()))
-            .map(
-                tick -> {
-                  metrics.tickDelivered();
-                  return event("tick", tick);
-                });
+  private Source<String, NotUsed> events(List<Tick> snapshot, Source<ViewerEvent, NotUsed> live) {
+    Source<String, NotUsed> updates =
+        live.conflateWithSeed(Pending::of, Pending::add)
+            .mapConcat(Pending::events)
+            .takeWhile(event -> !(event instanceof FeedNotice notice && notice.stopped()), true)
+            .map(this::render);
     return Source.single(event("snapshot", snapshot))
-        .concat(ticks)
+        .concat(updates)
         // A comment line: proxies see traffic, browsers see no event.
         .keepAlive(control.settings().sseKeepAlive(), () -> ": keep-alive\n\n")
         .via(ending.flow());
+  }
+
+  private String render(ViewerEvent event) {
+    if (event instanceof FeedNotice notice) {
+      return notice.stopped()
+          ? event("stopped", FeedEventResponse.stopped(notice))
+          : event("feed", FeedEventResponse.feed(notice));
+    }
+    metrics.tickDelivered();
+    return event("tick", event);
+  }
+
+  /**
+   * What waits for a slow viewer: the latest tick per instrument, and the latest word on the feed
+   * (a stop is never replaced), in the order they first came.
+   */
+  private static final class Pending {
+    private static final Object NOTICE = new Object();
+    private final Map<Object, ViewerEvent> latest = new LinkedHashMap<>();
+
+    static Pending of(ViewerEvent event) {
+      return new Pending().add(event);
+    }
+
+    Pending add(ViewerEvent event) {
+      if (event instanceof Tick tick) {
+        latest.merge(tick.instrument(), tick, (older, newer) -> ((Tick) newer).over((Tick) older));
+      } else if (event instanceof FeedNotice notice) {
+        latest.merge(
+            NOTICE, notice, (older, newer) -> ((FeedNotice) older).stopped() ? older : newer);
+      }
+      return this;
+    }
+
+    List<ViewerEvent> events() {
+      return new ArrayList<>(latest.values());
+    }
   }
 }

@@ -14,6 +14,10 @@ final class SseClient implements AutoCloseable {
   record Event(String name, String data) {}
 
   final List<Event> events = new CopyOnWriteArrayList<>();
+
+  /** Completes when the server ends the response. */
+  final CompletableFuture<Void> ended = new CompletableFuture<>();
+
   final CompletableFuture<HttpResponse<Stream<String>>> response;
 
   SseClient(URI url) {
@@ -26,6 +30,14 @@ final class SseClient implements AutoCloseable {
   }
 
   private void read(HttpResponse<Stream<String>> answer) {
+    try {
+      readEvents(answer);
+    } finally {
+      ended.complete(null);
+    }
+  }
+
+  private void readEvents(HttpResponse<Stream<String>> answer) {
     String[] name = {null};
     StringBuilder data = new StringBuilder();
     answer

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -91,6 +92,57 @@ class TickEventsTest {
   }
 
   @Test
+  void a_viewer_hears_its_stream_stop_with_the_reason_then_its_response_ends() {
+    startRunning("sse-stop", List.of("1594"), "ticker");
+    String key = "type:sse-stop|ids:1594";
+    awaitRunning(key);
+
+    try (SseClient viewer = new SseClient(server.uri(ApiPaths.stream(key) + "/ticks"))) {
+      await().atMost(WAIT).until(() -> !viewer.named("tick").isEmpty());
+      assertThat(server.delete(ApiPaths.stream(key)).statusCode()).isEqualTo(200);
+
+      await().atMost(WAIT).until(viewer.ended::isDone);
+      SseClient.Event last = viewer.events.get(viewer.events.size() - 1);
+      assertThat(last.name()).isEqualTo("stopped");
+      assertThat(json(last.data()).get("reason").asText()).isEqualTo("stopped via the API");
+      assertThat(json(last.data()).has("at")).isTrue();
+      assertThat(viewer.named("stopped")).hasSize(1);
+    }
+    await().atMost(WAIT).until(() -> server.openViewers() == 0); // its seat came back
+  }
+
+  @Test
+  void a_viewer_hears_its_feed_reconnect_and_run_again() {
+    startRunning("sse-feed", List.of("4963"), "ticker");
+    String key = "type:sse-feed|ids:4963";
+    awaitRunning(key);
+
+    try (SseClient viewer = new SseClient(server.uri(ApiPaths.stream(key) + "/ticks"))) {
+      await().atMost(WAIT).until(() -> !viewer.named("tick").isEmpty());
+      assertThat(server.simulator.state().drop(Optional.empty())).isPositive();
+
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(viewer.named("feed"))
+                      .extracting(event -> json(event.data()).get("status").asText())
+                      .containsSubsequence("reconnecting", "running"));
+      JsonNode reconnecting =
+          viewer.named("feed").stream()
+              .map(event -> json(event.data()))
+              .filter(feed -> feed.get("status").asText().equals("reconnecting"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(reconnecting.get("node").asText()).isNotBlank();
+      assertThat(reconnecting.get("reason").asText()).isNotBlank();
+      int ticksBefore = viewer.named("tick").size();
+      await().atMost(WAIT).until(() -> viewer.named("tick").size() > ticksBefore);
+      assertThat(viewer.ended).isNotDone();
+    }
+  }
+
+  @Test
   void ticks_of_a_stream_that_is_not_running_are_404() {
     assertThat(server.get(ApiPaths.stream("type:sse|ids:424242") + "/ticks").statusCode())
         .isEqualTo(404);
@@ -159,7 +211,7 @@ class TickEventsTest {
   private static int localViewers(String key) throws Exception {
     var system = server.kit.system();
     ActorRef<Topic.Command<Tick>> topic =
-        AskPattern.<ViewerTopics.GetTopic, ActorRef<Topic.Command<Tick>>>ask(
+        AskPattern.<ViewerTopics.Request, ActorRef<Topic.Command<Tick>>>ask(
                 server.topics,
                 replyTo -> new ViewerTopics.GetTopic(StreamKey.parse(key), replyTo),
                 WAIT,

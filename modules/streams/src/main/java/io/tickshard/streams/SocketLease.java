@@ -161,7 +161,7 @@ final class SocketLease {
               List<Tick> ordered = new ArrayList<>();
               instruments.stream().map(first::get).filter(Objects::nonNull).forEach(ordered::add);
               ordered.addAll(more);
-              replyTo.tell(new StreamEntity.SnapshotReply(ordered));
+              replyTo.tell(new StreamEntity.SnapshotReply(ordered, null));
             });
   }
 

@@ -2,6 +2,7 @@ package io.tickshard.streams;
 
 import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.ticks.FeedNotice;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.upstream.FeedConnection;
 import java.time.Duration;
@@ -148,7 +149,11 @@ public final class StreamEntity
   /** The key was never started here. */
   public record Unknown() implements StatusReply {}
 
-  public record SnapshotReply(List<Tick> ticks) implements CborSerializable {}
+  /**
+   * @param stopped null while the stream runs; else what its viewers are told, as it stopped before
+   *     the viewer's question reached it
+   */
+  public record SnapshotReply(List<Tick> ticks, FeedNotice stopped) implements CborSerializable {}
 
   // ---- events and state ---------------------------------------------------------------------
 
@@ -470,6 +475,7 @@ public final class StreamEntity
             stopped -> {
               runtime.written();
               log("stopped (" + reason + ")", stopped);
+              runtime.announceStopped(stopped);
               registry.tell(new StreamRegistry.Deregister(stopped.spec().key().value()));
               then.accept(stopped);
               passivate();

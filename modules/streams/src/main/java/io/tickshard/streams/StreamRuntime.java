@@ -3,6 +3,8 @@ package io.tickshard.streams;
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.ticks.FeedNotice;
+import io.tickshard.streams.ticks.StreamNotices;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.TickTopic;
 import io.tickshard.streams.upstream.FeedConnection;
@@ -57,6 +59,8 @@ final class StreamRuntime {
   private Instant lastTickAt;
   private int reconnects;
   private boolean closing;
+  // The state its viewers were last told (StreamNotices); null: none yet from this incarnation.
+  private StreamState announced;
   private final List<StreamEntity.Start> waitingForSlot = new ArrayList<>();
   // Shared mode: no socket of its own, a lease on the shared sockets; null in dedicated mode.
   private final SocketLease lease;
@@ -369,6 +373,7 @@ final class StreamRuntime {
         // Not stopped, yet told to go: its node shuts down, or sharding rebalances. It starts
         // again on another node, or (the last node) when the cluster starts again.
         log(state, "moving off this node, closing its feed here");
+        announce(StreamState.RECONNECTING, "moving off " + node + " to another node");
       }
       feed.tell(new FeedConnection.Close());
     }
@@ -437,12 +442,24 @@ final class StreamRuntime {
   /** The latest values per instrument, from the feed; none without one (or if it is slow). */
   private void answerSnapshot(
       StreamEntity.State state, ActorRef<StreamEntity.SnapshotReply> replyTo) {
-    if (placedOnSockets() && state.active()) {
+    if (!state.active()) {
+      replyTo.tell(
+          new StreamEntity.SnapshotReply(
+              List.of(),
+              new FeedNotice(
+                  entityId,
+                  StreamState.STOPPED,
+                  node,
+                  state.known() ? state.stopReason() : "never started",
+                  state.known() ? state.stoppedAt() : Instant.now())));
+      return;
+    }
+    if (placedOnSockets()) {
       lease.snapshot(state.spec(), replyTo);
       return;
     }
     if (feed == null) {
-      replyTo.tell(new StreamEntity.SnapshotReply(List.of()));
+      replyTo.tell(new StreamEntity.SnapshotReply(List.of(), null));
       return;
     }
     AskPattern.ask(
@@ -451,13 +468,31 @@ final class StreamRuntime {
             (snapshot, failure) ->
                 replyTo.tell(
                     new StreamEntity.SnapshotReply(
-                        snapshot != null ? snapshot.ticks() : List.of())));
+                        snapshot != null ? snapshot.ticks() : List.of(), null)));
   }
 
-  /** Tells the registry how this stream stands (on every change and heartbeat). */
+  /**
+   * Tells the registry how this stream stands (on every change and heartbeat), and its viewers on
+   * every node when its state changed.
+   */
   void report(StreamEntity.State state) {
+    StreamStatus status = status(state);
     registry.tell(
         new StreamRegistry.StatusUpdate(
-            status(state), clientId(), feed != null || placedOnSockets(), context.getSelf()));
+            status, clientId(), feed != null || placedOnSockets(), context.getSelf()));
+    if (status.state() != announced) {
+      announce(status.state(), status.lastError());
+    }
+  }
+
+  /** Its viewers hear it stopped: the last word they get (their streams end). */
+  void announceStopped(StreamEntity.State stopped) {
+    announce(StreamState.STOPPED, stopped.stopReason());
+  }
+
+  private void announce(StreamState now, String reason) {
+    announced = now;
+    StreamNotices.get(context.getSystem())
+        .publish(new FeedNotice(entityId, now, node, reason, Instant.now()));
   }
 }

@@ -25,7 +25,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public record Streams(
     StreamSettings settings,
     ActorRef<StreamRegistry.Command> registry,
-    ActorRef<ViewerTopics.GetTopic> topics,
+    ActorRef<ViewerTopics.Request> topics,
     JournalMonitor journal) {
 
   /** Starts everything the node's streams need; call once per actor system. */
@@ -39,7 +39,7 @@ public record Streams(
     // In dedicated mode too: a node's announcement inventory asks both regions.
     UpstreamSocket.init(system, settings.feed(), settings.askTimeout(), registry);
     ClusterSharding sharding = ClusterSharding.get(system);
-    ActorRef<ViewerTopics.GetTopic> topics =
+    ActorRef<ViewerTopics.Request> topics =
         system
             .systemActorOf(
                 ViewerTopics.create(

@@ -103,7 +103,7 @@ class IdleStopTest {
     StreamKey key = StreamScenarios.key("watched-by-a-viewer", 520);
     startAndAwaitSocket(key);
     ActorRef<Topic.Command<Tick>> topic =
-        AskPattern.<ViewerTopics.GetTopic, ActorRef<Topic.Command<Tick>>>ask(
+        AskPattern.<ViewerTopics.Request, ActorRef<Topic.Command<Tick>>>ask(
                 streams.topics(),
                 replyTo -> new ViewerTopics.GetTopic(key, replyTo),
                 WAIT,

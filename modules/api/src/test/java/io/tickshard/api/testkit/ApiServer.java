@@ -36,7 +36,7 @@ public final class ApiServer implements AutoCloseable {
   public final URI base;
 
   /** This node's tick topics, the ones viewers subscribe through. */
-  public final ActorRef<ViewerTopics.GetTopic> topics;
+  public final ActorRef<ViewerTopics.Request> topics;
 
   private final ServerBinding binding;
   private final ApiRoutes routes;
@@ -46,7 +46,7 @@ public final class ApiServer implements AutoCloseable {
       FeedSimulator simulator,
       EmbeddedDatabase.Database database,
       ActorTestKit kit,
-      ActorRef<ViewerTopics.GetTopic> topics,
+      ActorRef<ViewerTopics.Request> topics,
       ServerBinding binding,
       ApiRoutes routes) {
     this.simulator = simulator;

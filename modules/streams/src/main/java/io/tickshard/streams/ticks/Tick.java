@@ -47,7 +47,7 @@ public record Tick(
     Float askPrice,
     Integer askQuantity,
     Instant receivedAt)
-    implements CborSerializable {
+    implements ViewerEvent, CborSerializable {
 
   public Instrument instrument() {
     return Instrument.of(ExchangeSegment.valueOf(segment), securityId);

@@ -34,7 +34,7 @@ final class SharingProbes {
   /** A viewer of {@code key}'s ticks on the node of {@code kit}, as the SSE side subscribes. */
   static TestProbe<Tick> viewer(ActorTestKit kit, Streams streams, StreamKey key, Duration wait) {
     ActorRef<Topic.Command<Tick>> topic =
-        AskPattern.<ViewerTopics.GetTopic, ActorRef<Topic.Command<Tick>>>ask(
+        AskPattern.<ViewerTopics.Request, ActorRef<Topic.Command<Tick>>>ask(
                 streams.topics(),
                 replyTo -> new ViewerTopics.GetTopic(key, replyTo),
                 wait,
