@@ -275,4 +275,35 @@ class DockerComposeTest {
     }
     assertThat(REPO.resolve("docker/grafana/dashboards/tickshard.json")).isRegularFile();
   }
+
+  @Test
+  void prometheus_loads_the_alert_rules_it_is_given() throws IOException {
+    Map<String, Object> prometheus =
+        new Yaml().load(Files.readString(REPO.resolve("docker/prometheus/prometheus.yml")));
+    List<String> ruleFiles = list(prometheus.get("rule_files"));
+    assertThat(ruleFiles).containsExactly("/etc/prometheus/alerts.yml");
+    // Each rule file inside the container is mounted from a file in the repository.
+    List<String> mounts = list(map(services.get("prometheus")).get("volumes"));
+    for (String inside : ruleFiles) {
+      String mount =
+          mounts.stream()
+              .filter(m -> m.split(":")[1].equals(inside))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(inside + " is not mounted"));
+      assertThat(REPO.resolve("docker").resolve(mount.split(":")[0])).isRegularFile();
+    }
+    Map<String, Object> alerts =
+        new Yaml().load(Files.readString(REPO.resolve("docker/prometheus/alerts.yml")));
+    List<?> rules = (List<?>) map(((List<?>) alerts.get("groups")).get(0)).get("rules");
+    assertThat(rules)
+        .extracting(rule -> map(rule).get("alert"))
+        .contains(
+            "TickshardNotTicking",
+            "TickshardSocketsAtBudget",
+            "TickshardTokenExpiring",
+            "TickshardJournalDown");
+    for (Object rule : rules) {
+      assertThat(map(rule)).containsKeys("alert", "expr", "labels", "annotations");
+    }
+  }
 }

@@ -11,16 +11,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * {@code GET /metrics} on the management port of a node in shared mode: Prometheus text with the
@@ -30,6 +36,8 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Pattern METRIC_NAME =
+      Pattern.compile("\\b((?:tickshard|jvm|process)_[a-z_]+)\\b");
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
 
@@ -169,25 +177,14 @@ class MetricsTest {
   void every_query_of_the_dashboard_names_a_metric_the_node_exports() throws Exception {
     JsonNode dashboard =
         JSON.readTree(
-            java.nio.file.Files.readString(
-                java.nio.file.Path.of(
-                    "..", "..", "docker", "grafana", "dashboards", "tickshard.json")));
-    String exported = metrics().body();
-    java.util.Set<String> names = new java.util.TreeSet<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    Matcher sample = SAMPLE.matcher(exported);
-    while (sample.find()) {
-      seen.add(sample.group(1));
-    }
-    Pattern metric = Pattern.compile("\\b((?:tickshard|jvm|process)_[a-z_]+)\\b");
+            Files.readString(
+                Path.of("..", "..", "docker", "grafana", "dashboards", "tickshard.json")));
+    Set<String> names = new TreeSet<>();
     int queries = 0;
     for (JsonNode panel : dashboard.get("panels")) {
       for (JsonNode target : panel.get("targets")) {
         queries++;
-        Matcher m = metric.matcher(target.get("expr").asText());
-        while (m.find()) {
-          names.add(m.group(1));
-        }
+        names.addAll(metricsIn(target.get("expr").asText()));
       }
     }
     assertThat(queries).isGreaterThanOrEqualTo(10);
@@ -204,6 +201,48 @@ class MetricsTest {
             "tickshard_broker_token_expiry_seconds",
             "tickshard_journal_up",
             "jvm_memory_used_bytes");
+    assertExported(names);
+  }
+
+  @Test
+  void every_alert_rule_names_a_metric_the_node_exports() throws Exception {
+    Map<String, Object> alerts =
+        new Yaml()
+            .load(Files.readString(Path.of("..", "..", "docker", "prometheus", "alerts.yml")));
+    Set<String> names = new TreeSet<>();
+    for (Object group : (List<?>) alerts.get("groups")) {
+      for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
+        Set<String> named = metricsIn(String.valueOf(((Map<?, ?>) rule).get("expr")));
+        assertThat(named).as("%s names a metric", rule).isNotEmpty();
+        names.addAll(named);
+      }
+    }
+    assertThat(names)
+        .contains(
+            "tickshard_ticks_received_total",
+            "tickshard_budget_used",
+            "tickshard_broker_token_expiry_seconds",
+            "tickshard_journal_up");
+    assertExported(names);
+  }
+
+  private static Set<String> metricsIn(String query) {
+    Set<String> names = new TreeSet<>();
+    Matcher m = METRIC_NAME.matcher(query);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  /** Each name has samples at a live node's /metrics, or is declared there (a gauge not set). */
+  private void assertExported(Set<String> names) throws Exception {
+    String exported = metrics().body();
+    Set<String> seen = new HashSet<>();
+    Matcher sample = SAMPLE.matcher(exported);
+    while (sample.find()) {
+      seen.add(sample.group(1));
+    }
     // The token of the simulator carries no expiry: that gauge is declared, with no sample.
     for (String name : names) {
       assertThat(seen.contains(name) || exported.contains("# TYPE " + name + " "))
