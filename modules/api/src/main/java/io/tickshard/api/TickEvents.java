@@ -154,21 +154,51 @@ final class TickEvents extends AllDirectives {
               if (snapshot.stopped() != null) {
                 live.first().tell(snapshot.stopped());
               }
-              return events(snapshot.ticks(), live.second());
+              return events(key, snapshot.ticks(), live.second());
             });
   }
 
-  private Source<String, NotUsed> events(List<Tick> snapshot, Source<ViewerEvent, NotUsed> live) {
+  private Source<String, NotUsed> events(
+      StreamKey key, List<Tick> snapshot, Source<ViewerEvent, NotUsed> live) {
     Source<String, NotUsed> updates =
         live.conflateWithSeed(Pending::of, Pending::add)
             .mapConcat(Pending::events)
             .takeWhile(event -> !(event instanceof FeedNotice notice && notice.stopped()), true)
             .map(this::render);
     return Source.single(event("snapshot", snapshot))
-        .concat(updates)
+        .concat(again(key, updates))
         // A comment line: proxies see traffic, browsers see no event.
         .keepAlive(control.settings().sseKeepAlive(), () -> ": keep-alive\n\n")
         .via(ending.flow());
+  }
+
+  /**
+   * After the first update, a second snapshot. A node's topic for a key that had no viewer here is
+   * known to the key's publisher only once the cluster receptionist has spread it, a moment after
+   * the viewer subscribed; whatever was published meanwhile missed the viewer: above all the
+   * previous closes, which the broker sends once, right after subscribing (the viewer who started
+   * the stream, watching it at once, saw no change and % from them). The first update heard shows
+   * the topic is known; the snapshot then holds what was missed.
+   */
+  private Source<String, NotUsed> again(StreamKey key, Source<String, NotUsed> updates) {
+    return updates
+        .prefixAndTail(1)
+        .flatMapConcat(
+            first -> {
+              List<String> heard = first.first();
+              if (heard.isEmpty() || !heard.get(0).startsWith("event: tick")) {
+                // Nothing, or its stop (the last event): no snapshot after it.
+                return Source.from(heard).concat(first.second());
+              }
+              CompletionStage<List<String>> snapshot =
+                  control
+                      .snapshot(key)
+                      .thenApply(reply -> List.of(event("snapshot", reply.ticks())))
+                      .exceptionally(failure -> List.of()); // slow: the first one stands
+              return Source.from(heard)
+                  .concat(Source.completionStage(snapshot).mapConcat(events -> events))
+                  .concat(first.second());
+            });
   }
 
   private String render(ViewerEvent event) {

@@ -92,6 +92,38 @@ class TickEventsTest {
   }
 
   @Test
+  void the_viewer_who_started_a_stream_gets_the_previous_close_of_every_instrument() {
+    // As the page does: start, then watch at once. The broker sends previous closes once, right
+    // after subscribing: before this node's new topic for the key is known to the publisher.
+    List<String> instruments = List.of("11536", "1594", "3045");
+    startRunning("sse-prev", instruments, "quote");
+    String key = StreamRequest.key("sse-prev", instruments).value();
+
+    try (SseClient viewer = new SseClient(server.uri(ApiPaths.stream(key) + "/ticks"))) {
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(previousClosesSeen(viewer))
+                      .containsExactlyInAnyOrder(11536, 1594, 3045));
+    }
+  }
+
+  /** The instruments the viewer has a previous close for, from its snapshots and ticks. */
+  private static java.util.Set<Integer> previousClosesSeen(SseClient viewer) {
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (SseClient.Event event : viewer.events) {
+      JsonNode data = json(event.data());
+      for (JsonNode tick : data.isArray() ? data : List.of(data)) {
+        if (tick.has("previousClose")) {
+          seen.add(tick.get("securityId").asInt());
+        }
+      }
+    }
+    return seen;
+  }
+
+  @Test
   void a_viewer_hears_its_stream_stop_with_the_reason_then_its_response_ends() {
     startRunning("sse-stop", List.of("1594"), "ticker");
     String key = "type:sse-stop|ids:1594";
