@@ -24,11 +24,13 @@ final class StreamRoutes extends AllDirectives {
   private final StreamControl control;
   private final BearerToken token;
   private final TickEvents ticks;
+  private final StreamSnapshot snapshots;
 
   StreamRoutes(StreamControl control, BearerToken token, TickEvents ticks) {
     this.control = control;
     this.token = token;
     this.ticks = ticks;
+    this.snapshots = new StreamSnapshot(control);
   }
 
   Route routes() {
@@ -56,7 +58,8 @@ final class StreamRoutes extends AllDirectives {
                                         concat(
                                             get(() -> status(keyText)),
                                             delete(() -> token.required(() -> stop(keyText))))),
-                                path("ticks", () -> get(() -> ticks.route(keyText)))))));
+                                path("ticks", () -> get(() -> ticks.route(keyText))),
+                                path("snapshot", () -> get(() -> snapshots.route(keyText)))))));
   }
 
   private Route list() {

@@ -148,7 +148,8 @@ final class TickEvents extends AllDirectives {
                     .snapshot(key)
                     // Slow to answer: no latest values, yet the viewer is subscribed, and a stop
                     // is a notice it hears.
-                    .exceptionally(failure -> new StreamEntity.SnapshotReply(List.of(), null)))
+                    .exceptionally(
+                        failure -> StreamEntity.SnapshotReply.running(List.of(), status.state())))
         .thenApply(
             snapshot -> {
               if (snapshot.stopped() != null) {

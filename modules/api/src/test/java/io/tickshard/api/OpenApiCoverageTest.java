@@ -63,6 +63,7 @@ class OpenApiCoverageTest {
           new Route("GET", "/api/v1/streams"),
           new Route("GET", "/api/v1/streams/{key}"),
           new Route("GET", "/api/v1/streams/{key}/ticks"),
+          new Route("GET", "/api/v1/streams/{key}/snapshot"),
           new Route("DELETE", "/api/v1/streams/{key}"),
           new Route("POST", "/api/v1/streams/stop-all"),
           new Route("GET", "/api/v1/cluster"),

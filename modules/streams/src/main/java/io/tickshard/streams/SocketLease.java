@@ -134,7 +134,7 @@ final class SocketLease {
   }
 
   /** Each socket's latest values of the key's instruments, in its mode, in the key's order. */
-  void snapshot(StreamSpec spec, ActorRef<StreamEntity.SnapshotReply> replyTo) {
+  void snapshot(StreamSpec spec, StreamState state, ActorRef<StreamEntity.SnapshotReply> replyTo) {
     List<Instrument> instruments = spec.key().instruments();
     List<CompletableFuture<UpstreamSocket.SnapshotReply>> asks = new ArrayList<>();
     for (String socket : sockets) {
@@ -161,7 +161,7 @@ final class SocketLease {
               List<Tick> ordered = new ArrayList<>();
               instruments.stream().map(first::get).filter(Objects::nonNull).forEach(ordered::add);
               ordered.addAll(more);
-              replyTo.tell(new StreamEntity.SnapshotReply(ordered, null));
+              replyTo.tell(StreamEntity.SnapshotReply.running(ordered, state));
             });
   }
 

@@ -150,10 +150,18 @@ public final class StreamEntity
   public record Unknown() implements StatusReply {}
 
   /**
+   * @param state how the stream stands ({@code STOPPED} once stopped); null: never started
    * @param stopped null while the stream runs; else what its viewers are told, as it stopped before
    *     the viewer's question reached it
    */
-  public record SnapshotReply(List<Tick> ticks, FeedNotice stopped) implements CborSerializable {}
+  public record SnapshotReply(List<Tick> ticks, StreamState state, FeedNotice stopped)
+      implements CborSerializable {
+
+    /** A snapshot of a running stream. */
+    public static SnapshotReply running(List<Tick> ticks, StreamState state) {
+      return new SnapshotReply(ticks, state, null);
+    }
+  }
 
   // ---- events and state ---------------------------------------------------------------------
 

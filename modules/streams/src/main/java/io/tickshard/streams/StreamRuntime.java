@@ -446,6 +446,7 @@ final class StreamRuntime {
       replyTo.tell(
           new StreamEntity.SnapshotReply(
               List.of(),
+              state.known() ? StreamState.STOPPED : null,
               new FeedNotice(
                   entityId,
                   StreamState.STOPPED,
@@ -455,11 +456,11 @@ final class StreamRuntime {
       return;
     }
     if (placedOnSockets()) {
-      lease.snapshot(state.spec(), replyTo);
+      lease.snapshot(state.spec(), feedState, replyTo);
       return;
     }
     if (feed == null) {
-      replyTo.tell(new StreamEntity.SnapshotReply(List.of(), null));
+      replyTo.tell(StreamEntity.SnapshotReply.running(List.of(), feedState));
       return;
     }
     AskPattern.ask(
@@ -467,8 +468,8 @@ final class StreamRuntime {
         .whenComplete(
             (snapshot, failure) ->
                 replyTo.tell(
-                    new StreamEntity.SnapshotReply(
-                        snapshot != null ? snapshot.ticks() : List.of(), null)));
+                    StreamEntity.SnapshotReply.running(
+                        snapshot != null ? snapshot.ticks() : List.of(), feedState)));
   }
 
   /**
