@@ -83,6 +83,11 @@ public final class Problem extends RuntimeException {
     return new Problem("bad-request", "The request is not valid", 400, detail);
   }
 
+  /** A request too malformed to reach the routes; {@code status} is the parser's own 4xx. */
+  public static Problem malformedRequest(int status, String detail) {
+    return new Problem("malformed-request", "The request could not be read", status, detail);
+  }
+
   public static Problem invalidStreamKey(String detail) {
     return new Problem(
         "invalid-stream-key", "The stream key or instruments are not valid", 400, detail);

@@ -8,6 +8,7 @@ import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,10 +25,11 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * The endpoints the existing screener pages call, so they can switch to tickshard unchanged: {@code
- * screener_type} and {@code instrument_ids} (CSV) as form fields or JSON, answers {@code {status,
- * message, mode: "websocket", stream_key}}.
+ * screener_type} and {@code instrument_ids} (CSV, repeated, or as {@code instrument_ids[]}) as form
+ * fields or JSON, answers {@code {status, message, mode: "websocket", stream_key}}.
  */
 final class ScreenerRoutes extends AllDirectives {
+  private static final String IDS = "instrument_ids";
   private final StreamControl control;
   private final BearerToken token;
 
@@ -49,7 +51,7 @@ final class ScreenerRoutes extends AllDirectives {
                     () -> post(() -> token.required(() -> fields(this::stop)))),
                 path(
                     PathMatchers.segment("websocket").slash("status"),
-                    () -> get(() -> parameterMap(this::status)))));
+                    () -> get(() -> parameterList(query -> status(fields(query)))))));
   }
 
   /** The fields of a form-encoded or JSON body, as strings. */
@@ -64,30 +66,64 @@ final class ScreenerRoutes extends AllDirectives {
                   .getContentType()
                   .mediaType()
                   .equals(MediaTypes.APPLICATION_X_WWW_FORM_URLENCODED)) {
-            return formFieldMap(inner);
+            return formFieldList(form -> inner.apply(fields(form)));
           }
           throw Problem.unsupportedMediaType(
               "send form fields (application/x-www-form-urlencoded) or JSON");
         });
   }
 
+  /**
+   * Form fields or query parameters, in the order sent. {@code instrument_ids} may come more than
+   * once, and as Rails' and jQuery's {@code instrument_ids[]} ({@code instrument_ids%5B%5D}): all
+   * of them join as the comma list they stand for. Of any other field repeated, the last counts.
+   */
+  static Map<String, String> fields(List<Map.Entry<String, String>> sent) {
+    Map<String, String> fields = new HashMap<>();
+    List<String> ids = new ArrayList<>();
+    for (Map.Entry<String, String> field : sent) {
+      if (field.getKey().equals(IDS) || field.getKey().equals(IDS + "[]")) {
+        ids.add(field.getValue());
+      } else {
+        fields.put(field.getKey(), field.getValue());
+      }
+    }
+    if (!ids.isEmpty()) {
+      fields.put(IDS, String.join(",", ids));
+    }
+    return fields;
+  }
+
   private static Map<String, String> jsonFields(String body) {
-    JsonNode root = ApiJson.readObject(body);
+    JsonNode root = JsonBody.object(body);
     Map<String, String> fields = new HashMap<>();
     root.fields()
         .forEachRemaining(
             field -> {
+              String name = field.getKey();
               JsonNode value = field.getValue();
               if (value.isArray()) {
                 // instrument_ids may come as an array too: join it as the CSV it stands for.
                 StringBuilder csv = new StringBuilder();
-                value.forEach(
-                    item -> csv.append(csv.length() > 0 ? "," : "").append(item.asText()));
-                fields.put(field.getKey(), csv.toString());
+                for (int i = 0; i < value.size(); i++) {
+                  JsonNode item = value.get(i);
+                  if (name.equals(IDS) && !item.isTextual() && !item.isIntegralNumber()) {
+                    throw Problem.invalidStreamKey(
+                        IDS
+                            + "["
+                            + i
+                            + "] must be an id (a whole number) or a string"
+                            + " (\"NSE_FNO:55796\"), not "
+                            + (item.isNumber() ? "a number with a fraction" : JsonBody.kind(item)));
+                  }
+                  csv.append(i > 0 ? "," : "").append(item.asText());
+                }
+                fields.put(name, csv.toString());
               } else if (value.isValueNode()) {
-                fields.put(field.getKey(), value.asText());
+                fields.put(name, value.asText());
               } else {
-                throw Problem.badRequest(field.getKey() + " must be a string");
+                throw Problem.badRequest(
+                    JsonBody.name(name) + " must be a string, not " + JsonBody.kind(value));
               }
             });
     return fields;

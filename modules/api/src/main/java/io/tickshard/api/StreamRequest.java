@@ -16,31 +16,40 @@ final class StreamRequest {
   private StreamRequest() {}
 
   static StreamSpec parse(String body, FeedMode defaultMode) {
-    JsonNode root = ApiJson.readObject(body);
+    JsonNode root = JsonBody.object(body);
     JsonNode type = root.get("screenerType");
-    if (type == null || !type.isTextual()) {
+    if (type == null) {
       throw Problem.badRequest("screenerType is required and must be a string");
+    }
+    if (!type.isTextual()) {
+      throw Problem.badRequest("screenerType must be a string, not " + JsonBody.kind(type));
     }
     JsonNode list = root.get("instruments");
     if (list == null || !list.isArray()) {
       throw Problem.badRequest(
-          "instruments is required: an array of ids (1333) or SEGMENT:ID strings (\"NSE_FNO:55796\")");
+          "instruments is required: an array of ids (1333) or SEGMENT:ID strings"
+              + " (\"NSE_FNO:55796\")"
+              + (list == null ? "" : ", not " + JsonBody.kind(list)));
     }
     List<String> instruments = new ArrayList<>(list.size());
-    for (JsonNode item : list) {
-      if (item.isTextual()) {
-        instruments.add(item.asText());
-      } else if (item.isIntegralNumber()) {
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode item = list.get(i);
+      if (item.isTextual() || item.isIntegralNumber()) {
         instruments.add(item.asText());
       } else {
-        throw Problem.invalidStreamKey("instrument " + item + " must be a number or a string");
+        throw Problem.invalidStreamKey(
+            "instruments["
+                + i
+                + "] must be an id (a whole number) or a string (\"NSE_FNO:55796\"), not "
+                + (item.isNumber() ? "a number with a fraction" : JsonBody.kind(item)));
       }
     }
     FeedMode mode = defaultMode;
     JsonNode modeNode = root.get("mode");
     if (modeNode != null && !modeNode.isNull()) {
       if (!modeNode.isTextual()) {
-        throw Problem.badRequest("mode must be one of ticker, quote, full");
+        throw Problem.badRequest(
+            "mode must be one of ticker, quote, full (a string), not " + JsonBody.kind(modeNode));
       }
       mode =
           FeedMode.parse(modeNode.asText())

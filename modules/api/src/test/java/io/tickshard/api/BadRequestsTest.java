@@ -85,6 +85,14 @@ class BadRequestsTest {
                 .post(STREAMS)
                 .json("null")
                 .expect(400, "bad-request"),
+            bad("JSON object followed by more")
+                .post(STREAMS)
+                .json(VALID + " x")
+                .expect(400, "bad-request"),
+            bad("JSON nested deeper than the parser allows")
+                .post(STREAMS)
+                .json(start("\"swing\"", "[".repeat(1_500)))
+                .expect(400, "bad-request"),
             bad("empty body declared as JSON").post(STREAMS).json("").expect(400, "bad-request"),
             bad("no body, no content type").post(STREAMS).body(null, "").expect(400, "bad-request"),
             bad("valid JSON sent as text/plain")
@@ -211,6 +219,18 @@ class BadRequestsTest {
                 .get(STREAMS + "/%zz")
                 .raw()
                 .expect(400, "malformed-request"),
+            bad("unencoded | in a key path")
+                .get(STREAMS + "/type:swing|ids:1,2")
+                .raw()
+                .expect(400, "malformed-request"),
+            bad("unencoded | in a ticks path")
+                .get(STREAMS + "/type:swing|ids:1,2/ticks")
+                .raw()
+                .expect(400, "malformed-request"),
+            bad("DELETE with an unencoded | in the key")
+                .delete(STREAMS + "/type:swing|ids:1,2")
+                .raw()
+                .expect(400, "malformed-request"),
             bad("key not of the form type:..|ids:..")
                 .get(STREAMS + "/hello")
                 .expect(400, "invalid-stream-key"),
@@ -276,6 +296,27 @@ class BadRequestsTest {
                 .post("/screeners/ltp/start")
                 .json("{\"screener_type\":{\"a\":1},\"instrument_ids\":\"1\"}")
                 .expect(400, "bad-request"),
+            bad("screener start with an object among the JSON instrument_ids")
+                .post("/screeners/ltp/start")
+                .json("{\"screener_type\":\"swing\",\"instrument_ids\":[1,{\"a\":1}]}")
+                .expect(400, "invalid-stream-key"),
+            bad("screener start with instrument_ids[] empty")
+                .post("/screeners/ltp/start")
+                .body(FORM, "screener_type=swing&instrument_ids[]=")
+                .expect(400, "bad-request"),
+            bad("screener start with a bad id among instrument_ids[]")
+                .post("/screeners/ltp/start")
+                .body(FORM, "screener_type=swing&instrument_ids[]=1&instrument_ids[]=abc")
+                .expect(400, "invalid-stream-key"),
+            bad("screener status with a bad id among instrument_ids%5B%5D")
+                .get(
+                    "/screeners/websocket/status?screener_type=swing"
+                        + "&instrument_ids%5B%5D=1&instrument_ids%5B%5D=abc")
+                .expect(400, "invalid-stream-key"),
+            bad("screener status with unencoded [] in the query")
+                .get("/screeners/websocket/status?screener_type=swing&instrument_ids[]=1")
+                .raw()
+                .expect(400, "malformed-request"),
             bad("screener status with instrument_ids=abc")
                 .get("/screeners/websocket/status?screener_type=swing&instrument_ids=abc")
                 .expect(400, "invalid-stream-key"),
@@ -437,6 +478,197 @@ class BadRequestsTest {
     if (row.guarded) {
       assertThat(answer.body + answer.headers).as(seen).doesNotContain(TOKEN);
     }
+  }
+
+  @Order(1)
+  @Test
+  void a_key_with_an_unencoded_pipe_is_told_to_percent_encode_it() {
+    for (String suffix : List.of("", "/ticks")) {
+      Bad row =
+          bad("GET with an unencoded |" + suffix)
+              .get(STREAMS + "/type:swing|ids:1,2" + suffix)
+              .raw()
+              .expect(400, "malformed-request");
+      String detail = detail(row);
+      assertThat(detail)
+          .as(row.name)
+          .contains("percent-encode", "'|' as %7C", "%3A", "%2C")
+          .contains("e.g. /api/v1/streams/type%3Aswing%7Cids%3A1%2C2" + suffix);
+
+      // The path the detail gives is one the server reads.
+      HttpResponse<String> encoded = open.get(STREAMS + "/type%3Aswing%7Cids%3A1%2C2" + suffix);
+      assertThat(encoded.statusCode()).as(encoded.body()).isEqualTo(404);
+      assertThat(json(encoded.body(), encoded.body()).path("type").asText())
+          .isEqualTo("/problems/stream-not-found");
+    }
+
+    // A path that is no stream's gets the general example.
+    String elsewhere = detail(bad("GET /a|b").get("/a|b").raw().expect(400, "malformed-request"));
+    assertThat(elsewhere).contains("%7C", "e.g. " + ProblemParsingErrorHandler.EXAMPLE);
+
+    String inQuery =
+        detail(
+            bad("unencoded | in a query")
+                .get("/screeners/websocket/status?screener_type=swing&instrument_ids=1|2")
+                .raw()
+                .expect(400, "malformed-request"));
+    assertThat(inQuery).contains("query", "%7C");
+  }
+
+  @Order(1)
+  @Test
+  void other_parse_errors_keep_the_parsers_own_words() {
+    assertThat(
+            detail(
+                bad("bad percent-encoding")
+                    .get(STREAMS + "/%zz")
+                    .raw()
+                    .expect(400, "malformed-request")))
+        .isEqualTo(
+            "Illegal request-target: Invalid input 'z', expected HEXDIG (line 1, column 18)");
+    assertThat(
+            detail(
+                bad("unencoded { in a path")
+                    .get(STREAMS + "/{key}")
+                    .raw()
+                    .expect(400, "malformed-request")))
+        .startsWith("Illegal request-target: Invalid input '{'")
+        .doesNotContain("%7C");
+  }
+
+  @Order(1)
+  @Test
+  void unencoded_brackets_in_a_query_are_told_how_to_encode_them() {
+    String detail =
+        detail(
+            bad("instrument_ids[] in a query")
+                .get("/screeners/websocket/status?screener_type=swing&instrument_ids[]=1")
+                .raw()
+                .expect(400, "malformed-request"));
+    assertThat(detail).contains("'[' as %5B", "']' as %5D", "instrument_ids%5B%5D=1");
+  }
+
+  @Order(1)
+  @Test
+  void malformed_json_is_refused_with_its_line_column_and_field() {
+    String truncated =
+        detail(
+            bad("truncated start")
+                .post(STREAMS)
+                .json("{\"screenerType\":\"swing\",\"instruments\":[1,")
+                .expect(400, "bad-request"));
+    assertThat(truncated)
+        .contains("not valid JSON", "line 1, column 42", "instruments[1]", "ends before");
+
+    String twoLines =
+        detail(
+            bad("stray } on line 2")
+                .post(STREAMS)
+                .json("{\"screenerType\":\"swing\",\n \"instruments\":[1,2,}")
+                .expect(400, "bad-request"));
+    assertThat(twoLines).contains("line 2, column 21", "instruments[2]", "unexpected '}'");
+    assertThat(twoLines).doesNotContain("swing");
+
+    String unquoted =
+        detail(
+            bad("an unquoted word")
+                .post(STREAMS)
+                .json("{\"screenerType\":swingtrader2026,\"instruments\":[1]}")
+                .expect(400, "bad-request"));
+    assertThat(unquoted)
+        .contains("line 1, column", "in screenerType", "double quotes")
+        .doesNotContain("swingtrader2026");
+
+    String trailing =
+        detail(
+            bad("more after the object")
+                .post(STREAMS)
+                .json(VALID + "\n{}")
+                .expect(400, "bad-request"));
+    assertThat(trailing).contains("line 1, column " + (VALID.length() + 1), "more follows");
+
+    String deep =
+        detail(
+            bad("nested too deeply")
+                .post(STREAMS)
+                .json(start("\"swing\"", "[".repeat(1_500)))
+                .expect(400, "bad-request"));
+    assertThat(deep).contains("not valid JSON", "nested too deeply");
+
+    String screener =
+        detail(
+            bad("screener JSON cut short")
+                .post("/screeners/ltp/start")
+                .json("{\"screener_type\":")
+                .expect(400, "bad-request"));
+    assertThat(screener).contains("line 1, column 18", "screener_type");
+
+    // Broker credentials: where, but never the (token) text.
+    String credentials =
+        detail(
+            bad("credentials with an unquoted token")
+                .guarded()
+                .method("PUT", "/api/v1/broker/credentials")
+                .header("Authorization: Bearer " + TOKEN)
+                .json("{\"accessToken\": eyJhbGciOiJIUzI1NiJ9.c2VjcmV0}")
+                .expect(400, "bad-request"));
+    assertThat(credentials)
+        .contains("line 1, column", "accessToken")
+        .doesNotContain("eyJ", "c2VjcmV0");
+
+    for (String detail :
+        List.of(truncated, twoLines, unquoted, trailing, deep, screener, credentials)) {
+      assertThat(detail)
+          .doesNotContain("Exception", "java.", "com.fasterxml", "Jackson", "Source", "`");
+    }
+  }
+
+  @Order(1)
+  @Test
+  void a_field_of_the_wrong_type_is_named_by_its_path() {
+    String item =
+        detail(
+            bad("an object among the instruments")
+                .post(STREAMS)
+                .json(start("\"swing\"", "[1,2,{\"id\":\"x\"}]"))
+                .expect(400, "invalid-stream-key"));
+    assertThat(item).contains("instruments[2]", "an object").doesNotContain("\"id\"");
+
+    assertThat(
+            detail(
+                bad("a fraction among the instruments")
+                    .post(STREAMS)
+                    .json(start("\"swing\"", "[1,1.5]"))
+                    .expect(400, "invalid-stream-key")))
+        .contains("instruments[1]", "fraction");
+    assertThat(
+            detail(
+                bad("screenerType a number")
+                    .post(STREAMS)
+                    .json(start("7", "[1]"))
+                    .expect(400, "bad-request")))
+        .contains("screenerType", "a number");
+    assertThat(
+            detail(
+                bad("instruments a string")
+                    .post(STREAMS)
+                    .json(start("\"swing\"", "\"1,2\""))
+                    .expect(400, "bad-request")))
+        .contains("instruments", "not a string");
+    assertThat(
+            detail(
+                bad("screener instrument_ids with an array inside")
+                    .post("/screeners/ltp/start")
+                    .json("{\"screener_type\":\"swing\",\"instrument_ids\":[1,2,[3]]}")
+                    .expect(400, "invalid-stream-key")))
+        .contains("instrument_ids[2]", "an array");
+  }
+
+  /** The detail of a row's problem, after checking the problem as the table does. */
+  private static String detail(Bad row) {
+    Answer answer = row.send();
+    assertProblem(row, answer);
+    return json(answer.body, answer.body).path("detail").asText();
   }
 
   @Order(2)
