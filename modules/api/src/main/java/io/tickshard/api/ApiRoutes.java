@@ -50,6 +50,7 @@ public final class ApiRoutes extends AllDirectives {
             new UpstreamRoutes(control).routes(),
             new BrokerRoutes(control, token).routes(),
             new ScreenerRoutes(control, token).routes(),
+            new InstrumentRoutes(control.instruments()).routes(),
             ui());
     return handleExceptions(
         exceptions(),

@@ -3,6 +3,7 @@ package io.tickshard.api;
 import com.typesafe.config.Config;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.upstream.FeedSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -17,6 +18,8 @@ import java.util.stream.Collectors;
  *     whose pages may still change streams; see {@link BrowserOrigin}
  * @param streamingDisabledReason when present, starts answer 503 with this reason
  * @param maxSseViewers open tick viewers this node serves at once; one more is a 503
+ * @param instrumentsFile the broker's instrument list to read at start
+ * @param instrumentSample with no file, the shipped sample
  */
 public record ApiSettings(
     Duration askTimeout,
@@ -27,7 +30,9 @@ public record ApiSettings(
     FeedMode defaultMode,
     Duration sseKeepAlive,
     int sseBufferSize,
-    int maxSseViewers) {
+    int maxSseViewers,
+    Optional<Path> instrumentsFile,
+    boolean instrumentSample) {
 
   public static ApiSettings fromConfig(Config root) {
     Config api = root.getConfig("tickshard.api");
@@ -45,7 +50,11 @@ public record ApiSettings(
         FeedSettings.defaultModeFrom(root),
         api.getDuration("sse-keep-alive"),
         api.getInt("sse-buffer-size"),
-        api.getInt("max-sse-viewers"));
+        api.getInt("max-sse-viewers"),
+        Optional.of(root.getString("tickshard.instruments.file"))
+            .filter(file -> !file.isBlank())
+            .map(Path::of),
+        root.getBoolean("tickshard.instruments.sample"));
   }
 
   /** A comma list of origins, each normalised; one that is not an origin stops the node. */

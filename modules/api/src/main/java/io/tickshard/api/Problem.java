@@ -93,6 +93,12 @@ public final class Problem extends RuntimeException {
         "invalid-stream-key", "The stream key or instruments are not valid", 400, detail);
   }
 
+  /** Instruments named by symbols no entry of the instrument list has. */
+  public static Problem unknownSymbols(List<String> symbols, String detail) {
+    return new Problem("unknown-symbol", "Unknown instrument symbol", 400, detail)
+        .with("symbols", symbols);
+  }
+
   public static Problem unauthorized() {
     return new Problem(
         "unauthorized",
@@ -113,6 +119,19 @@ public final class Problem extends RuntimeException {
     return new Problem(
             "stream-not-found", "No such stream", 404, "stream " + key + " was never started")
         .with("key", key);
+  }
+
+  /** A short id that names no stream the registry or this node knows. */
+  public static Problem streamIdNotFound(String id) {
+    return new Problem(
+            "stream-not-found",
+            "No such stream",
+            404,
+            "no running stream has the id "
+                + id
+                + " (the id of a stopped stream is known only to the nodes that saw it: use its"
+                + " key)")
+        .with("id", id);
   }
 
   public static Problem streamNotRunning(String key) {

@@ -129,7 +129,7 @@ final class ScreenerRoutes extends AllDirectives {
     return fields;
   }
 
-  private static StreamKey key(Map<String, String> fields) {
+  private StreamKey key(Map<String, String> fields) {
     String type = fields.get("screener_type");
     String ids = fields.get("instrument_ids");
     if (type == null || type.isBlank()) {
@@ -139,7 +139,7 @@ final class ScreenerRoutes extends AllDirectives {
       throw Problem.badRequest("instrument_ids is required (comma-separated)");
     }
     List<String> instruments = Arrays.stream(ids.split(",")).map(String::trim).toList();
-    return StreamRequest.key(type.trim(), instruments);
+    return StreamRequest.key(type.trim(), control.instruments().resolve(instruments));
   }
 
   private Route start(Map<String, String> fields) {

@@ -15,7 +15,10 @@ import io.tickshard.streams.ticks.ViewerTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,12 +45,69 @@ public final class StreamControl {
   private final JournalMonitor journal;
   private static final Duration MIN_RESEND = Duration.ofSeconds(2);
 
+  private final InstrumentNames instruments;
+  // Short ids of the streams this node started, answered or resolved, so that an id still names
+  // its stream here after the stream stopped (the registry knows running streams only).
+  private final Map<String, String> knownIds =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+              return size() > KNOWN_IDS;
+            }
+          });
+  private static final int KNOWN_IDS = 20_000;
+
+  /**
+   * @throws IllegalArgumentException when the instrument list the settings name cannot be read
+   */
   public StreamControl(ActorSystem<?> system, ApiSettings settings, Streams streams) {
     this.system = system;
     this.settings = settings;
     this.registry = streams.registry();
     this.topics = streams.topics();
     this.journal = streams.journal();
+    this.instruments = InstrumentNames.load(settings);
+  }
+
+  InstrumentNames instruments() {
+    return instruments;
+  }
+
+  /**
+   * The stream a URL names: by its canonical key, or by its short id ({@link StreamKey#shortId}),
+   * which the registry resolves for running streams, and this node for the ones it saw.
+   *
+   * @throws Problem 400 when the text is neither
+   */
+  public CompletionStage<StreamKey> key(String text) {
+    if (!StreamKey.isShortId(text)) {
+      return CompletableFuture.completedFuture(remember(StreamRequest.parseKey(text)));
+    }
+    String known = knownIds.get(text);
+    if (known != null) {
+      return CompletableFuture.completedFuture(StreamKey.parse(known));
+    }
+    return timed(
+        AskPattern.<StreamRegistry.Command, StreamRegistry.ResolvedId>ask(
+                registry,
+                replyTo -> new StreamRegistry.ResolveId(text, replyTo),
+                settings.askTimeout(),
+                system.scheduler())
+            .thenApply(
+                resolved -> {
+                  if (resolved.key() == null) {
+                    throw Problem.streamIdNotFound(text);
+                  }
+                  return remember(StreamKey.parse(resolved.key()));
+                }),
+        "the stream registry");
+  }
+
+  /** Keeps the key's short id for {@link #key}; answers the key. */
+  StreamKey remember(StreamKey key) {
+    knownIds.put(key.shortId(), key.value());
+    return key;
   }
 
   /** Whether this node reaches the journal, as of its last check. */

@@ -15,7 +15,8 @@ import java.util.List;
 final class StreamRequest {
   private StreamRequest() {}
 
-  static StreamSpec parse(String body, FeedMode defaultMode) {
+  /** With symbols ({@code "RELIANCE"}, {@code "IDX_I:NIFTY"}) looked up in {@code names}. */
+  static StreamSpec parse(String body, FeedMode defaultMode, InstrumentNames names) {
     JsonNode root = JsonBody.object(body);
     JsonNode type = root.get("screenerType");
     if (type == null) {
@@ -27,8 +28,8 @@ final class StreamRequest {
     JsonNode list = root.get("instruments");
     if (list == null || !list.isArray()) {
       throw Problem.badRequest(
-          "instruments is required: an array of ids (1333) or SEGMENT:ID strings"
-              + " (\"NSE_FNO:55796\")"
+          "instruments is required: an array of ids (1333), SEGMENT:ID strings"
+              + " (\"NSE_FNO:55796\") or symbols (\"RELIANCE\")"
               + (list == null ? "" : ", not " + JsonBody.kind(list)));
     }
     List<String> instruments = new ArrayList<>(list.size());
@@ -55,7 +56,7 @@ final class StreamRequest {
           FeedMode.parse(modeNode.asText())
               .orElseThrow(() -> Problem.badRequest("mode must be one of ticker, quote, full"));
     }
-    return new StreamSpec(key(type.asText(), instruments), mode);
+    return new StreamSpec(key(type.asText(), names.resolve(instruments)), mode);
   }
 
   /** A key from a screener type and instrument texts, or a 400 problem saying why not. */

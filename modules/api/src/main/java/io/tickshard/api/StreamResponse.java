@@ -1,19 +1,25 @@
 package io.tickshard.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A stream as the HTTP API shows it (docs/api.md, "One stream"): the domain's {@link StreamStatus}
  * with its state and mode by their wire names. Changing this shape changes no cluster message.
  *
+ * @param id the key's short id, usable wherever the key is in a URL
  * @param sockets in {@code shared} mode the broker sockets that carry the key's instruments ({@code
  *     slot-0} …); left out in {@code dedicated} mode
+ * @param symbols in one stream's answers, symbol and name of each instrument the instrument list
+ *     has, by {@code SEGMENT:ID}; left out in the listing, or with no list loaded
  */
 record StreamResponse(
     String key,
+    String id,
     String status,
     String node,
     long pid,
@@ -27,11 +33,13 @@ record StreamResponse(
     String lastError,
     Instant stoppedAt,
     String stopReason,
-    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> sockets) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> sockets,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, InstrumentResponse.Name> symbols) {
 
   static StreamResponse of(StreamStatus s) {
     return new StreamResponse(
         s.key(),
+        StreamKey.shortIdOf(s.key()),
         s.state().wireName(),
         s.node(),
         s.pid(),
@@ -45,6 +53,30 @@ record StreamResponse(
         s.lastError(),
         s.stoppedAt(),
         s.stopReason(),
-        s.sockets());
+        s.sockets(),
+        null);
+  }
+
+  /** One stream's answer: with the names of its instruments. */
+  static StreamResponse of(StreamStatus s, InstrumentNames names) {
+    StreamResponse plain = of(s);
+    return new StreamResponse(
+        plain.key,
+        plain.id,
+        plain.status,
+        plain.node,
+        plain.pid,
+        plain.startedAt,
+        plain.heartbeatAt,
+        plain.lastTickAt,
+        plain.ticks,
+        plain.instruments,
+        plain.mode,
+        plain.reconnects,
+        plain.lastError,
+        plain.stoppedAt,
+        plain.stopReason,
+        plain.sockets,
+        names.names(StreamKey.parse(s.key())));
   }
 }

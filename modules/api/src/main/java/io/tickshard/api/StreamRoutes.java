@@ -7,8 +7,6 @@ import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -85,10 +83,12 @@ final class StreamRoutes extends AllDirectives {
 
   private Route start(String body) {
     control.requireStartable();
-    StreamSpec spec = StreamRequest.parse(body, control.settings().defaultMode());
+    StreamSpec spec =
+        StreamRequest.parse(body, control.settings().defaultMode(), control.instruments());
+    control.remember(spec.key());
     long began = System.nanoTime();
     CompletionStage<HttpResponse> answer =
-        control.start(spec).thenApply(reply -> startAnswer(spec, reply));
+        control.start(spec).thenApply(reply -> startAnswer(spec, reply, control.instruments()));
     answer.whenComplete(
         (response, failure) ->
             ApiMetrics.get(control.system())
@@ -96,17 +96,18 @@ final class StreamRoutes extends AllDirectives {
     return Answers.complete(answer);
   }
 
-  static HttpResponse startAnswer(StreamSpec spec, StartReply reply) {
+  static HttpResponse startAnswer(StreamSpec spec, StartReply reply, InstrumentNames names) {
     String key = spec.key().value();
     if (reply instanceof StartReply.Started started) {
-      return ApiJson.response(StatusCodes.CREATED, started(key, "started", started.status()))
+      return ApiJson.response(StatusCodes.CREATED, started(key, "started", started.status(), names))
           .addHeader(Location.create(location(spec.key())));
     }
     if (reply instanceof StartReply.AlreadyRunning running) {
-      return ApiJson.response(StatusCodes.OK, started(key, "already_running", running.status()));
+      return ApiJson.response(
+          StatusCodes.OK, started(key, "already_running", running.status(), names));
     }
     if (reply instanceof StartReply.Queued queued) {
-      return ApiJson.response(StatusCodes.OK, started(key, "queued", queued.status()));
+      return ApiJson.response(StatusCodes.OK, started(key, "queued", queued.status(), names));
     }
     throw refusal(key, reply);
   }
@@ -147,50 +148,64 @@ final class StreamRoutes extends AllDirectives {
     return Problem.internal();
   }
 
-  private static Map<String, Object> started(String key, String status, StreamStatus stream) {
+  private static Map<String, Object> started(
+      String key, String status, StreamStatus stream, InstrumentNames names) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("key", key);
+    body.put("id", StreamKey.shortIdOf(key));
     body.put("status", status);
-    body.put("stream", StreamResponse.of(stream));
+    body.put("stream", StreamResponse.of(stream, names));
     return body;
   }
 
+  /** By its short id: a key of thousands of instruments does not fit in a URL. */
   static String location(StreamKey key) {
-    return "/api/v1/streams/" + URLEncoder.encode(key.value(), StandardCharsets.UTF_8);
+    return "/api/v1/streams/" + key.shortId();
   }
 
   private Route status(String keyText) {
-    StreamKey key = StreamRequest.parseKey(keyText);
+    CompletionStage<StreamKey> named = control.key(keyText);
     control.requireReady();
     return Answers.complete(
-        control
-            .status(key)
-            .thenApply(
-                reply -> {
-                  if (reply instanceof StreamEntity.Found found) {
-                    return ApiJson.response(StatusCodes.OK, StreamResponse.of(found.status()));
-                  }
-                  throw Problem.streamNotFound(key.value());
-                }));
+        named.thenCompose(
+            key ->
+                control
+                    .status(key)
+                    .thenApply(
+                        reply -> {
+                          if (reply instanceof StreamEntity.Found found) {
+                            return ApiJson.response(
+                                StatusCodes.OK,
+                                StreamResponse.of(found.status(), control.instruments()));
+                          }
+                          throw Problem.streamNotFound(key.value());
+                        })));
   }
 
   private Route stop(String keyText) {
-    StreamKey key = StreamRequest.parseKey(keyText);
+    CompletionStage<StreamKey> named = control.key(keyText);
     control.requireReady();
     return Answers.complete(
-        control
-            .stop(key, "stopped via the API")
-            .thenApply(
-                reply -> {
-                  // A retried stop gets the same answer, so that a caller who saw a 503 can retry.
-                  StreamStatus stopped = StopReply.stoppedStatus(reply);
-                  if (stopped != null) {
-                    return ApiJson.response(
-                        StatusCodes.OK,
-                        started(key.value(), StreamState.STOPPED.wireName(), stopped));
-                  }
-                  throw StreamRoutes.stopRefusal(key, reply);
-                }));
+        named.thenCompose(
+            key ->
+                control
+                    .stop(key, "stopped via the API")
+                    .thenApply(
+                        reply -> {
+                          // A retried stop gets the same answer, so that a caller who saw a 503
+                          // can retry.
+                          StreamStatus stopped = StopReply.stoppedStatus(reply);
+                          if (stopped != null) {
+                            return ApiJson.response(
+                                StatusCodes.OK,
+                                started(
+                                    key.value(),
+                                    StreamState.STOPPED.wireName(),
+                                    stopped,
+                                    control.instruments()));
+                          }
+                          throw StreamRoutes.stopRefusal(key, reply);
+                        })));
   }
 
   private Route stopAll() {

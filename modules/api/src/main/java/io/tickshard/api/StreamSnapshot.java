@@ -5,12 +5,14 @@ import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.ticks.Tick;
 import java.time.Instant;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.model.headers.EntityTag;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.Pair;
 
 /**
  * {@code GET /api/v1/streams/{key}/snapshot}: the latest values of a running stream for those who
@@ -26,11 +28,13 @@ final class StreamSnapshot extends AllDirectives {
   }
 
   Route route(String keyText) {
-    StreamKey key = StreamRequest.parseKey(keyText);
+    CompletionStage<StreamKey> named = control.key(keyText);
     control.requireReady();
     return onSuccess(
-        control.snapshot(key),
-        reply -> {
+        named.thenCompose(key -> control.snapshot(key).thenApply(reply -> Pair.create(key, reply))),
+        answered -> {
+          StreamKey key = answered.first();
+          StreamEntity.SnapshotReply reply = answered.second();
           if (reply.state() == null) {
             throw Problem.streamNotFound(key.value());
           }

@@ -74,24 +74,26 @@ final class TickEvents extends AllDirectives {
   }
 
   Route route(String keyText) {
-    StreamKey key = StreamRequest.parseKey(keyText);
+    CompletionStage<StreamKey> named = control.key(keyText);
     control.requireReady();
     ViewerSeats.Seat seat = seats.take().orElseThrow(() -> Problem.tooManyViewers(seats.limit()));
     CompletionStage<Source<String, NotUsed>> events;
     try {
       events =
-          control
-              .status(key)
-              .thenCompose(
-                  reply -> {
-                    if (!(reply instanceof StreamEntity.Found found)) {
-                      throw Problem.streamNotFound(key.value());
-                    }
-                    if (found.status().state() == StreamState.STOPPED) {
-                      throw Problem.streamNotRunning(key.value());
-                    }
-                    return subscribe(key, found.status(), seat);
-                  });
+          named.thenCompose(
+              key ->
+                  control
+                      .status(key)
+                      .thenCompose(
+                          reply -> {
+                            if (!(reply instanceof StreamEntity.Found found)) {
+                              throw Problem.streamNotFound(key.value());
+                            }
+                            if (found.status().state() == StreamState.STOPPED) {
+                              throw Problem.streamNotRunning(key.value());
+                            }
+                            return subscribe(key, found.status(), seat);
+                          }));
     } catch (RuntimeException failure) {
       seat.giveBack();
       throw failure;

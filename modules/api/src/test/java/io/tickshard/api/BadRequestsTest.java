@@ -184,7 +184,7 @@ class BadRequestsTest {
             bad("instrument \"abc\"")
                 .post(STREAMS)
                 .json(start("\"swing\"", "[\"abc\"]"))
-                .expect(400, "invalid-stream-key"),
+                .expect(400, "unknown-symbol"),
             bad("instrument 2147483648 (over int)")
                 .post(STREAMS)
                 .json(start("\"swing\"", "[2147483648]"))
@@ -304,22 +304,22 @@ class BadRequestsTest {
                 .post("/screeners/ltp/start")
                 .body(FORM, "screener_type=swing&instrument_ids[]=")
                 .expect(400, "bad-request"),
-            bad("screener start with a bad id among instrument_ids[]")
+            bad("screener start with an unknown symbol among instrument_ids[]")
                 .post("/screeners/ltp/start")
                 .body(FORM, "screener_type=swing&instrument_ids[]=1&instrument_ids[]=abc")
-                .expect(400, "invalid-stream-key"),
-            bad("screener status with a bad id among instrument_ids%5B%5D")
+                .expect(400, "unknown-symbol"),
+            bad("screener status with an unknown symbol among instrument_ids%5B%5D")
                 .get(
                     "/screeners/websocket/status?screener_type=swing"
                         + "&instrument_ids%5B%5D=1&instrument_ids%5B%5D=abc")
-                .expect(400, "invalid-stream-key"),
+                .expect(400, "unknown-symbol"),
             bad("screener status with unencoded [] in the query")
                 .get("/screeners/websocket/status?screener_type=swing&instrument_ids[]=1")
                 .raw()
                 .expect(400, "malformed-request"),
             bad("screener status with instrument_ids=abc")
                 .get("/screeners/websocket/status?screener_type=swing&instrument_ids=abc")
-                .expect(400, "invalid-stream-key"),
+                .expect(400, "unknown-symbol"),
             // With a token configured.
             bad("start without Authorization")
                 .guarded()

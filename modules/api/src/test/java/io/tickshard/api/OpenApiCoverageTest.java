@@ -69,6 +69,7 @@ class OpenApiCoverageTest {
           new Route("GET", "/api/v1/cluster"),
           new Route("GET", "/api/v1/health"),
           new Route("GET", "/api/v1/upstream"),
+          new Route("GET", "/api/v1/instruments"),
           new Route("GET", "/api/v1/broker"),
           new Route("PUT", "/api/v1/broker/credentials"),
           new Route("POST", "/screeners/ltp/start"),
@@ -91,7 +92,10 @@ class OpenApiCoverageTest {
 
   private static final Map<Route, String> QUERIES =
       Map.of(
-          new Route("GET", "/screeners/websocket/status"), "?screener_type=doc&instrument_ids=1");
+          new Route("GET", "/screeners/websocket/status"),
+          "?screener_type=doc&instrument_ids=1",
+          new Route("GET", "/api/v1/instruments"),
+          "?q=REL");
 
   private static Map<String, Object> openApi;
   private static String openApiText;

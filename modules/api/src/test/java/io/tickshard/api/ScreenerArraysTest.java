@@ -96,7 +96,7 @@ class ScreenerArraysTest {
     problem(server.get(STATUS + "instrument_ids%5B%5D="), "bad-request").contains("instrument_ids");
     problem(
             server.postForm(START, "screener_type=arrays&instrument_ids[]=7&instrument_ids[]=abc"),
-            "invalid-stream-key")
+            "unknown-symbol")
         .contains("abc");
     problem(
             server.get(STATUS + "instrument_ids%5B%5D=7&instrument_ids%5B%5D=NSE_XYZ:1"),

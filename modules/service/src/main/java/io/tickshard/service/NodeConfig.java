@@ -128,6 +128,8 @@ final class NodeConfig {
     decided.put("tickshard.db.user", database.user());
     decided.put("tickshard.db.password", database.password());
     decided.put("tickshard.market-hours", plan.marketHours());
+    // The simulator plays the sample's instruments; with the broker, its list is the operator's.
+    decided.put("tickshard.instruments.sample", !feed.broker());
     decided.put(
         "pekko.cluster.seed-nodes",
         plan.seedNodes().stream().map(seed -> "pekko://tickshard@" + seed).toList());

@@ -32,6 +32,12 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
    */
   private static final int MAX_READABLE_ENTITY_ID = 180;
 
+  /** How long a short id is: 12 base32 characters, 60 bits of the key's SHA-256. */
+  public static final int SHORT_ID_LENGTH = 12;
+
+  /** Characters of a short id: lower-case base32 (RFC 4648's alphabet), nothing to encode. */
+  private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+
   /** Longest key written as it is in log lines. */
   private static final int MAX_LABEL = 120;
 
@@ -125,13 +131,43 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
   }
 
   private static String sha256(String text) {
+    return HexFormat.of().formatHex(digest(text));
+  }
+
+  private static byte[] digest(String text) {
     try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash);
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
+  }
+
+  /**
+   * A short, stable id for URLs, where a key of a few hundred instruments does not fit: 12
+   * characters of base32 from the SHA-256 of the canonical key (the same key has the same id on
+   * every node and in every run). Never starts with {@code type:}, which every key does.
+   */
+  public String shortId() {
+    return shortIdOf(value());
+  }
+
+  /** The short id of a canonical key text. */
+  public static String shortIdOf(String canonical) {
+    byte[] hash = digest(canonical);
+    StringBuilder id = new StringBuilder(SHORT_ID_LENGTH);
+    long bits = 0;
+    for (int i = 0; i < 8; i++) {
+      bits = (bits << 8) | (hash[i] & 0xff);
+    }
+    for (int i = 0; i < SHORT_ID_LENGTH; i++) {
+      id.append(BASE32.charAt((int) ((bits >>> (64 - 5 * (i + 1))) & 31)));
+    }
+    return id.toString();
+  }
+
+  /** Whether a text has the form of a short id (it may name no stream). */
+  public static boolean isShortId(String text) {
+    return text.length() == SHORT_ID_LENGTH && text.chars().allMatch(c -> BASE32.indexOf(c) >= 0);
   }
 
   /** A name for log lines: the key itself when short, else type, count and the hashed id. */

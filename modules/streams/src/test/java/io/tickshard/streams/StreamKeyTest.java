@@ -424,4 +424,16 @@ class StreamKeyTest {
       assertThat(mapper.readValue(json, Holder.class)).isEqualTo(holder);
     }
   }
+
+  @Test
+  void the_short_id_is_twelve_base32_characters_of_the_keys_hash_the_same_however_written() {
+    StreamKey key = StreamKey.of("swing", List.of("3", "1", "2", "2"));
+    assertThat(key.shortId()).isEqualTo("omlvnj6r6i4l");
+    assertThat(StreamKey.parse("type:swing|ids:2,1,3").shortId()).isEqualTo(key.shortId());
+    assertThat(StreamKey.of("swing", List.of("1", "2")).shortId()).isNotEqualTo(key.shortId());
+    assertThat(StreamKey.isShortId(key.shortId())).isTrue();
+    assertThat(StreamKey.isShortId("type:swing|ids:1")).isFalse();
+    assertThat(StreamKey.isShortId("OMLVNJ6R6I4L")).isFalse();
+    assertThat(StreamKey.isShortId("omlvnj6r6i4")).isFalse();
+  }
 }

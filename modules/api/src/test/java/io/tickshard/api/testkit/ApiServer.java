@@ -82,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
     config.put("tickshard.api.ask-timeout", "5s");
     config.put("tickshard.api.sse-keep-alive", "1s");
     config.put("tickshard.budget.max-connections", 50);
+    config.put("tickshard.instruments.sample", true);
     config.put(
         "pekko.http.server.parsing.error-handler", "io.tickshard.api.ProblemParsingErrorHandler");
     config.putAll(settings);

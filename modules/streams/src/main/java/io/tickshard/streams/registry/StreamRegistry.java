@@ -154,6 +154,14 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
 
   public record GetListing(ActorRef<Listing> replyTo) implements Command {}
 
+  /** Which running (or lost) stream has this short id ({@link StreamKey#shortId}). */
+  public record ResolveId(String id, ActorRef<ResolvedId> replyTo) implements Command {}
+
+  /**
+   * @param key the canonical key; null when no stream the registry knows has the id
+   */
+  public record ResolvedId(String id, String key) implements CborSerializable {}
+
   /** How many streams run on {@code node}, by state (lost ones not counted): for metrics. */
   public record GetStreamCounts(String node, ActorRef<StreamCounts> replyTo) implements Command {}
 
@@ -246,6 +254,8 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
   private final TimerScheduler<Command> timers;
   private final String node;
   private final Map<String, Entry> streams = new HashMap<>();
+  // Short id → key of every stream in streams, for URLs that name a stream by its id.
+  private final Map<String, String> keysById = new HashMap<>();
   private final ConnectionBudget budget;
   private final HealthCheck healthCheck;
 
@@ -315,6 +325,12 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
         .onMessage(NodeCaughtUp.class, this::onNodeReported)
         .onMessage(GetListing.class, this::onGetListing)
         .onMessage(
+            ResolveId.class,
+            resolve -> {
+              resolve.replyTo().tell(new ResolvedId(resolve.id(), keysById.get(resolve.id())));
+              return this;
+            })
+        .onMessage(
             GetStreamCounts.class,
             get -> {
               Map<StreamState, Integer> byState = new EnumMap<>(StreamState.class);
@@ -363,7 +379,10 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
     Entry known = streams.get(key);
     Instant since =
         known != null && known.entity().equals(report.entity()) ? known.since() : Instant.now();
-    streams.put(key, new Entry(report.status(), report.clientId(), report.entity(), since));
+    if (streams.put(key, new Entry(report.status(), report.clientId(), report.entity(), since))
+        == null) {
+      keysById.put(StreamKey.shortIdOf(key), key);
+    }
     watch(key, report.entity());
     if (shared == null) {
       budget.reported(report.status(), report.clientId(), report.holdsSlot());
@@ -375,6 +394,9 @@ public final class StreamRegistry extends AbstractBehavior<StreamRegistry.Comman
 
   private Behavior<Command> onDeregister(Deregister deregister) {
     Entry removed = streams.remove(deregister.key());
+    if (removed != null) {
+      keysById.remove(StreamKey.shortIdOf(deregister.key()));
+    }
     budget.release(deregister.key());
     if (shared != null) {
       shared.release(deregister.key(), Instant.now());
