@@ -9,11 +9,10 @@ import io.tickshard.streams.journal.JournalSchema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.Terminated;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -27,7 +26,9 @@ import scala.concurrent.duration.FiniteDuration;
 /**
  * Starts a tickshard node: the journal (embedded PostgreSQL unless {@code TICKSHARD_DB_URL}), the
  * feed (the broker with credentials, else an in-process simulator), the actor system and the {@link
- * Node}; then prints where everything is.
+ * Node}; then prints where everything is. With arguments it only answers them ({@link Usage}:
+ * {@code --help}, {@code --version}) and starts nothing. A start that fails ends in one line naming
+ * the cause and the setting to change ({@link StartupCheck}), after what it had started is stopped.
  */
 public final class Main {
   static {
@@ -35,6 +36,15 @@ public final class Main {
   }
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  /**
+   * The reason a node that could not start stops its actor system for: conf/application.conf
+   * overrides {@code exit-jvm} for it, so that {@link #main} stops the rest in order, prints the
+   * cause last and exits with status 1 itself.
+   */
+  enum StartFailed implements CoordinatedShutdown.Reason {
+    INSTANCE
+  }
 
   /** What this process started, closed in reverse order when it ends, however it ends. */
   private static final class Resources {
@@ -45,11 +55,17 @@ public final class Main {
     private final AtomicBoolean closing = new AtomicBoolean();
 
     /**
-     * Once, by whoever comes first: the stop signal's thread, or the shutdown hook. A second caller
-     * returns at once: the actor system, terminating, exits the JVM itself ({@code exit-jvm}), and
-     * that exit runs the hook while the first caller still waits for the termination.
+     * Once, by whoever comes first: the stop signal's thread, a start that failed ({@link
+     * StartFailed}), or the shutdown hook. A second caller returns at once: the actor system,
+     * terminating, exits the JVM itself ({@code exit-jvm}), and that exit runs the hook while the
+     * first caller still waits for the termination.
      */
     void close() {
+      close(null);
+    }
+
+    /** With {@code reason}: by coordinated shutdown for it; null: by terminating the system. */
+    void close(CoordinatedShutdown.Reason reason) {
       if (!closing.compareAndSet(false, true)) {
         return;
       }
@@ -59,7 +75,11 @@ public final class Main {
         // system's future completes only after that callback, that is never.
         Future<Terminated> terminated = Adapter.toClassic(system).whenTerminated();
         if (!terminated.isCompleted()) {
-          system.terminate();
+          if (reason == null) {
+            system.terminate();
+          } else {
+            CoordinatedShutdown.get(system).run(reason);
+          }
           try {
             // The actor system hands off and closes its sockets first; then what it used.
             Await.ready(terminated, FiniteDuration.create(60, TimeUnit.SECONDS));
@@ -80,28 +100,44 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0) {
+      System.exit(Usage.run(args, System.out, System.err));
+    }
     try {
       LogFormat.apply(System.getenv("TICKSHARD_LOG_FORMAT"));
     } catch (IllegalArgumentException e) {
       System.err.println("tickshard: " + e.getMessage());
       System.exit(2);
     }
+    StartupLogFilter startupLogs = StartupLogFilter.install();
     Resources resources = new Resources();
     // In order on a stop signal; the hook covers every other way out (System.exit, downing).
     StopSignals.install(resources::close);
     Runtime.getRuntime().addShutdownHook(new Thread(resources::close, "tickshard-resources"));
+    Config layered = null;
     try {
-      start(resources);
+      layered = NodeConfig.layered();
+      start(layered, resources);
+      startupLogs.started();
     } catch (Exception e) {
-      // One clear line, not a stack trace: the cause says what to fix (a port in use, a bad URL).
-      log.error("tickshard could not start: {}", rootMessage(e));
+      // One clear line, not a stack trace: the cause and what to change (a port in use, a bad
+      // URL). Last: after what had started is stopped, with the teardown told in warnings only.
+      String line = StartupCheck.line(e, layered);
+      startupLogs.failed();
+      resources.close(StartFailed.INSTANCE);
+      if ("json".equals(System.getenv("TICKSHARD_LOG_FORMAT"))) {
+        log.error("tickshard could not start: {}", line); // one JSON object, as every other line
+      } else {
+        System.err.println("tickshard could not start: " + line);
+      }
       System.exit(1);
     }
   }
 
-  private static void start(Resources resources) throws Exception {
-    Config layered = NodeConfig.layered();
+  private static void start(Config layered, Resources resources) throws Exception {
     NodeConfig.Plan plan = NodeConfig.plan(layered);
+    // Before anything starts: a port in use fails here, in a moment, and says which variable.
+    StartupCheck.beforeStart(layered, plan);
 
     NodeConfig.Database database;
     if (plan.embeddedDatabase()) {
@@ -207,14 +243,5 @@ public final class Main {
     return duration.toMillis() % 1000 == 0
         ? duration.toSeconds() + " s"
         : duration.toMillis() + " ms";
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof ExecutionException || cause instanceof CompletionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
   }
 }
