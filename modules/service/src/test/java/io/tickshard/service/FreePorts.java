@@ -17,14 +17,14 @@ import java.util.Set;
  * it — as happened once to a node's cluster port in a full build. Never the same port twice per
  * JVM.
  */
-final class FreePorts {
+public final class FreePorts {
   private static final Random RANDOM = new Random();
   private static final Set<Integer> HANDED_OUT = new HashSet<>();
   private static final int LOWEST = 10_000;
 
   private FreePorts() {}
 
-  static synchronized int next() {
+  public static synchronized int next() {
     int highest = ephemeralLow() - 1;
     for (int attempt = 0; attempt < 500 && highest > LOWEST; attempt++) {
       int port = LOWEST + RANDOM.nextInt(highest - LOWEST + 1);

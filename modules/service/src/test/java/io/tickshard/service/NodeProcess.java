@@ -15,8 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
-/** One tickshard node in a JVM of its own, started from the packaged jar as an operator would. */
-final class NodeProcess implements AutoCloseable {
+/**
+ * One tickshard node in a JVM of its own, started from the packaged jar as an operator would.
+ * Public for the browser tests (modules/e2e), which take it from this module's test-jar and name
+ * the jar with {@code -Dtickshard.jar}.
+ */
+public final class NodeProcess implements AutoCloseable {
   final String name;
   final String host;
   final int httpPort;
@@ -45,7 +49,7 @@ final class NodeProcess implements AutoCloseable {
    * properties} as -D flags; its output goes to {@code logDir/<name>.log}, and it runs in {@code
    * logDir/<name>-work}.
    */
-  static NodeProcess start(
+  public static NodeProcess start(
       String name,
       int clusterPort,
       Map<String, String> environment,
@@ -71,7 +75,8 @@ final class NodeProcess implements AutoCloseable {
       Map<String, String> properties,
       Path logDir)
       throws IOException {
-    Path jar = Path.of("target", "tickshard.jar").toAbsolutePath();
+    Path jar =
+        Path.of(System.getProperty("tickshard.jar", "target/tickshard.jar")).toAbsolutePath();
     int httpPort = FreePorts.next();
     int managementPort = FreePorts.next();
     List<String> command = new ArrayList<>(launcher);
@@ -102,11 +107,11 @@ final class NodeProcess implements AutoCloseable {
     return node;
   }
 
-  static Path log(Path logDir, String name) {
+  public static Path log(Path logDir, String name) {
     return logDir.resolve(name + ".log");
   }
 
-  static Path workDir(Path logDir, String name) {
+  public static Path workDir(Path logDir, String name) {
     return logDir.resolve(name + "-work");
   }
 
@@ -140,7 +145,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Started (its banner printed), then ready: its management port's /ready answers 200. */
-  void awaitReady() throws Exception {
+  public void awaitReady() throws Exception {
     awaitStarted(Duration.ofSeconds(120));
     Awaitility.await()
         .atMost(Duration.ofSeconds(60))
@@ -151,7 +156,7 @@ final class NodeProcess implements AutoCloseable {
     return "http://" + host + ":" + managementPort;
   }
 
-  String api() {
+  public String api() {
     return "http://" + host + ":" + httpPort;
   }
 
