@@ -50,7 +50,9 @@ final class MarketWalk {
           case NSE_FNO, BSE_FNO, MCX_COMM, NSE_CURRENCY, BSE_CURRENCY -> true;
           default -> false;
         };
-    this.previousClose = roundToTick(50 + random.nextFloat() * 2_950);
+    // Drawn either way, so that the rest of an instrument's walk does not depend on the table.
+    float randomLevel = 50 + random.nextFloat() * 2_950;
+    this.previousClose = roundToTick(ReferencePrices.of(instrument).orElse(randomLevel));
     this.previousOpenInterest = derivative ? 10_000 + random.nextInt(5_000_000) : 0;
     this.open = roundToTick(previousClose * (1 + (float) random.nextGaussian() * 0.005f));
     this.price = open;
