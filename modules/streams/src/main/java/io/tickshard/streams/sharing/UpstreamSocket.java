@@ -528,7 +528,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
             (snapshot, failure) -> {
               List<Tick> ticks = new ArrayList<>();
               if (snapshot != null) {
-                snapshot.ticks().forEach(tick -> ticks.addAll(tick.in(get.mode())));
+                snapshot.ticks().forEach(tick -> tick.latestIn(get.mode()).ifPresent(ticks::add));
               }
               get.replyTo().tell(new SnapshotReply(ticks));
             });

@@ -15,6 +15,7 @@ import io.tickshard.feed.TickerPacket;
 import io.tickshard.streams.CborSerializable;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One market update for one instrument, flattened for viewers: the fields a packet kind carries are
@@ -156,6 +157,27 @@ public record Tick(
           };
       default -> List.of(this);
     };
+  }
+
+  /**
+   * A snapshot entry (the latest value of every field) as a key in {@code mode} would have it: its
+   * mode's fields, merged into one, and the previous close, which every mode gets. Cut as a live
+   * tick is, a full entry would lose the previous close a quote key's viewers are owed (its
+   * instrument is subscribed in full for another key).
+   */
+  public Optional<Tick> latestIn(FeedMode mode) {
+    Tick merged = null;
+    for (Tick cut : in(mode)) {
+      merged = merged == null ? cut : merged.over(cut); // the mode's own kind stays
+    }
+    if (merged == null || previousClose == null) {
+      return Optional.ofNullable(merged);
+    }
+    return Optional.of(
+        merged.over(
+            new TickBuilder(segment, securityId, merged.kind, merged.receivedAt)
+                .previousClose(previousClose)
+                .build()));
   }
 
   private Tick asTicker() {

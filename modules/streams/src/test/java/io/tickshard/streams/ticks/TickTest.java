@@ -343,4 +343,25 @@ public class TickTest {
       assertThat(oi.in(FeedMode.QUOTE)).containsExactly(oi);
     }
   }
+
+  @Test
+  void a_snapshot_entry_cut_to_a_lower_mode_keeps_the_previous_close_and_merges_its_fields() {
+    // The latest values of a contract subscribed in full for another key: its previous close came
+    // first, then full packets.
+    Tick latest =
+        Tick.from(fullPacket(), RECEIVED)
+            .over(Tick.from(prevClose(ExchangeSegment.NSE_FNO, 55796, 99.25f), RECEIVED));
+
+    Tick quote = latest.latestIn(FeedMode.QUOTE).orElseThrow();
+    assertThat(quote.kind()).isEqualTo("quote");
+    assertThat(quote.previousClose()).isEqualTo(99.25f);
+    assertThat(quote.ltp()).isEqualTo(101.6f);
+    assertThat(quote.openInterest()).isEqualTo(444_444); // the OI tick a quote key gets, merged
+    assertThat(quote.bidPrice()).isNull(); // depth is the full key's
+
+    Tick ticker = latest.latestIn(FeedMode.TICKER).orElseThrow();
+    assertThat(ticker.previousClose()).isEqualTo(99.25f);
+    assertThat(ticker.volume()).isNull();
+    assertThat(latest.latestIn(FeedMode.FULL).orElseThrow()).isEqualTo(latest);
+  }
 }
