@@ -176,32 +176,38 @@ final class TickEvents extends AllDirectives {
   }
 
   /**
-   * After the first update, a second snapshot. A node's topic for a key that had no viewer here is
+   * After the first tick, a second snapshot. A node's topic for a key that had no viewer here is
    * known to the key's publisher only once the cluster receptionist has spread it, a moment after
    * the viewer subscribed; whatever was published meanwhile missed the viewer: above all the
    * previous closes, which the broker sends once, right after subscribing (the viewer who started
-   * the stream, watching it at once, saw no change and % from them). The first update heard shows
-   * the topic is known; the snapshot then holds what was missed.
+   * the stream, watching it at once, saw no change and % from them). The first tick heard shows the
+   * topic is known; the snapshot then holds what was missed. (The first event may be a {@code feed}
+   * one: the stream's state comes on another topic.)
    */
   private Source<String, NotUsed> again(StreamKey key, Source<String, NotUsed> updates) {
+    CompletableFuture<Void> firstTick = new CompletableFuture<>();
+    Source<String, NotUsed> snapshot =
+        Source.completionStage(
+                firstTick.thenCompose(
+                    heard ->
+                        control
+                            .snapshot(key)
+                            .thenApply(reply -> List.of(event("snapshot", reply.ticks())))
+                            // Slow to answer: the first snapshot stands.
+                            .exceptionally(failure -> List.<String>of())))
+            .mapConcat(events -> events)
+            // Never done by itself: the viewer's stream ends when its updates end.
+            .concat(Source.never());
     return updates
-        .prefixAndTail(1)
-        .flatMapConcat(
-            first -> {
-              List<String> heard = first.first();
-              if (heard.isEmpty() || !heard.get(0).startsWith("event: tick")) {
-                // Nothing, or its stop (the last event): no snapshot after it.
-                return Source.from(heard).concat(first.second());
+        .map(
+            event -> {
+              if (!firstTick.isDone() && event.startsWith("event: tick")) {
+                firstTick.complete(null);
               }
-              CompletionStage<List<String>> snapshot =
-                  control
-                      .snapshot(key)
-                      .thenApply(reply -> List.of(event("snapshot", reply.ticks())))
-                      .exceptionally(failure -> List.of()); // slow: the first one stands
-              return Source.from(heard)
-                  .concat(Source.completionStage(snapshot).mapConcat(events -> events))
-                  .concat(first.second());
-            });
+              return event;
+            })
+        // Eager: the updates' end (a stop, the client gone) is the end, snapshot or not.
+        .merge(snapshot, true);
   }
 
   private String render(ViewerEvent event) {
