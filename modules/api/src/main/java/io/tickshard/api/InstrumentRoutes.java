@@ -3,6 +3,7 @@ package io.tickshard.api;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -31,8 +32,7 @@ final class InstrumentRoutes extends AllDirectives {
                             parameterOptional("limit", limit -> complete(search(query, limit))))));
   }
 
-  private org.apache.pekko.http.javadsl.model.HttpResponse search(
-      Optional<String> query, Optional<String> limitText) {
+  private HttpResponse search(Optional<String> query, Optional<String> limitText) {
     String q = query.map(String::trim).orElse("");
     if (q.isEmpty()) {
       throw Problem.badRequest("q is required: part of a symbol or name, e.g. ?q=REL");

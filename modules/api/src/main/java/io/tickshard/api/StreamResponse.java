@@ -37,6 +37,15 @@ record StreamResponse(
     @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, InstrumentResponse.Name> symbols) {
 
   static StreamResponse of(StreamStatus s) {
+    return of(s, (Map<String, InstrumentResponse.Name>) null);
+  }
+
+  /** One stream's answer: with the names of its instruments. */
+  static StreamResponse of(StreamStatus s, InstrumentNames names) {
+    return of(s, names.names(StreamKey.parse(s.key())));
+  }
+
+  private static StreamResponse of(StreamStatus s, Map<String, InstrumentResponse.Name> symbols) {
     return new StreamResponse(
         s.key(),
         StreamKey.shortIdOf(s.key()),
@@ -54,29 +63,6 @@ record StreamResponse(
         s.stoppedAt(),
         s.stopReason(),
         s.sockets(),
-        null);
-  }
-
-  /** One stream's answer: with the names of its instruments. */
-  static StreamResponse of(StreamStatus s, InstrumentNames names) {
-    StreamResponse plain = of(s);
-    return new StreamResponse(
-        plain.key,
-        plain.id,
-        plain.status,
-        plain.node,
-        plain.pid,
-        plain.startedAt,
-        plain.heartbeatAt,
-        plain.lastTickAt,
-        plain.ticks,
-        plain.instruments,
-        plain.mode,
-        plain.reconnects,
-        plain.lastError,
-        plain.stoppedAt,
-        plain.stopReason,
-        plain.sockets,
-        names.names(StreamKey.parse(s.key())));
+        symbols);
   }
 }
