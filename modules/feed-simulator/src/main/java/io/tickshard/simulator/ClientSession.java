@@ -403,7 +403,9 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
       FeedMode mode = request.code().mode().orElseThrow();
       for (Instrument instrument : request.instruments()) {
         subscriptions.put(instrument, mode);
-        MarketWalk walk = walks.computeIfAbsent(instrument, i -> new MarketWalk(i, config.seed()));
+        MarketWalk walk =
+            walks.computeIfAbsent(
+                instrument, i -> new MarketWalk(i, config.seed(), config.stampTicks()));
         sendPacket(walk.previousClose());
       }
       publish();
@@ -452,9 +454,12 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
       if (stalled || finishing || outboxBytes > BACKLOG_LIMIT) {
         return;
       }
-      Instant now = Instant.now();
+      Instant batch = Instant.now();
       subscriptions.forEach(
           (instrument, mode) -> {
+            // Stamped packets carry their own send time, not the batch's: a batch of thousands
+            // takes milliseconds to encode, and that is part of what a viewer waits for.
+            Instant now = config.stampTicks() ? Instant.now() : batch;
             for (MarketPacket packet : walks.get(instrument).next(mode, now)) {
               sendPacket(packet);
             }

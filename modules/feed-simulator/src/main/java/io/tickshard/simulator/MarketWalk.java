@@ -19,6 +19,11 @@ import java.util.Random;
 /**
  * A seeded random-walk market for one instrument: the same seed gives the same prices, so tests and
  * demos can be repeated.
+ *
+ * <p>Stamped (for the load tool, {@code --stamp-ticks}), a quote or full packet says when it was
+ * made and which it is, in fields a viewer sees unchanged: the last trade time is the send second,
+ * the total sell quantity the microseconds within it, and the volume counts this instrument's
+ * packets on the connection (1, 2, 3, ...), so a gap is a lost tick.
  */
 final class MarketWalk {
   private static final float TICK_SIZE = 0.05f;
@@ -29,17 +34,24 @@ final class MarketWalk {
   private final float previousClose;
   private final int previousOpenInterest;
   private final float open;
+  private final boolean stamped;
   private float price;
   private float high;
   private float low;
   private int volume;
+  private int stamps;
   private double notional;
   private int openInterest;
   private int openInterestHigh;
   private int openInterestLow;
 
   MarketWalk(Instrument instrument, long seed) {
+    this(instrument, seed, false);
+  }
+
+  MarketWalk(Instrument instrument, long seed, boolean stamped) {
     this.instrument = instrument;
+    this.stamped = stamped;
     this.random =
         new Random(
             seed * 1_000_003L
@@ -79,6 +91,10 @@ final class MarketWalk {
     int sellQuantity = 1_000 + random.nextInt(100_000);
     int buyQuantity = 1_000 + random.nextInt(100_000);
     float average = (float) (notional / Math.max(1, volume));
+    if (stamped) {
+      volume = ++stamps;
+      sellQuantity = now.getNano() / 1_000;
+    }
     List<MarketPacket> packets = new ArrayList<>(2);
     switch (mode) {
       case TICKER -> packets.add(new TickerPacket(segment, id, price, ltt));

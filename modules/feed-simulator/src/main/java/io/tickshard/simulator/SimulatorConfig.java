@@ -15,6 +15,8 @@ import java.util.Set;
  * @param expiredTokens tokens answered with reason 807 (expired) instead of 809 (invalid)
  * @param ticksPerSecond market updates per subscribed instrument per second
  * @param seed seeds every instrument's random walk, so a run can be repeated
+ * @param stampTicks stamp each quote and full packet with its send time and a sequence number, for
+ *     latency and loss measurements (off by default; see {@link MarketWalk})
  */
 public record SimulatorConfig(
     String host,
@@ -27,7 +29,8 @@ public record SimulatorConfig(
     int maxInstrumentsPerConnection,
     int maxConnectionsPerClient,
     Duration pingInterval,
-    Duration pongTimeout) {
+    Duration pongTimeout,
+    boolean stampTicks) {
 
   public static final String DEFAULT_CLIENT_ID = "sim-client";
   public static final String DEFAULT_ACCESS_TOKEN = "sim-token";
@@ -70,7 +73,8 @@ public record SimulatorConfig(
         FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION,
         FeedLimits.MAX_CONNECTIONS_PER_CLIENT,
         Duration.ofSeconds(10),
-        Duration.ofSeconds(40));
+        Duration.ofSeconds(40),
+        false);
   }
 
   public SimulatorConfig withAddress(String newHost, int newPort) {
@@ -85,7 +89,8 @@ public record SimulatorConfig(
         maxInstrumentsPerConnection,
         maxConnectionsPerClient,
         pingInterval,
-        pongTimeout);
+        pongTimeout,
+        stampTicks);
   }
 
   public SimulatorConfig withCredentials(Map<String, String> newCredentials, Set<String> expired) {
@@ -100,7 +105,8 @@ public record SimulatorConfig(
         maxInstrumentsPerConnection,
         maxConnectionsPerClient,
         pingInterval,
-        pongTimeout);
+        pongTimeout,
+        stampTicks);
   }
 
   public SimulatorConfig withMarket(double newTicksPerSecond, long newSeed) {
@@ -115,7 +121,8 @@ public record SimulatorConfig(
         maxInstrumentsPerConnection,
         maxConnectionsPerClient,
         pingInterval,
-        pongTimeout);
+        pongTimeout,
+        stampTicks);
   }
 
   public SimulatorConfig withLimits(int perRequest, int perConnection, int connectionsPerClient) {
@@ -130,7 +137,8 @@ public record SimulatorConfig(
         perConnection,
         connectionsPerClient,
         pingInterval,
-        pongTimeout);
+        pongTimeout,
+        stampTicks);
   }
 
   public SimulatorConfig withKeepAlive(Duration newPingInterval, Duration newPongTimeout) {
@@ -145,7 +153,24 @@ public record SimulatorConfig(
         maxInstrumentsPerConnection,
         maxConnectionsPerClient,
         newPingInterval,
-        newPongTimeout);
+        newPongTimeout,
+        stampTicks);
+  }
+
+  public SimulatorConfig withStampedTicks(boolean stamped) {
+    return new SimulatorConfig(
+        host,
+        port,
+        credentials,
+        expiredTokens,
+        ticksPerSecond,
+        seed,
+        maxInstrumentsPerRequest,
+        maxInstrumentsPerConnection,
+        maxConnectionsPerClient,
+        pingInterval,
+        pongTimeout,
+        stamped);
   }
 
   /** Never prints tokens. */
@@ -171,6 +196,7 @@ public record SimulatorConfig(
         + pingInterval
         + ", pongTimeout="
         + pongTimeout
+        + (stampTicks ? ", stampTicks" : "")
         + "]";
   }
 }

@@ -27,6 +27,8 @@ public final class SimulatorMain {
         --max-connections-per-client N      default 5 (broker limit)
         --ping-interval-seconds N           default 10
         --pong-timeout-seconds N            default 40
+        --stamp-ticks                       stamp quote/full packets with send time and sequence
+                                            (for the load tool: see docs/simulator.md)
       """;
 
   private SimulatorMain() {}
@@ -75,6 +77,10 @@ public final class SimulatorMain {
       String flag = it.next();
       if (flag.equals("--help") || flag.equals("-h")) {
         return null;
+      }
+      if (flag.equals("--stamp-ticks")) {
+        config = config.withStampedTicks(true);
+        continue;
       }
       if (!it.hasNext()) {
         throw new IllegalArgumentException(flag + " needs a value");
