@@ -35,13 +35,6 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
-import org.apache.pekko.stream.BoundedSourceQueue;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.QueueOfferResult;
-import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -50,7 +43,7 @@ import org.apache.pekko.util.ByteString;
  * a stale feed, and reconnects with backoff — or waits for new broker credentials when the broker
  * refused these, or gives up for good on a fatal disconnect reason.
  *
- * <p>The socket lives on a materializer owned by this actor, so it cannot outlive it.
+ * <p>The socket is aborted when this actor stops, however it stops, so it cannot outlive it.
  */
 public final class FeedConnection extends AbstractBehavior<FeedConnection.Command> {
 
@@ -80,7 +73,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   /** Sends the disconnect request, closes the socket, then stops. */
   public record Close() implements Command {}
 
-  private record Upgraded(long generation, WebSocketUpgradeResponse response) implements Command {}
+  private record Upgraded(long generation, FeedSocket.Handshake handshake) implements Command {}
 
   private record ConnectFailed(long generation, Throwable cause) implements Command {}
 
@@ -155,7 +148,6 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   private final TickSink sink;
   private final ActorRef<Update> parent;
   private final TimerScheduler<Command> timers;
-  private final Materializer materializer;
   private final String node;
   private final Broker broker;
   private final NodeMetrics metrics;
@@ -166,8 +158,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   private long generation;
   private Phase phase = Phase.CONNECTING;
-  private UniqueKillSwitch killSwitch;
-  private BoundedSourceQueue<Message> outbound;
+  private FeedSocket socket;
   private int attempt;
   private int reconnects;
   private long ticks;
@@ -234,7 +225,6 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     this.sink = sink;
     this.parent = parent;
     this.timers = timers;
-    this.materializer = Materializer.createMaterializer(context);
     this.node = NodeName.of(context.getSystem());
     this.broker = Broker.get(context.getSystem());
     this.metrics = NodeMetrics.get(context.getSystem());
@@ -297,17 +287,13 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     lastDisconnectCode = null;
     credentials = broker.forConnect();
     ActorRef<Command> self = getContext().getSelf();
-    FeedSocket socket =
+    socket =
         FeedSocket.open(
-            getContext().getSystem(),
-            materializer,
             settings.connectUri(credentials),
             settings.connectTimeout(),
             bytes -> self.tell(new FrameReceived(current, bytes)),
-            response -> self.tell(new Upgraded(current, response)),
+            handshake -> self.tell(new Upgraded(current, handshake)),
             failure -> self.tell(new ConnectFailed(current, failure)));
-    killSwitch = socket.killSwitch();
-    outbound = socket.outbound();
     getContext()
         .pipeToSelf(socket.ended(), (failure, unexpected) -> new StreamEnded(current, failure));
   }
@@ -316,10 +302,10 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     if (upgraded.generation() != generation || phase != Phase.CONNECTING) {
       return this;
     }
-    WebSocketUpgradeResponse upgrade = upgraded.response();
-    // The status is read from the HTTP response pekko-http hands over (see connect()), never
+    FeedSocket.Handshake upgrade = upgraded.handshake();
+    // The status is read from the HTTP response the client hands over (see FeedSocket), never
     // parsed out of an exception's message.
-    int status = upgrade.response().status().intValue();
+    int status = upgrade.status();
     if (status == StatusCodes.TOO_MANY_REQUESTS.intValue()) {
       // The broker's docs: a 429 at the handshake means the account is blocked or its data plan
       // lapsed. Retrying cannot help (and keeps hitting a rate limit): fail until restarted.
@@ -329,26 +315,23 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
       // 500, 503 and the like: the broker is briefly unwell, retry with backoff.
       return lost(
           LostBy.HANDSHAKE,
-          "feed handshake answered HTTP " + status + " " + upgrade.response().status().reason(),
+          "feed handshake answered HTTP " + status + " " + StatusCodes.get(status).reason(),
           null);
     }
-    if (!upgrade.isValid()) {
+    if (!upgrade.accepted()) {
       // A 101 with a wrong Upgrade, Connection or Sec-WebSocket-Accept header: no usable socket.
-      return lost(
-          LostBy.HANDSHAKE,
-          "feed handshake not accepted: " + redact(upgrade.invalidationReason()),
-          null);
+      return lost(LostBy.HANDSHAKE, "feed handshake not accepted: " + upgrade.problem(), null);
     }
     phase = Phase.CONNECTED;
     broker.accepted(credentials);
     connectedAt = Instant.now();
     lastFrameAt = connectedAt;
-    QueueOfferResult offered = send(subscription.requests());
-    if (offered == QueueOfferResult.dropped()) {
+    FeedSocket.Sent offered = send(subscription.requests());
+    if (offered == FeedSocket.Sent.FULL) {
       return lost(
           LostBy.SEND_FAILED, "could not queue the subscribe requests (" + offered + ")", null);
     }
-    if (offered != QueueOfferResult.enqueued()) {
+    if (offered != FeedSocket.Sent.QUEUED) {
       // The socket is already ending (the broker may have refused us at once, e.g. 808 on
       // auth). Its end is on the way with any disconnect packet before it: let that decide
       // between retrying and failing, instead of retrying here.
@@ -362,14 +345,14 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   }
 
   /** Queues the requests in order; the first result that is not "enqueued", else enqueued. */
-  private QueueOfferResult send(List<FeedRequest> requests) {
+  private FeedSocket.Sent send(List<FeedRequest> requests) {
     for (FeedRequest request : requests) {
-      QueueOfferResult offered = outbound.offer(TextMessage.create(request.toJson()));
-      if (offered != QueueOfferResult.enqueued()) {
+      FeedSocket.Sent offered = socket.send(request.toJson());
+      if (offered != FeedSocket.Sent.QUEUED) {
         return offered;
       }
     }
-    return QueueOfferResult.enqueued();
+    return FeedSocket.Sent.QUEUED;
   }
 
   private Behavior<Command> onResubscribe(Resubscribe change) {
@@ -377,8 +360,8 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     if (phase != Phase.CONNECTED) {
       return this; // the next connect subscribes it whole
     }
-    QueueOfferResult offered = send(change.now());
-    if (offered == QueueOfferResult.dropped()) {
+    FeedSocket.Sent offered = send(change.now());
+    if (offered == FeedSocket.Sent.FULL) {
       // Half sent: connect again, which subscribes the new set whole.
       return lost(
           LostBy.SEND_FAILED,
@@ -665,8 +648,8 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     }
     phase = Phase.CLOSING;
     // Tell the broker first, then close: completing the requests ends the socket.
-    outbound.offer(TextMessage.create(FeedRequest.disconnect().toJson()));
-    endRequests();
+    socket.send(FeedRequest.disconnect().toJson());
+    socket.endRequests();
     timers.startSingleTimer(CLOSE_TIMER, new CloseTimedOut(), settings.closeTimeout());
     return this;
   }
@@ -679,22 +662,9 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   private void abortSocket() {
     generation++;
-    if (killSwitch != null) {
-      killSwitch.shutdown();
-      killSwitch = null;
-    }
-    endRequests();
-  }
-
-  private void endRequests() {
-    if (outbound != null) {
-      try {
-        outbound.complete();
-      } catch (IllegalStateException alreadyEnded) {
-        // The stream ended first (the broker closed it, maybe on the disconnect request just
-        // sent): its queue is done already. Throwing here would restart this actor mid-close.
-      }
-      outbound = null;
+    if (socket != null) {
+      socket.abort();
+      socket = null;
     }
   }
 
