@@ -1,0 +1,69 @@
+package io.tickshard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tickshard.feed.ExchangeSegment;
+import io.tickshard.feed.QuotePacket;
+import io.tickshard.streams.ticks.Tick;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RenderedTicksTest {
+  private final AtomicInteger renders = new AtomicInteger();
+  private final RenderedTicks rendered =
+      new RenderedTicks(
+          64,
+          tick -> {
+            renders.incrementAndGet();
+            return "event: tick\ndata: " + ApiJson.write(tick) + "\n\n";
+          });
+
+  private static Tick quote(float price) {
+    return Tick.from(
+        new QuotePacket(
+            ExchangeSegment.NSE_EQ,
+            2885,
+            price,
+            10,
+            0,
+            price,
+            100,
+            5,
+            6,
+            price,
+            price,
+            price,
+            price),
+        Instant.parse("2026-12-02T04:00:00Z"));
+  }
+
+  @Test
+  void a_tick_handed_to_many_viewers_is_written_once() {
+    Tick tick = quote(1402.5f);
+    String first = rendered.event(tick);
+    for (int viewer = 0; viewer < 20; viewer++) {
+      assertThat(rendered.event(tick)).isSameAs(first);
+    }
+    assertThat(renders).hasValue(1);
+    assertThat(first).isEqualTo("event: tick\ndata: " + ApiJson.write(tick) + "\n\n");
+  }
+
+  @Test
+  void another_instance_is_written_for_itself_even_when_equal() {
+    Tick tick = quote(1402.5f);
+    Tick conflated = quote(1402.5f);
+    rendered.event(tick);
+    rendered.event(conflated);
+    assertThat(renders).hasValue(2);
+    Tick other = quote(1403f);
+    assertThat(rendered.event(other)).contains("\"ltp\":1403.0");
+  }
+
+  @Test
+  void the_size_is_a_power_of_two() {
+    assertThatThrownBy(() -> new RenderedTicks(100, tick -> ""))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
