@@ -1,0 +1,155 @@
+package io.tickshard.bench.scenario;
+
+import io.tickshard.bench.KeyLayout;
+import io.tickshard.bench.client.TickshardApi;
+import io.tickshard.bench.measure.DistributionPlot;
+import io.tickshard.bench.measure.Figures;
+import io.tickshard.bench.measure.Goal;
+import io.tickshard.bench.measure.Percentiles;
+import io.tickshard.bench.rig.Rig;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Scenario 3: requests per second and latency of the control plane under concurrent clients, each
+ * kind of request against a bare pekko-http server answering a constant JSON, in a JVM started as
+ * the node is.
+ */
+@Command(
+    name = "control",
+    mixinStandardHelpOptions = true,
+    description = "Control-plane requests/s and latency, against bare pekko-http.")
+final class ControlPlane extends Scenario {
+  static final List<String> KINDS = List.of("start", "status", "listing", "ready");
+
+  @Option(names = "--clients", defaultValue = "32", description = "default: ${DEFAULT-VALUE}")
+  int clients;
+
+  @Option(
+      names = "--keys",
+      defaultValue = "50",
+      description = "streams running, and so in the listing (default: ${DEFAULT-VALUE})")
+  int keys;
+
+  private KeyLayout layout;
+  private Rig.Node node;
+  private Rig.Started baseline;
+  private String firstId;
+
+  @Override
+  String name() {
+    return "control";
+  }
+
+  @Override
+  int phasesPerRun() {
+    return KINDS.size() + 1;
+  }
+
+  @Override
+  void validate() {
+    RunOptions.check(clients >= 1 && clients <= 512, "--clients must be 1-512");
+    layout = new KeyLayout(keys, 10, 1);
+  }
+
+  @Override
+  String describe() {
+    return String.format(
+        "one node with %d streams running; %d concurrent clients, each request kind in turn"
+            + " (start of a running key, its status, the listing, /ready); baseline: a bare"
+            + " pekko-http server answering a constant status JSON",
+        keys, clients);
+  }
+
+  @Override
+  void setUp(Rig rig) throws Exception {
+    String jdbc = rig.postgres();
+    String feedUrl = rig.simulator(1);
+    node = rig.cluster(1, jdbc, feedUrl, NodeSettings.LOCAL_CLUSTER).get(0);
+    baseline = rig.baseline("baseline-constant", List.of("constant"));
+    TickshardApi api = new TickshardApi();
+    List<String> ids = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      ids.add(api.start(node.api(), "bench", layout.ids(k)));
+    }
+    api.awaitRunning(node.api(), keys, Duration.ofMinutes(2));
+    firstId = ids.get(0);
+  }
+
+  private HttpRequest request(String kind) {
+    return switch (kind) {
+      case "start" ->
+          HttpRequest.newBuilder(URI.create(node.api() + "/api/v1/streams"))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      TickshardApi.startBody("bench", layout.ids(0))))
+              .build();
+      case "status" -> get(node.api() + "/api/v1/streams/" + firstId);
+      case "listing" -> get(node.api() + "/api/v1/streams");
+      case "ready" -> get(node.management() + "/ready");
+      case "baseline" -> get("http://127.0.0.1:" + baseline.port() + "/status");
+      default -> throw new IllegalArgumentException(kind);
+    };
+  }
+
+  private static HttpRequest get(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).GET().build();
+  }
+
+  @Override
+  Figures run(int number, Path results) throws Exception {
+    Figures figures = new Figures();
+    Map<String, Histogram> plotted = new LinkedHashMap<>();
+    RequestLoad.Result base =
+        RequestLoad.run(clients, request("baseline"), options.warmup(), options.duration());
+    for (String kind : KINDS) {
+      RequestLoad.Result result =
+          RequestLoad.run(clients, request(kind), options.warmup(), options.duration());
+      figures.put(kind + " req/s", result.perSecond());
+      Percentiles.put(figures, kind, result.latency());
+      figures.put(kind + " errors", result.errors());
+      figures.put(kind + " req/s / baseline", result.perSecond() / base.perSecond());
+      figures.put(
+          kind + " p99 / baseline p99",
+          result.latency().getValueAtPercentile(99)
+              / (double) Math.max(1, base.latency().getValueAtPercentile(99)));
+      plotted.put(kind, result.latency());
+    }
+    figures.put("baseline req/s", base.perSecond());
+    Percentiles.put(figures, "baseline", base.latency());
+    plotted.put("baseline (constant JSON)", base.latency());
+    DistributionPlot.write(
+        results.resolve("control-run" + number + ".png"),
+        "Control plane: request latency, " + clients + " clients (run " + number + ")",
+        plotted);
+    return figures;
+  }
+
+  @Override
+  List<Goal> goals() {
+    List<Goal> goals = new ArrayList<>();
+    for (String kind : List.of("start", "status", "listing")) {
+      goals.add(
+          new Goal(
+              kind + ": >= 50% of the baseline's req/s and p99 <= 4x the baseline's",
+              f ->
+                  f.get(kind + " req/s / baseline") >= 0.5
+                      && f.get(kind + " p99 / baseline p99") <= 4));
+    }
+    goals.add(
+        new Goal(
+            "every answer a success",
+            f -> KINDS.stream().allMatch(kind -> f.get(kind + " errors") == 0)));
+    return goals;
+  }
+}

@@ -1,0 +1,145 @@
+package io.tickshard.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Each scenario, run for real and small (PostgreSQL, the simulator, nodes from the packaged jar,
+ * the baselines), ends by itself, writes its table and plots, and leaves no process behind. The
+ * figures are not judged here, only that they were measured: the measurements are for
+ * docs/benchmarks.md, not for a timed test.
+ */
+class BenchRunIT {
+  @TempDir Path out;
+
+  private final StringWriter printed = new StringWriter();
+
+  private int bench(String... args) {
+    CommandLine line = BenchMain.commandLine();
+    line.setOut(new PrintWriter(printed, true));
+    line.setErr(new PrintWriter(printed, true));
+    String[] all =
+        Stream.concat(Stream.of(args), Stream.of("--out", out.toString())).toArray(String[]::new);
+    return line.execute(all);
+  }
+
+  private Path results(String scenario) throws Exception {
+    try (Stream<Path> dirs = Files.list(out)) {
+      return dirs.filter(d -> d.getFileName().toString().startsWith(scenario + "-"))
+          .findFirst()
+          .orElseThrow();
+    }
+  }
+
+  @AfterEach
+  void nothing_is_left_running() {
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
+        .as("processes the tool started")
+        .isEmpty();
+  }
+
+  @Test
+  void tick_latency_on_one_node_measures_every_tick_of_every_viewer() throws Exception {
+    int exit =
+        bench(
+            "latency",
+            "--no-settle-run",
+            "--runs",
+            "2",
+            "--warmup",
+            "2",
+            "--duration",
+            "3",
+            "--nodes",
+            "1",
+            "--instruments",
+            "20",
+            "--keys",
+            "2",
+            "--viewers",
+            "4");
+    assertThat(exit).as(printed.toString()).isZero();
+    Path results = results("latency");
+    String table = Files.readString(results.resolve("results.md"));
+    assertThat(table)
+        .contains("| figure | run 1 | run 2 | median | max |")
+        .contains("| same node ticks missed | 0.00 | 0.00 |")
+        .contains("| same node viewers failed | 0.00 | 0.00 |")
+        .contains("| baseline ticks missed | 0.00 | 0.00 |")
+        .contains("goal: p99 <= 3 x baseline p99 + 5 ms")
+        .contains("machine: ");
+    assertThat(results.resolve("latency-run1.png")).isNotEmptyFile();
+    assertThat(results.resolve("latency-run2.png")).isNotEmptyFile();
+  }
+
+  @Test
+  void fan_out_measures_tickshard_and_the_baseline_with_slow_viewers() throws Exception {
+    int exit =
+        bench(
+            "fanout",
+            "--no-settle-run",
+            "--runs",
+            "1",
+            "--warmup",
+            "2",
+            "--duration",
+            "3",
+            "--viewers",
+            "20",
+            "--keys",
+            "2",
+            "--instruments-per-key",
+            "5",
+            "--slow",
+            "2");
+    assertThat(exit).as(printed.toString()).isZero();
+    String table = Files.readString(results("fanout").resolve("results.md"));
+    for (String row :
+        List.of(
+            "tickshard ticks/s delivered",
+            "baseline ticks per CPU-second",
+            "ticks per CPU-second, tickshard / baseline",
+            "tickshard slow viewer ticks/s")) {
+      assertThat(table).contains("| " + row + " |");
+    }
+    assertThat(table)
+        .contains("| tickshard viewers failed | 0.00 |")
+        .contains("| baseline viewers failed | 0.00 |");
+    assertThat(results("fanout").resolve("fanout-run1.png")).isNotEmptyFile();
+  }
+
+  @Test
+  void the_control_plane_answers_every_request_of_every_kind() throws Exception {
+    int exit =
+        bench(
+            "control",
+            "--no-settle-run",
+            "--runs",
+            "1",
+            "--warmup",
+            "1",
+            "--duration",
+            "2",
+            "--clients",
+            "4",
+            "--keys",
+            "2");
+    assertThat(exit).as(printed.toString()).isZero();
+    String table = Files.readString(results("control").resolve("results.md"));
+    for (String kind : List.of("start", "status", "listing", "ready")) {
+      assertThat(table).contains("| " + kind + " errors | 0.00 |");
+      assertThat(table).contains("| " + kind + " req/s / baseline |");
+    }
+    assertThat(results("control").resolve("control-run1.png")).isNotEmptyFile();
+  }
+}

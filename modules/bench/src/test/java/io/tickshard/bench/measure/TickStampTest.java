@@ -1,0 +1,63 @@
+package io.tickshard.bench.measure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tickshard.feed.ExchangeSegment;
+import io.tickshard.feed.LastTradeTime;
+import io.tickshard.feed.QuotePacket;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TickStampTest {
+  private static final Instant SENT = Instant.parse("2026-12-02T04:00:07.123456Z");
+
+  /** A quote tick as tickshard's SSE writes it (Tick, ApiJson), stamped by the simulator. */
+  private static final String TICKSHARD =
+      "{\"segment\":\"NSE_EQ\",\"securityId\":2885,\"kind\":\"quote\",\"ltp\":1402.5,\"ltq\":10,"
+          + "\"lastTradeTime\":\"2026-12-02T04:00:07Z\",\"averagePrice\":1401.0,\"volume\":42,"
+          + "\"totalBuyQuantity\":5000,\"totalSellQuantity\":123456,\"open\":1400.0,"
+          + "\"high\":1405.0,\"low\":1399.0,\"close\":1398.0,"
+          + "\"receivedAt\":\"2026-12-02T04:00:07.125000001Z\"}";
+
+  @Test
+  void a_viewer_reads_the_send_time_and_sequence_of_a_tickshard_quote() {
+    TickStamp stamp = TickStamp.parse(TICKSHARD);
+    assertThat(stamp.securityId()).isEqualTo(2885);
+    assertThat(stamp.sequence()).isEqualTo(42);
+    assertThat(stamp.sentMicros())
+        .isEqualTo(SENT.getEpochSecond() * 1_000_000L + SENT.getNano() / 1_000);
+  }
+
+  @Test
+  void the_plain_websocket_client_reads_the_same_from_the_packet() {
+    QuotePacket quote =
+        new QuotePacket(
+            ExchangeSegment.NSE_EQ,
+            2885,
+            1402.5f,
+            10,
+            LastTradeTime.toRaw(SENT),
+            1401f,
+            42,
+            123_456,
+            5_000,
+            1400f,
+            1398f,
+            1405f,
+            1399f);
+    assertThat(TickStamp.of(quote)).isEqualTo(TickStamp.parse(TICKSHARD));
+  }
+
+  @Test
+  void anything_but_a_quote_carries_no_stamp() {
+    assertThat(TickStamp.parse(TICKSHARD.replace("\"quote\"", "\"ticker\""))).isNull();
+    assertThat(TickStamp.parse("{\"kind\":\"quote\",\"securityId\":1}")).isNull();
+  }
+
+  @Test
+  void now_is_in_microseconds_of_the_wall_clock() {
+    long before = System.currentTimeMillis() * 1_000;
+    long now = TickStamp.nowMicros();
+    assertThat(now).isBetween(before - 1_000, System.currentTimeMillis() * 1_000 + 1_000);
+  }
+}
