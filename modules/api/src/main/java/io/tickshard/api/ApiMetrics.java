@@ -70,8 +70,8 @@ final class ApiMetrics implements Extension {
     viewers.add(seats);
   }
 
-  void tickDelivered() {
-    ticksDelivered.inc();
+  void ticksDelivered(int ticks) {
+    ticksDelivered.inc(ticks);
   }
 
   /** A start answered {@code response}, or failed with {@code failure}, {@code nanos} after. */

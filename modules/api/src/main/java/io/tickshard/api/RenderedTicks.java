@@ -3,6 +3,7 @@ package io.tickshard.api;
 import io.tickshard.streams.ticks.Tick;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
+import org.apache.pekko.util.ByteString;
 
 /**
  * Each tick's SSE event written once per node rather than once per viewer: the node's topic hands
@@ -12,14 +13,14 @@ import java.util.function.Function;
  * fan-out benchmark (docs/benchmarks.md): JSON writing was a fifth of a viewer node's CPU.
  */
 final class RenderedTicks {
-  private record Entry(Tick tick, String event) {}
+  private record Entry(Tick tick, ByteString event) {}
 
   private final AtomicReferenceArray<Entry> slots;
   private final int mask;
-  private final Function<Tick, String> render;
+  private final Function<Tick, ByteString> render;
 
   /** {@code size} a power of two: enough slots for the ticks of the last few milliseconds. */
-  RenderedTicks(int size, Function<Tick, String> render) {
+  RenderedTicks(int size, Function<Tick, ByteString> render) {
     if (Integer.bitCount(size) != 1) {
       throw new IllegalArgumentException("size must be a power of two, was " + size);
     }
@@ -28,13 +29,13 @@ final class RenderedTicks {
     this.render = render;
   }
 
-  String event(Tick tick) {
+  ByteString event(Tick tick) {
     int slot = System.identityHashCode(tick) & mask;
     Entry entry = slots.get(slot);
     if (entry != null && entry.tick() == tick) {
       return entry.event();
     }
-    String event = render.apply(tick);
+    ByteString event = render.apply(tick);
     // Racing writers of one slot are harmless: an entry is whole, and a miss only writes again.
     slots.lazySet(slot, new Entry(tick, event));
     return event;

@@ -7,7 +7,7 @@ import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.ticks.FeedNotice;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.ViewerEvent;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +78,7 @@ final class TickEvents extends AllDirectives {
     CompletionStage<StreamKey> named = control.key(keyText);
     control.requireReady();
     ViewerSeats.Seat seat = seats.take().orElseThrow(() -> Problem.tooManyViewers(seats.limit()));
-    CompletionStage<Source<String, NotUsed>> events;
+    CompletionStage<Source<ByteString, NotUsed>> events;
     try {
       events =
           named.thenCompose(
@@ -112,28 +112,18 @@ final class TickEvents extends AllDirectives {
             complete(
                 HttpResponse.create()
                     .withEntity(
-                        HttpEntities.create(
-                            MediaTypes.TEXT_EVENT_STREAM.toContentType(), chunks(source)))
+                        HttpEntities.create(MediaTypes.TEXT_EVENT_STREAM.toContentType(), source))
                     .addHeader(CacheControl.create(CacheDirectives.NO_CACHE))));
   }
 
-  /**
-   * The events as HTTP chunks: one each while the connection keeps up, and those that came while it
-   * was busy joined into one (up to 32 KiB), so that a burst of ticks costs a few chunks and writes
-   * rather than one per tick. Nothing waits for company: it only joins what would queue.
-   */
-  private static Source<ByteString, NotUsed> chunks(Source<String, NotUsed> events) {
-    return events
-        .map(ByteString::fromString)
-        .batchWeighted(32 * 1024, chunk -> (long) chunk.size(), chunk -> chunk, ByteString::concat);
-  }
-
   /** One event in the text/event-stream format; the JSON has no line breaks to split. */
-  private static String event(String name, Object data) {
-    return "event: " + name + "\ndata: " + ApiJson.write(data) + "\n\n";
+  private static ByteString event(String name, Object data) {
+    return ByteString.fromString("event: " + name + "\ndata: " + ApiJson.write(data) + "\n\n");
   }
 
-  private CompletionStage<Source<String, NotUsed>> subscribe(
+  private static final ByteString KEEP_ALIVE = ByteString.fromString(": keep-alive\n\n");
+
+  private CompletionStage<Source<ByteString, NotUsed>> subscribe(
       StreamKey key, StreamStatus status, ViewerSeats.Seat seat) {
     // Subscribed before asking for the snapshot, so no tick falls between the two, and a stop
     // after the status answer is either heard (a notice) or seen by the snapshot's answer.
@@ -172,17 +162,23 @@ final class TickEvents extends AllDirectives {
             });
   }
 
-  private Source<String, NotUsed> events(
+  /**
+   * What a viewer is sent. Whatever queued while its connection was busy is conflated (the latest
+   * per instrument) and goes out as one chunk of events: a burst of ticks costs one write, and the
+   * stream has few stages per event, as a node carries thousands of viewers (docs/benchmarks.md,
+   * fan-out). A stop is the last event.
+   */
+  private Source<ByteString, NotUsed> events(
       StreamKey key, List<Tick> snapshot, Source<ViewerEvent, NotUsed> live) {
-    Source<String, NotUsed> updates =
+    CompletableFuture<Void> firstTick = new CompletableFuture<>();
+    Source<ByteString, NotUsed> updates =
         live.conflateWithSeed(Pending::of, Pending::add)
-            .mapConcat(Pending::events)
-            .takeWhile(event -> !(event instanceof FeedNotice notice && notice.stopped()), true)
-            .map(this::render);
+            .takeWhile(pending -> !pending.stopped(), true)
+            .map(pending -> render(pending, firstTick));
     return Source.single(event("snapshot", snapshot))
-        .concat(again(key, updates))
+        .concat(again(key, updates, firstTick))
         // A comment line: proxies see traffic, browsers see no event.
-        .keepAlive(control.settings().sseKeepAlive(), () -> ": keep-alive\n\n")
+        .keepAlive(control.settings().sseKeepAlive(), () -> KEEP_ALIVE)
         .via(ending.flow());
   }
 
@@ -195,9 +191,9 @@ final class TickEvents extends AllDirectives {
    * topic is known; the snapshot then holds what was missed. (The first event may be a {@code feed}
    * one: the stream's state comes on another topic.)
    */
-  private Source<String, NotUsed> again(StreamKey key, Source<String, NotUsed> updates) {
-    CompletableFuture<Void> firstTick = new CompletableFuture<>();
-    Source<String, NotUsed> snapshot =
+  private Source<ByteString, NotUsed> again(
+      StreamKey key, Source<ByteString, NotUsed> updates, CompletableFuture<Void> firstTick) {
+    Source<ByteString, NotUsed> snapshot =
         Source.completionStage(
                 firstTick.thenCompose(
                     heard ->
@@ -205,56 +201,85 @@ final class TickEvents extends AllDirectives {
                             .snapshot(key)
                             .thenApply(reply -> List.of(event("snapshot", reply.ticks())))
                             // Slow to answer: the first snapshot stands.
-                            .exceptionally(failure -> List.<String>of())))
+                            .exceptionally(failure -> List.<ByteString>of())))
             .mapConcat(events -> events)
             // Never done by itself: the viewer's stream ends when its updates end.
             .concat(Source.never());
-    return updates
-        .map(
-            event -> {
-              if (!firstTick.isDone() && event.startsWith("event: tick")) {
-                firstTick.complete(null);
-              }
-              return event;
-            })
-        // Eager: the updates' end (a stop, the client gone) is the end, snapshot or not.
-        .merge(snapshot, true);
+    // Eager: the updates' end (a stop, the client gone) is the end, snapshot or not.
+    return updates.merge(snapshot, true);
   }
 
-  private String render(ViewerEvent event) {
-    if (event instanceof FeedNotice notice) {
-      return notice.stopped()
-          ? event("stopped", FeedEventResponse.stopped(notice))
-          : event("feed", FeedEventResponse.feed(notice));
+  /** The pending events, in order, as one chunk; a tick among them says the topic is known. */
+  private ByteString render(Pending pending, CompletableFuture<Void> firstTick) {
+    ByteString chunk = ByteString.emptyByteString();
+    int ticks = 0;
+    for (ViewerEvent event : pending.events()) {
+      if (event instanceof FeedNotice notice) {
+        if (notice.stopped()) {
+          chunk = chunk.concat(event("stopped", FeedEventResponse.stopped(notice)));
+          break; // the last event: the response ends with it
+        }
+        chunk = chunk.concat(event("feed", FeedEventResponse.feed(notice)));
+      } else {
+        chunk = chunk.concat(rendered.event((Tick) event));
+        ticks++;
+      }
     }
-    metrics.tickDelivered();
-    return rendered.event((Tick) event);
+    if (ticks > 0) {
+      metrics.ticksDelivered(ticks);
+      firstTick.complete(null);
+    }
+    return chunk;
   }
 
   /**
    * What waits for a slow viewer: the latest tick per instrument, and the latest word on the feed
-   * (a stop is never replaced), in the order they first came.
+   * (a stop is never replaced), in the order they first came. One event alone, the usual case of a
+   * viewer that keeps up, is kept as it is, without a map.
    */
   private static final class Pending {
     private static final Object NOTICE = new Object();
-    private final Map<Object, ViewerEvent> latest = new LinkedHashMap<>();
+    private ViewerEvent only;
+    private Map<Object, ViewerEvent> latest;
+    private boolean stopped;
 
     static Pending of(ViewerEvent event) {
-      return new Pending().add(event);
+      Pending pending = new Pending();
+      pending.only = event;
+      pending.stopped = isStop(event);
+      return pending;
     }
 
     Pending add(ViewerEvent event) {
+      if (latest == null) {
+        latest = new LinkedHashMap<>();
+        put(only);
+        only = null;
+      }
+      put(event);
+      stopped |= isStop(event);
+      return this;
+    }
+
+    private void put(ViewerEvent event) {
       if (event instanceof Tick tick) {
         latest.merge(tick.instrument(), tick, (older, newer) -> ((Tick) newer).over((Tick) older));
       } else if (event instanceof FeedNotice notice) {
         latest.merge(
             NOTICE, notice, (older, newer) -> ((FeedNotice) older).stopped() ? older : newer);
       }
-      return this;
     }
 
-    List<ViewerEvent> events() {
-      return new ArrayList<>(latest.values());
+    private static boolean isStop(ViewerEvent event) {
+      return event instanceof FeedNotice notice && notice.stopped();
+    }
+
+    boolean stopped() {
+      return stopped;
+    }
+
+    Collection<ViewerEvent> events() {
+      return latest == null ? List.of(only) : latest.values();
     }
   }
 }

@@ -8,6 +8,7 @@ import io.tickshard.feed.QuotePacket;
 import io.tickshard.streams.ticks.Tick;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 
 class RenderedTicksTest {
@@ -17,7 +18,7 @@ class RenderedTicksTest {
           64,
           tick -> {
             renders.incrementAndGet();
-            return "event: tick\ndata: " + ApiJson.write(tick) + "\n\n";
+            return ByteString.fromString("event: tick\ndata: " + ApiJson.write(tick) + "\n\n");
           });
 
   private static Tick quote(float price) {
@@ -42,12 +43,12 @@ class RenderedTicksTest {
   @Test
   void a_tick_handed_to_many_viewers_is_written_once() {
     Tick tick = quote(1402.5f);
-    String first = rendered.event(tick);
+    ByteString first = rendered.event(tick);
     for (int viewer = 0; viewer < 20; viewer++) {
       assertThat(rendered.event(tick)).isSameAs(first);
     }
     assertThat(renders).hasValue(1);
-    assertThat(first).isEqualTo("event: tick\ndata: " + ApiJson.write(tick) + "\n\n");
+    assertThat(first.utf8String()).isEqualTo("event: tick\ndata: " + ApiJson.write(tick) + "\n\n");
   }
 
   @Test
@@ -58,12 +59,12 @@ class RenderedTicksTest {
     rendered.event(conflated);
     assertThat(renders).hasValue(2);
     Tick other = quote(1403f);
-    assertThat(rendered.event(other)).contains("\"ltp\":1403.0");
+    assertThat(rendered.event(other).utf8String()).contains("\"ltp\":1403.0");
   }
 
   @Test
   void the_size_is_a_power_of_two() {
-    assertThatThrownBy(() -> new RenderedTicks(100, tick -> ""))
+    assertThatThrownBy(() -> new RenderedTicks(100, tick -> ByteString.emptyByteString()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
