@@ -11,8 +11,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -151,8 +153,30 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
     return shortIdOf(value());
   }
 
+  /**
+   * Short ids already worked out, by canonical key: the listing names every stream by its id, and
+   * hashing each key again on every call was a third of a listing's cost (docs/benchmarks.md,
+   * control plane). Emptied when full: ids are cheap to work out again.
+   */
+  private static final Map<String, String> SHORT_IDS = new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_SHORT_IDS = 20_000;
+
   /** The short id of a canonical key text. */
   public static String shortIdOf(String canonical) {
+    String known = SHORT_IDS.get(canonical);
+    if (known != null) {
+      return known;
+    }
+    String id = hashedShortId(canonical);
+    if (SHORT_IDS.size() >= MAX_CACHED_SHORT_IDS) {
+      SHORT_IDS.clear();
+    }
+    SHORT_IDS.put(canonical, id);
+    return id;
+  }
+
+  private static String hashedShortId(String canonical) {
     byte[] hash = digest(canonical);
     StringBuilder id = new StringBuilder(SHORT_ID_LENGTH);
     long bits = 0;

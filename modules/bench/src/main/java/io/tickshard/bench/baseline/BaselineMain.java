@@ -66,10 +66,14 @@ public final class BaselineMain {
   static final class Constant implements Callable<Integer> {
     @CommandLine.ParentCommand BaselineMain parent;
 
+    @Option(names = "--listing", description = "a file whose JSON GET /listing answers")
+    java.nio.file.Path listing;
+
     @Override
     public Integer call() throws Exception {
       ActorSystem system = ActorSystem.create("baseline", config());
-      return serve(system, parent.port, new BaselineConstant().route());
+      String listed = listing == null ? null : java.nio.file.Files.readString(listing);
+      return serve(system, parent.port, new BaselineConstant(listed).route());
     }
   }
 

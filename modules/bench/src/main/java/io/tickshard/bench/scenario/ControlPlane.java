@@ -9,6 +9,7 @@ import io.tickshard.bench.measure.Percentiles;
 import io.tickshard.bench.rig.Rig;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ final class ControlPlane extends Scenario {
 
   @Override
   int phasesPerRun() {
-    return KINDS.size() + 1;
+    return KINDS.size() + 2;
   }
 
   @Override
@@ -66,7 +67,8 @@ final class ControlPlane extends Scenario {
     return String.format(
         "one node with %d streams running; %d concurrent clients, each request kind in turn"
             + " (start of a running key, its status, the listing, /ready); baseline: a bare"
-            + " pekko-http server answering a constant status JSON",
+            + " pekko-http server answering a constant status JSON (and, for the listing's size,"
+            + " a recorded listing as a constant)",
         keys, clients);
   }
 
@@ -75,7 +77,6 @@ final class ControlPlane extends Scenario {
     String jdbc = rig.postgres();
     String feedUrl = rig.simulator(1);
     node = rig.cluster(1, jdbc, feedUrl, NodeSettings.LOCAL_CLUSTER).get(0);
-    baseline = rig.baseline("baseline-constant", List.of("constant"));
     TickshardApi api = new TickshardApi();
     List<String> ids = new ArrayList<>();
     for (int k = 0; k < keys; k++) {
@@ -83,6 +84,11 @@ final class ControlPlane extends Scenario {
     }
     api.awaitRunning(node.api(), keys, Duration.ofMinutes(2));
     firstId = ids.get(0);
+    // A listing as the node answers it, for the baseline to answer as a constant of that size.
+    Path listing = rig.runDir().resolve("listing.json");
+    Files.writeString(listing, api.get(node.api() + "/api/v1/streams").toString());
+    baseline =
+        rig.baseline("baseline-constant", List.of("constant", "--listing", listing.toString()));
   }
 
   private HttpRequest request(String kind) {
@@ -98,6 +104,7 @@ final class ControlPlane extends Scenario {
       case "listing" -> get(node.api() + "/api/v1/streams");
       case "ready" -> get(node.management() + "/ready");
       case "baseline" -> get("http://127.0.0.1:" + baseline.port() + "/status");
+      case "baseline listing" -> get("http://127.0.0.1:" + baseline.port() + "/listing");
       default -> throw new IllegalArgumentException(kind);
     };
   }
@@ -127,6 +134,13 @@ final class ControlPlane extends Scenario {
     }
     figures.put("baseline req/s", base.perSecond());
     Percentiles.put(figures, "baseline", base.latency());
+    RequestLoad.Result baseListing =
+        RequestLoad.run(clients, request("baseline listing"), options.warmup(), options.duration());
+    figures.put("baseline of the listing's size req/s", baseListing.perSecond());
+    figures.put(
+        "listing req/s / baseline of its size",
+        figures.get("listing req/s") / baseListing.perSecond());
+    plotted.put("baseline, a constant of the listing's size", baseListing.latency());
     plotted.put("baseline (constant JSON)", base.latency());
     DistributionPlot.write(
         results.resolve("control-run" + number + ".png"),
