@@ -155,8 +155,8 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
 
   /**
    * Short ids already worked out, by canonical key: the listing names every stream by its id, and
-   * hashing each key again on every call was a third of a listing's cost (docs/benchmarks.md,
-   * control plane). Emptied when full: ids are cheap to work out again.
+   * hashed every key again on every call (docs/benchmarks.md, control plane: 6,565 listings/s
+   * before, 6,962 after). Emptied when full: ids are cheap to work out again.
    */
   private static final Map<String, String> SHORT_IDS = new ConcurrentHashMap<>();
 
