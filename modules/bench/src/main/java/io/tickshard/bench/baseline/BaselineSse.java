@@ -1,5 +1,6 @@
 package io.tickshard.bench.baseline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -17,6 +18,7 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -25,6 +27,7 @@ import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.BroadcastHub;
 import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
@@ -56,7 +59,7 @@ final class BaselineSse extends AllDirectives {
       inlets.add(hub.first());
       hubs.add(hub.second());
       // Drains the hub while nobody watches, so a first viewer gets live ticks, not a backlog.
-      hub.second().runWith(org.apache.pekko.stream.javadsl.Sink.ignore(), system);
+      hub.second().runWith(Sink.ignore(), system);
     }
   }
 
@@ -74,7 +77,7 @@ final class BaselineSse extends AllDirectives {
     try {
       String json = JSON.writeValueAsString(BaselineTick.of(quote, Instant.now()));
       inlets.get(key).offer(ByteString.fromString("event: tick\ndata: " + json + "\n\n"));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -87,9 +90,7 @@ final class BaselineSse extends AllDirectives {
                 PathMatchers.integerSegment(),
                 key ->
                     key < 0 || key >= hubs.size()
-                        ? complete(
-                            org.apache.pekko.http.javadsl.model.StatusCodes.NOT_FOUND,
-                            "no such key")
+                        ? complete(StatusCodes.NOT_FOUND, "no such key")
                         : complete(
                             HttpResponse.create()
                                 .withEntity(

@@ -1,6 +1,7 @@
 package io.tickshard.bench.client;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads a text/event-stream as it arrives, chunk by chunk, and hands each event's name and data on
@@ -36,7 +37,7 @@ public final class SseLines {
         endLine();
       } else if (b != '\r') {
         if (lineLength == line.length) {
-          line = java.util.Arrays.copyOf(line, line.length * 2);
+          line = Arrays.copyOf(line, line.length * 2);
         }
         line[lineLength++] = b;
       }
@@ -71,7 +72,7 @@ public final class SseLines {
     int length = lineLength - from;
     int needed = (dataLength < 0 ? 0 : dataLength + 1) + length;
     if (needed > data.length) {
-      data = java.util.Arrays.copyOf(data, Math.max(needed, data.length * 2));
+      data = Arrays.copyOf(data, Math.max(needed, data.length * 2));
     }
     if (dataLength < 0) {
       dataLength = 0;

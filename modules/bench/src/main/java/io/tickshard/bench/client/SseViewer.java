@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
@@ -35,15 +34,12 @@ public final class SseViewer {
   private static final int SLICE = 256;
 
   private final ViewerTally tally = new ViewerTally();
-  private final AtomicLong events = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Window window;
-  private final boolean slow;
   private CompletionStage<Done> ended;
 
-  private SseViewer(Window window, boolean slow) {
+  private SseViewer(Window window) {
     this.window = window;
-    this.slow = slow;
   }
 
   /**
@@ -57,7 +53,7 @@ public final class SseViewer {
       int bytesPerSecond,
       Window window,
       SharedKillSwitch stop) {
-    SseViewer viewer = new SseViewer(window, bytesPerSecond > 0);
+    SseViewer viewer = new SseViewer(window);
     SseLines lines = new SseLines(viewer::onEvent);
     HttpRequest request =
         HttpRequest.GET(path)
@@ -117,7 +113,6 @@ public final class SseViewer {
   }
 
   private void onEvent(String name, byte[] data, int length) {
-    events.incrementAndGet();
     if (!name.equals("tick")) {
       return;
     }
@@ -129,14 +124,6 @@ public final class SseViewer {
 
   public ViewerTally tally() {
     return tally;
-  }
-
-  public boolean slow() {
-    return slow;
-  }
-
-  public long events() {
-    return events.get();
   }
 
   /** Why the viewer's stream failed, if it did. */

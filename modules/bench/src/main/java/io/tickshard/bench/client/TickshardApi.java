@@ -3,6 +3,7 @@ package io.tickshard.bench.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tickshard.bench.KeyLayout;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The few calls of tickshard's HTTP API a scenario needs to set itself up. */
@@ -42,6 +44,19 @@ public final class TickshardApi {
           "start answered " + answer.statusCode() + ": " + answer.body());
     }
     return JSON.readTree(answer.body()).path("id").asText();
+  }
+
+  /**
+   * Starts a stream of every key of {@code layout} and waits until all run and tick; answers their
+   * short ids, by key.
+   */
+  public List<String> startAll(String api, KeyLayout layout) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int k = 0; k < layout.keys(); k++) {
+      ids.add(start(api, "bench", layout.ids(k)));
+    }
+    awaitRunning(api, layout.keys(), Duration.ofMinutes(2));
+    return ids;
   }
 
   public JsonNode get(String url) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.tickshard.bench.rig;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,8 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one scenario runs on, started by the tool on 127.0.0.1 and stopped by it however the run
@@ -73,44 +77,36 @@ public final class Rig implements AutoCloseable {
   /** The embedded PostgreSQL binaries as a process of their own; answers its JDBC URL. */
   public String postgres() throws Exception {
     int port = FreePort.next();
-    ChildProcess db =
-        track(
-            ChildProcess.start(
-                "postgres",
-                List.of(
-                    java(),
-                    "-cp",
-                    nodeJar().toString(),
-                    "io.tickshard.service.DatabaseMain",
-                    runDir.resolve("postgres-data").toString(),
-                    String.valueOf(port)),
-                Map.of(),
-                runDir));
-    db.awaitLine(line -> line.startsWith("database:"), START_TIMEOUT);
+    launch(
+        "postgres",
+        List.of(
+            java(),
+            "-cp",
+            nodeJar().toString(),
+            "io.tickshard.service.DatabaseMain",
+            runDir.resolve("postgres-data").toString(),
+            String.valueOf(port)),
+        "database:");
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
   }
 
   /** The feed simulator, stamping its ticks; answers its feed URL. */
   public String simulator(double ticksPerSecond) throws Exception {
     int port = FreePort.next();
-    ChildProcess simulator =
-        track(
-            ChildProcess.start(
-                "simulator",
-                List.of(
-                    java(),
-                    "-jar",
-                    simulatorJar().toString(),
-                    "--port",
-                    String.valueOf(port),
-                    "--rate",
-                    String.valueOf(ticksPerSecond),
-                    "--stamp-ticks",
-                    "--max-connections-per-client",
-                    "10"),
-                Map.of(),
-                runDir));
-    simulator.awaitLine(line -> line.startsWith("admin:"), START_TIMEOUT);
+    launch(
+        "simulator",
+        List.of(
+            java(),
+            "-jar",
+            simulatorJar().toString(),
+            "--port",
+            String.valueOf(port),
+            "--rate",
+            String.valueOf(ticksPerSecond),
+            "--stamp-ticks",
+            "--max-connections-per-client",
+            "10"),
+        "admin:");
     return "ws://127.0.0.1:" + port + "/";
   }
 
@@ -183,9 +179,7 @@ public final class Rig implements AutoCloseable {
             "--port",
             String.valueOf(port)));
     command.addAll(arguments);
-    ChildProcess process = track(ChildProcess.start(name, command, Map.of(), runDir));
-    process.awaitLine(line -> line.startsWith("baseline listening"), START_TIMEOUT);
-    return new Started(port, process.pid());
+    return new Started(port, launch(name, command, "baseline listening").pid());
   }
 
   /** A port and the process behind it. */
@@ -215,6 +209,16 @@ public final class Rig implements AutoCloseable {
     throw new IllegalStateException(url + " did not answer " + wanted + " in " + START_TIMEOUT);
   }
 
+  /**
+   * Starts a process that says it is up with a line starting {@code readyLine}, and waits for it.
+   */
+  private ChildProcess launch(String name, List<String> command, String readyLine)
+      throws Exception {
+    ChildProcess process = track(ChildProcess.start(name, command, Map.of(), runDir));
+    process.awaitLine(line -> line.startsWith(readyLine), START_TIMEOUT);
+    return process;
+  }
+
   private synchronized ChildProcess track(ChildProcess process) {
     started.add(process);
     return process;
@@ -225,7 +229,7 @@ public final class Rig implements AutoCloseable {
    * where a measurement's CPU went.
    */
   public synchronized Map<String, Double> cpuSeconds() {
-    Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+    Map<String, Double> seconds = new LinkedHashMap<>();
     for (ChildProcess process : started) {
       if (process.alive()) {
         seconds.put(process.name(), process.cpuSeconds());
@@ -237,10 +241,9 @@ public final class Rig implements AutoCloseable {
 
   /** This tool's class path, absolute: the baseline runs in a directory of its own. */
   private static String ownClassPath() {
-    return java.util.Arrays.stream(
-            System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(entry -> Path.of(entry).toAbsolutePath().toString())
-        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        .collect(Collectors.joining(File.pathSeparator));
   }
 
   private static String java() {

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,12 +77,7 @@ final class ControlPlane extends Scenario {
     String feedUrl = rig.simulator(1);
     node = rig.cluster(1, jdbc, feedUrl, NodeSettings.LOCAL_CLUSTER).get(0);
     TickshardApi api = new TickshardApi();
-    List<String> ids = new ArrayList<>();
-    for (int k = 0; k < keys; k++) {
-      ids.add(api.start(node.api(), "bench", layout.ids(k)));
-    }
-    api.awaitRunning(node.api(), keys, Duration.ofMinutes(2));
-    firstId = ids.get(0);
+    firstId = api.startAll(node.api(), layout).get(0);
     // A listing as the node answers it, for the baseline to answer as a constant of that size.
     Path listing = rig.runDir().resolve("listing.json");
     Files.writeString(listing, api.get(node.api() + "/api/v1/streams").toString());

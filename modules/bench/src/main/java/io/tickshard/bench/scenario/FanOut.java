@@ -13,7 +13,6 @@ import io.tickshard.bench.measure.Window;
 import io.tickshard.bench.rig.ProcessCpu;
 import io.tickshard.bench.rig.Rig;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,10 +121,7 @@ final class FanOut extends Scenario {
                 "--instruments-per-key",
                 String.valueOf(instrumentsPerKey)));
     TickshardApi api = new TickshardApi();
-    for (int k = 0; k < keys; k++) {
-      ids.add(api.start(node.api(), "bench", layout.ids(k)));
-    }
-    api.awaitRunning(node.api(), keys, Duration.ofMinutes(2));
+    ids.addAll(api.startAll(node.api(), layout));
     client = ClientSystem.create();
   }
 

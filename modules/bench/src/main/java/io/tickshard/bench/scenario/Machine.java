@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** The machine a run measured, for the record next to its figures. */
 final class Machine {
@@ -29,35 +30,31 @@ final class Machine {
   }
 
   private static String cpuModel() {
-    return read("/proc/cpuinfo")
-        .flatMap(
-            text ->
-                text.lines()
-                    .filter(l -> l.startsWith("model name"))
-                    .findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()))
-        .orElse("unknown CPU");
+    return field("/proc/cpuinfo", "model name").orElse("unknown CPU");
   }
 
   private static String memory() {
-    return read("/proc/meminfo")
-        .flatMap(
-            text ->
-                text.lines()
-                    .filter(l -> l.startsWith("MemTotal:"))
-                    .findFirst()
-                    .map(
-                        l ->
-                            Math.round(Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0)
-                                + " GiB"))
+    return field("/proc/meminfo", "MemTotal")
+        .map(kb -> Math.round(Long.parseLong(kb.replaceAll("\\D", "")) / 1024.0 / 1024.0) + " GiB")
         .orElse("? GiB");
   }
 
-  private static java.util.Optional<String> read(String file) {
+  /** The value of the first {@code name: value} line of a /proc file. */
+  private static Optional<String> field(String file, String name) {
+    return read(file)
+        .flatMap(
+            text ->
+                text.lines()
+                    .filter(line -> line.startsWith(name))
+                    .findFirst()
+                    .map(line -> line.substring(line.indexOf(':') + 1).strip()));
+  }
+
+  private static Optional<String> read(String file) {
     try {
-      return java.util.Optional.of(Files.readString(Path.of(file)));
+      return Optional.of(Files.readString(Path.of(file)));
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 }

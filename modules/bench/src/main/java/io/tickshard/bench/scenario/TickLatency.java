@@ -17,7 +17,6 @@ import io.tickshard.bench.rig.Rig;
 import io.tickshard.feed.ExchangeSegment;
 import io.tickshard.feed.Instrument;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,10 +100,7 @@ final class TickLatency extends Scenario {
     feedUrl = rig.simulator(rate);
     List<Rig.Node> cluster = rig.cluster(nodes, jdbc, feedUrl, NodeSettings.LOCAL_CLUSTER);
     TickshardApi api = new TickshardApi();
-    for (int k = 0; k < keys; k++) {
-      ids.add(api.start(cluster.get(0).api(), "bench", layout.ids(k)));
-    }
-    api.awaitRunning(cluster.get(0).api(), keys, Duration.ofMinutes(2));
+    ids.addAll(api.startAll(cluster.get(0).api(), layout));
     String socketNode = api.socketOwner(cluster.get(0).api());
     owner = cluster.stream().filter(n -> n.address().equals(socketNode)).findFirst().orElseThrow();
     other = cluster.stream().filter(n -> n != owner).findFirst().orElse(owner);

@@ -315,7 +315,10 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
       // 500, 503 and the like: the broker is briefly unwell, retry with backoff.
       return lost(
           LostBy.HANDSHAKE,
-          "feed handshake answered HTTP " + status + " " + StatusCodes.get(status).reason(),
+          "feed handshake answered HTTP "
+              + status
+              // lookup, not get: get throws for a code pekko-http has no name for (a proxy's 520)
+              + StatusCodes.lookup(status).map(code -> " " + code.reason()).orElse(""),
           null);
     }
     if (!upgrade.accepted()) {
