@@ -48,8 +48,11 @@ public final class FreePorts {
   /** The first port of the kernel's ephemeral range (Linux), else the IANA one's. */
   private static int ephemeralLow() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-      return Integer.parseInt(range.split("\\s+")[0]);
+      // Read as lines, not with Files.readString: that reads a sysctl file a byte at a time
+      // (its size is 0), and procfs answers a read past the first byte with end-of-file, so it
+      // gave "3", and every port came from the ephemeral range after all.
+      String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+      return Integer.parseInt(range.trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException unknown) {
       return 49_152;
     }
