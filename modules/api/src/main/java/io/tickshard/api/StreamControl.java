@@ -47,12 +47,13 @@ public final class StreamControl {
 
   private final InstrumentNames instruments;
   // Short ids of the streams this node started, answered or resolved, so that an id still names
-  // its stream here after the stream stopped (the registry knows running streams only).
-  private final Map<String, String> knownIds =
+  // its stream here after the stream stopped (the registry knows running streams only). The key
+  // itself is kept, parsed already: a 5,000-instrument key is not parsed again per request.
+  private final Map<String, StreamKey> knownIds =
       Collections.synchronizedMap(
           new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, StreamKey> eldest) {
               return size() > KNOWN_IDS;
             }
           });
@@ -84,9 +85,9 @@ public final class StreamControl {
     if (!StreamKey.isShortId(text)) {
       return CompletableFuture.completedFuture(remember(StreamRequest.parseKey(text)));
     }
-    String known = knownIds.get(text);
+    StreamKey known = knownIds.get(text);
     if (known != null) {
-      return CompletableFuture.completedFuture(StreamKey.parse(known));
+      return CompletableFuture.completedFuture(known);
     }
     return timed(
         AskPattern.<StreamRegistry.Command, StreamRegistry.ResolvedId>ask(
@@ -99,14 +100,14 @@ public final class StreamControl {
                   if (resolved.key() == null) {
                     throw Problem.streamIdNotFound(text);
                   }
-                  return remember(StreamKey.parse(resolved.key()));
+                  return remember(resolved.key());
                 }),
         "the stream registry");
   }
 
   /** Keeps the key's short id for {@link #key}; answers the key. */
   StreamKey remember(StreamKey key) {
-    knownIds.put(key.shortId(), key.value());
+    knownIds.put(key.shortId(), key);
     return key;
   }
 
@@ -178,7 +179,7 @@ public final class StreamControl {
         .thenApply(
             listing ->
                 listing.streams().stream()
-                    .filter(status -> status.key().equals(key.value()))
+                    .filter(status -> status.key().equals(key))
                     .<StreamEntity.StatusReply>map(StreamEntity.Found::new)
                     .findFirst())
         .exceptionally(failure -> Optional.empty());
@@ -250,7 +251,7 @@ public final class StreamControl {
             listing -> {
               List<CompletableFuture<String>> stops = new ArrayList<>();
               for (StreamStatus status : listing.streams()) {
-                StreamKey key = StreamKey.parse(status.key());
+                StreamKey key = status.key();
                 stops.add(
                     stop(key, reason)
                         .thenApply(

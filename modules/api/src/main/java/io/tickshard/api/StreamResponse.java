@@ -1,7 +1,6 @@
 package io.tickshard.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamStatus;
 import java.time.Instant;
 import java.util.List;
@@ -42,13 +41,13 @@ record StreamResponse(
 
   /** One stream's answer: with the names of its instruments. */
   static StreamResponse of(StreamStatus s, InstrumentNames names) {
-    return of(s, names.names(StreamKey.parse(s.key())));
+    return of(s, names.names(s.key()));
   }
 
   private static StreamResponse of(StreamStatus s, Map<String, InstrumentResponse.Name> symbols) {
     return new StreamResponse(
-        s.key(),
-        StreamKey.shortIdOf(s.key()),
+        s.key().value(),
+        s.key().shortId(),
         s.state().wireName(),
         s.node(),
         s.pid(),

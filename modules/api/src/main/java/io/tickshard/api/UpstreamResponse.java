@@ -52,7 +52,7 @@ record UpstreamResponse(
       return new Socket(
           view.id(),
           s == null ? null : s.node(),
-          s == null ? "unknown" : s.state(),
+          s == null ? "unknown" : s.state().wireName(),
           s == null ? null : s.since(),
           s == null ? null : s.connectedAt(),
           s == null ? null : s.heartbeatAt(),

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * {@code GET /api/v1/upstream} over real HTTP: in shared mode the keys' instruments ride on one
  * broker socket, each subscribed once in the highest mode a key needs, and a key whose new
- * instruments do not fit is refused with 429; in dedicated mode every running stream is a socket.
+ * instruments do not fit is refused with 429; in the dedicated policy every running stream is a
+ * socket slot of its own.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpstreamApiTest {
@@ -153,7 +154,7 @@ class UpstreamApiTest {
 
   @Test
   @Order(3)
-  void in_dedicated_mode_every_running_stream_is_a_socket_of_its_own() {
+  void in_the_dedicated_policy_every_running_stream_is_a_socket_slot_of_its_own() {
     try (ApiServer dedicated =
         ApiServer.start(
             Map.of(
@@ -185,10 +186,16 @@ class UpstreamApiTest {
                   assertThat(socket.get("instruments").size()).isEqualTo(3);
                 }
                 assertThat(sockets.findValuesAsText("carried")).containsExactlyInAnyOrder("2", "1");
+                assertThat(sockets.findValuesAsText("id"))
+                    .containsExactlyInAnyOrder("slot-0", "slot-1");
               });
-      assertThat(json(dedicated.get(ApiPaths.stream("type:apart|ids:2885"))).has("sockets"))
-          .as("no sockets member in dedicated mode")
-          .isFalse();
+      // Each stream names its own slot; 2885 rides on both, once for each key.
+      JsonNode alone = json(dedicated.get(ApiPaths.stream("type:alone|ids:1333,2885")));
+      JsonNode apart = json(dedicated.get(ApiPaths.stream("type:apart|ids:2885")));
+      assertThat(alone.get("sockets").size()).isEqualTo(1);
+      assertThat(apart.get("sockets").size()).isEqualTo(1);
+      assertThat(alone.get("sockets").get(0).asText())
+          .isNotEqualTo(apart.get("sockets").get(0).asText());
     }
   }
 

@@ -13,15 +13,16 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * A key's lease on the shared sockets ({@code shared} mode): which sockets carry its instruments,
- * and how each of them last said it stands. The key stands as its sockets do. Part of a {@link
- * StreamRuntime}; used on the entity's thread.
+ * A key's lease on the account's sockets: which sockets carry its instruments, and how each of them
+ * last said it stands. The key stands as its sockets do. Part of a {@link StreamRuntime}; used on
+ * the entity's thread.
  */
 final class SocketLease {
 
@@ -36,7 +37,7 @@ final class SocketLease {
 
   private final ActorSystem<?> system;
   private final Duration askTimeout;
-  private final Map<String, StreamEntity.SocketUpdated> heard = new TreeMap<>();
+  private final Map<String, UpstreamSocket.Standing> heard = new TreeMap<>();
   private List<String> sockets;
 
   SocketLease(ActorSystem<?> system, Duration askTimeout) {
@@ -59,7 +60,7 @@ final class SocketLease {
     heard.keySet().retainAll(sockets);
   }
 
-  void heard(StreamEntity.SocketUpdated update) {
+  void heard(UpstreamSocket.Standing update) {
     heard.put(update.socket(), update);
   }
 
@@ -68,7 +69,7 @@ final class SocketLease {
    * over them, the heartbeat the oldest of theirs. Starting until every socket has been heard.
    */
   Standing standing() {
-    if (!heard.keySet().containsAll(sockets)) {
+    if (sockets.isEmpty() || !heard.keySet().containsAll(sockets)) {
       return new Standing(StreamState.STARTING, 0, null, null, 0, null);
     }
     long ticks = 0;
@@ -77,7 +78,7 @@ final class SocketLease {
     int reconnects = 0;
     StreamState worst = StreamState.RUNNING;
     String error = null;
-    for (StreamEntity.SocketUpdated socket : heard.values()) {
+    for (UpstreamSocket.Standing socket : heard.values()) {
       ticks += socket.ticks();
       lastTickAt = later(lastTickAt, socket.lastTickAt());
       if (socket.heartbeatAt() != null
@@ -88,6 +89,8 @@ final class SocketLease {
       if (socket.state() != StreamState.RUNNING && worst == StreamState.RUNNING) {
         worst = socket.state();
         error = socket.lastError();
+      } else if (worst == StreamState.RUNNING && error == null) {
+        error = socket.lastError(); // the last problem of a socket that runs again
       }
     }
     return new Standing(worst, ticks, lastTickAt, heartbeatAt, reconnects, error);
@@ -97,19 +100,17 @@ final class SocketLease {
    * The key's live figures from its sockets (for a status answer); a socket that does not answer in
    * time counts with the figures it last sent.
    */
-  CompletionStage<UpstreamSocket.Figures> figures(String key) {
+  CompletionStage<UpstreamSocket.Figures> figures(StreamKey key) {
     List<CompletableFuture<UpstreamSocket.Figures>> asks = new ArrayList<>();
     for (String socket : sockets) {
-      StreamEntity.SocketUpdated last = heard.get(socket);
+      UpstreamSocket.Standing last = heard.get(socket);
       UpstreamSocket.Figures known =
           last == null
               ? new UpstreamSocket.Figures(0, null, 0)
               : new UpstreamSocket.Figures(last.ticks(), last.lastTickAt(), last.reconnects());
       asks.add(
-          socket(socket)
-              .<UpstreamSocket.Figures>ask(
-                  reply -> new UpstreamSocket.GetFigures(key, reply), askTimeout)
-              .toCompletableFuture()
+          this.<UpstreamSocket.Figures>ask(
+                  socket, reply -> new UpstreamSocket.GetFigures(key, reply))
               .exceptionally(failure -> known));
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
@@ -130,7 +131,13 @@ final class SocketLease {
 
   /** The health check's remedy: each socket drops its connection and connects again. */
   void restart(String reason) {
-    sockets.forEach(socket -> socket(socket).tell(new UpstreamSocket.RestartConnection(reason)));
+    for (String socket : sockets) {
+      try {
+        socket(socket).tell(new UpstreamSocket.RestartConnection(reason));
+      } catch (RuntimeException e) {
+        // No socket region here (yet): nothing to restart.
+      }
+    }
   }
 
   /** Each socket's latest values of the key's instruments, in its mode, in the key's order. */
@@ -139,11 +146,8 @@ final class SocketLease {
     List<CompletableFuture<UpstreamSocket.SnapshotReply>> asks = new ArrayList<>();
     for (String socket : sockets) {
       asks.add(
-          socket(socket)
-              .<UpstreamSocket.SnapshotReply>ask(
-                  reply -> new UpstreamSocket.GetSnapshot(instruments, spec.mode(), reply),
-                  askTimeout)
-              .toCompletableFuture()
+          this.<UpstreamSocket.SnapshotReply>ask(
+                  socket, reply -> new UpstreamSocket.GetSnapshot(instruments, spec.mode(), reply))
               .exceptionally(failure -> new UpstreamSocket.SnapshotReply(List.of())));
     }
     CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
@@ -167,6 +171,16 @@ final class SocketLease {
 
   private EntityRef<UpstreamSocket.Command> socket(String id) {
     return ClusterSharding.get(system).entityRefFor(UpstreamSocket.TYPE_KEY, id);
+  }
+
+  /** An ask of one socket; a socket region not (yet) there fails the ask, not the entity. */
+  private <R> CompletableFuture<R> ask(
+      String id, Function<ActorRef<R>, UpstreamSocket.Command> message) {
+    try {
+      return socket(id).ask(message::apply, askTimeout).toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static Instant later(Instant a, Instant b) {

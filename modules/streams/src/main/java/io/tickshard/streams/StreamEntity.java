@@ -2,9 +2,9 @@ package io.tickshard.streams;
 
 import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.sharing.UpstreamSocket;
 import io.tickshard.streams.ticks.FeedNotice;
 import io.tickshard.streams.ticks.Tick;
-import io.tickshard.streams.upstream.FeedConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,8 +36,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * One stream key's stream, sharded so that at most one runs in the whole cluster. It persists only
  * the intent: started (with what) or stopped (and why); remember-entities brings a started one back
- * by itself after its node dies or the cluster restarts. What it holds while it runs here (the
- * socket, the figures) is its {@link StreamRuntime}, built afresh on every (re)start.
+ * by itself after its node dies or the cluster restarts. What it holds while it runs here (its
+ * lease on the sockets, why it waits) is its {@link StreamRuntime}, built afresh on every
+ * (re)start. Its sockets are not its own: the {@link UpstreamSocket}s the registry placed its
+ * instruments on carry them, and tell it how they stand.
  */
 public final class StreamEntity
     extends EventSourcedBehavior<StreamEntity.Command, StreamEntity.Event, StreamEntity.State> {
@@ -51,12 +53,6 @@ public final class StreamEntity
   // ---- protocol -----------------------------------------------------------------------------
 
   public sealed interface Command extends CborSerializable {}
-
-  /**
-   * About this node's socket only: handled by the {@link StreamRuntime}, persisting nothing; the
-   * entity stops when the runtime says its socket is closed as sharding asked.
-   */
-  sealed interface RuntimeCommand extends Command {}
 
   /**
    * Start the stream unless it runs; see {@link StartReply} for the answers.
@@ -92,48 +88,33 @@ public final class StreamEntity
   /**
    * The latest value per instrument, so a late viewer sees prices (prev close included) at once.
    */
-  public record GetSnapshot(ActorRef<SnapshotReply> replyTo) implements RuntimeCommand {}
+  public record GetSnapshot(ActorRef<SnapshotReply> replyTo) implements Command {}
 
-  /** Drop the upstream socket and connect again (for the health check). */
-  public record RestartConnection(String reason) implements RuntimeCommand {}
+  /** Its sockets drop their connections and connect again. */
+  public record RestartConnection(String reason) implements Command {}
 
   /**
    * A new registry asks every stream to send its status at once (see RegistryAnnouncements);
    * running ones send it to the registry, then every one answers {@link StatusSent}.
    */
-  public record SendStatusNow(ActorRef<StatusSent> replyTo) implements RuntimeCommand {}
+  public record SendStatusNow(ActorRef<StatusSent> replyTo) implements Command {}
 
   /** Sent after the status (if any) went to the registry through this node's proxy. */
   public record StatusSent(String entityId) implements CborSerializable {}
 
-  /** Sent by sharding to stop the entity (passivation, hand-off, shutdown): closes politely. */
-  public record GracefulStop() implements RuntimeCommand {}
+  /** Sent by sharding to stop the entity (passivation, hand-off, shutdown). */
+  public record GracefulStop() implements Command {}
 
-  record FeedUpdated(FeedConnection.Update update) implements RuntimeCommand {}
-
-  /**
-   * In {@code shared} mode, from a socket this key rides on: how it stands, and this key's figures
-   * there (ticks routed to it).
-   */
-  public record SocketUpdated(
-      String socket,
-      StreamState state,
-      Instant heartbeatAt,
-      String lastError,
-      long ticks,
-      Instant lastTickAt,
-      int reconnects)
-      implements RuntimeCommand {}
-
-  record FeedConnectionStopped() implements RuntimeCommand {}
+  /** From a socket this key rides on: how it stands, and this key's figures there. */
+  public record SocketUpdated(UpstreamSocket.Standing standing) implements Command {}
 
   /** The registry's answer to the slot request of the starts waiting for it. */
   private record SlotForStarts(StreamKey key, StreamRegistry.SlotReply reply) implements Command {}
 
   /** The registry's answer to the slot request of a stream that came back by itself. */
-  record SlotForRecovery(StreamRegistry.SlotReply reply) implements RuntimeCommand {}
+  record SlotForRecovery(StreamRegistry.SlotReply reply) implements Command {}
 
-  record RetrySlot() implements RuntimeCommand {}
+  record RetrySlot() implements Command {}
 
   record MarketCloseDue() implements Command {}
 
@@ -327,7 +308,10 @@ public final class StreamEntity
                     state.known()
                         ? new StopReply.AlreadyStopped(runtime.status(state))
                         : new StopReply.NotRunning()))
-        .onCommand(PassivateIfIdle.class, (state, idle) -> none(this::passivate));
+        .onCommand(PassivateIfIdle.class, (state, idle) -> none(this::passivate))
+        .onCommand(
+            SocketUpdated.class, (state, updated) -> none(() -> runtime.heard(state, updated)))
+        .onCommand(SendStatusNow.class, (state, now) -> reply(now.replyTo(), statusSent()));
     builder
         .forState(State::active)
         .onCommand(
@@ -338,7 +322,32 @@ public final class StreamEntity
             })
         .onCommand(Stop.class, this::onStop)
         .onCommand(MarketCloseDue.class, this::onMarketClose)
-        .onCommand(IdleCheck.class, this::onIdleCheck);
+        .onCommand(IdleCheck.class, this::onIdleCheck)
+        .onCommand(
+            SocketUpdated.class, (state, updated) -> none(() -> runtime.heard(state, updated)))
+        .onCommand(
+            SendStatusNow.class,
+            (state, now) ->
+                none(
+                    () -> {
+                      runtime.report(state);
+                      now.replyTo().tell(statusSent());
+                    }))
+        .onCommand(
+            RestartConnection.class,
+            (state, restart) -> none(() -> runtime.restartConnection(restart.reason())))
+        .onCommand(
+            SlotForRecovery.class,
+            (state, decided) -> none(() -> runtime.onSlotForRecovery(state, decided.reply())))
+        .onCommand(
+            RetrySlot.class,
+            (state, retry) ->
+                none(
+                    () -> {
+                      if (!runtime.isPlaced()) {
+                        runtime.askForSlot(state.spec(), SlotForRecovery::new);
+                      }
+                    }));
     builder
         .forAnyState()
         .onCommand(GetStatus.class, this::onGetStatus)
@@ -346,8 +355,19 @@ public final class StreamEntity
             ViewersPresent.class,
             (state, present) -> none(() -> runtime.idle().used(Instant.now())))
         .onCommand(
-            RuntimeCommand.class,
-            (state, command) -> runtime.handle(state, command) ? Effect().stop() : Effect().none())
+            GetSnapshot.class,
+            (state, get) ->
+                none(
+                    () -> {
+                      runtime.idle().used(Instant.now()); // a viewer connecting
+                      runtime.answerSnapshot(state, get.replyTo());
+                    }))
+        .onCommand(
+            GracefulStop.class,
+            (state, stop) -> {
+              runtime.moveOff();
+              return Effect().stop();
+            })
         // Late answers and timers for a state this entity has left.
         .onAnyCommand(command -> Effect().none());
     return builder.build();
@@ -392,7 +412,7 @@ public final class StreamEntity
     if (waiting.isEmpty()) {
       // Every caller gave up meanwhile (told 503): start nothing, and give the slot back.
       if (decided.reply() instanceof StreamRegistry.SlotGranted) {
-        registry.tell(new StreamRegistry.Deregister(decided.key().value()));
+        registry.tell(new StreamRegistry.Deregister(decided.key()));
       }
       return passivateLater();
     }
@@ -415,7 +435,7 @@ public final class StreamEntity
               runtime.written();
               int instruments = first.spec().key().instruments().size();
               log("started (%d instruments, %s mode)".formatted(instruments, mode(first)), started);
-              runtime.startFeed(started, (StreamRegistry.SlotGranted) decided.reply());
+              runtime.placed(started, (StreamRegistry.SlotGranted) decided.reply());
               checkIdleLater();
               first.replyTo().tell(new StartReply.Started(runtime.status(started)));
               // The rest asked for the same key: queued, or a mode conflict.
@@ -484,7 +504,7 @@ public final class StreamEntity
               runtime.written();
               log("stopped (" + reason + ")", stopped);
               runtime.announceStopped(stopped);
-              registry.tell(new StreamRegistry.Deregister(stopped.spec().key().value()));
+              registry.tell(new StreamRegistry.Deregister(stopped.spec().key()));
               then.accept(stopped);
               passivate();
             });
@@ -512,6 +532,10 @@ public final class StreamEntity
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  private StatusSent statusSent() {
+    return new StatusSent(entityId);
+  }
 
   private <R> Effect<Event, State> reply(ActorRef<R> replyTo, R reply) {
     return none(() -> replyTo.tell(reply));

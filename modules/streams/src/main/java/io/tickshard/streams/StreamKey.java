@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * de-duplicated; an NSE_EQ instrument is written as its bare id, any other as {@code SEGMENT:ID}.
  * So {@code 3,1,2,2} and {@code 1,2,3} are the same key.
  */
-public record StreamKey(String screenerType, List<Instrument> instruments) {
+public final class StreamKey implements Comparable<StreamKey> {
 
   private static final Pattern SCREENER_TYPE = Pattern.compile("[a-z0-9_-]{1,32}");
   private static final String TYPE_PREFIX = "type:";
@@ -43,7 +43,15 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
   /** Longest key written as it is in log lines. */
   private static final int MAX_LABEL = 120;
 
-  public StreamKey {
+  private final String screenerType;
+  private final List<Instrument> instruments;
+  // Worked out once: a key is parsed at the edge and then passed around as it is (a status call,
+  // a listing, a log line all need its text, and a 5,000-instrument key is 60 KB of it).
+  private final String value;
+  private volatile String shortId;
+  private volatile String entityId;
+
+  public StreamKey(String screenerType, List<Instrument> instruments) {
     if (screenerType == null || !SCREENER_TYPE.matcher(screenerType).matches()) {
       throw new InvalidStreamKeyException(
           "screener type must be 1-32 characters of a-z, 0-9, '_' or '-'");
@@ -54,14 +62,26 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
     if (instruments.stream().anyMatch(Objects::isNull)) {
       throw new InvalidStreamKeyException("an instrument is missing (null)");
     }
-    instruments = List.copyOf(new TreeSet<>(instruments));
-    if (instruments.size() > FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION) {
+    List<Instrument> canonical = List.copyOf(new TreeSet<>(instruments));
+    if (canonical.size() > FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION) {
       throw new InvalidStreamKeyException(
           "at most "
               + FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION
               + " instruments per stream, got "
-              + instruments.size());
+              + canonical.size());
     }
+    this.screenerType = screenerType;
+    this.instruments = canonical;
+    this.value = canonicalText(screenerType, canonical);
+  }
+
+  public String screenerType() {
+    return screenerType;
+  }
+
+  /** Sorted (by segment code, then id), no duplicates. */
+  public List<Instrument> instruments() {
+    return instruments;
   }
 
   /**
@@ -109,6 +129,10 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
   /** The canonical text. */
   @JsonValue
   public String value() {
+    return value;
+  }
+
+  private static String canonicalText(String screenerType, List<Instrument> instruments) {
     StringBuilder text = new StringBuilder(TYPE_PREFIX).append(screenerType).append(IDS_PREFIX);
     for (int i = 0; i < instruments.size(); i++) {
       Instrument instrument = instruments.get(i);
@@ -128,8 +152,12 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
    * {@code sha256:} and its hash.
    */
   public String entityId() {
-    String value = value();
-    return value.length() <= MAX_READABLE_ENTITY_ID ? value : "sha256:" + sha256(value);
+    String id = entityId;
+    if (id == null) {
+      id = value.length() <= MAX_READABLE_ENTITY_ID ? value : "sha256:" + sha256(value);
+      entityId = id;
+    }
+    return id;
   }
 
   private static String sha256(String text) {
@@ -150,7 +178,12 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
    * every node and in every run). Never starts with {@code type:}, which every key does.
    */
   public String shortId() {
-    return shortIdOf(value());
+    String id = shortId;
+    if (id == null) {
+      id = shortIdOf(value);
+      shortId = id;
+    }
+    return id;
   }
 
   /**
@@ -207,8 +240,24 @@ public record StreamKey(String screenerType, List<Instrument> instruments) {
             + sha256(value).substring(0, 16);
   }
 
+  /** In the order of their canonical text. */
+  @Override
+  public int compareTo(StreamKey other) {
+    return value.compareTo(other.value);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof StreamKey that && value.equals(that.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
   @Override
   public String toString() {
-    return value();
+    return value;
   }
 }

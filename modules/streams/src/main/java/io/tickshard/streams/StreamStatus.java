@@ -12,11 +12,10 @@ import java.util.List;
  * @param heartbeatAt the last heartbeat of its connection; null until the first, and once stopped
  * @param ticks ticks received since its connection (re)started on that node
  * @param lastError the last upstream problem, or why it waits; null when none
- * @param sockets in {@code shared} mode the sockets that carry its instruments ({@code slot-0} …);
- *     null in {@code dedicated} mode, where it has a socket of its own
+ * @param sockets the sockets that carry its instruments ({@code slot-0} …); null until placed
  */
 public record StreamStatus(
-    String key,
+    StreamKey key,
     StreamState state,
     String node,
     long pid,
@@ -36,7 +35,7 @@ public record StreamStatus(
   /** A stream of {@code spec} started at {@code startedAt}, on {@code node}, nothing known yet. */
   public static StreamStatus of(StreamSpec spec, Instant startedAt, String node, long pid) {
     return new StreamStatus(
-        spec.key().value(),
+        spec.key(),
         StreamState.STARTING,
         node,
         pid,

@@ -30,15 +30,23 @@ public record Streams(
 
   /** Starts everything the node's streams need; call once per actor system. */
   public static Streams start(ActorSystem<?> system, StreamSettings settings) {
-    ActorRef<StreamRegistry.Command> registry = StreamRegistry.init(system, settings.registry());
+    ActorRef<StreamRegistry.Command> registry =
+        StreamRegistry.init(system, settings.registry(), RememberedStreamsWakeUp::create);
     system.systemActorOf(
         RegistryAnnouncements.listener(registry), "registry-announcements", Props.empty());
     StreamHandOver.addToCoordinatedShutdown(system, registry);
     Broker.get(system).startKeeping();
     StreamEntity.init(system, settings, registry);
-    // In dedicated mode too: a node's announcement inventory asks both regions.
-    UpstreamSocket.init(system, settings.feed(), settings.askTimeout(), registry);
     ClusterSharding sharding = ClusterSharding.get(system);
+    UpstreamSocket.init(
+        system,
+        settings.feed(),
+        settings.askTimeout(),
+        registry,
+        (key, standing) ->
+            sharding
+                .entityRefFor(StreamEntity.TYPE_KEY, key.entityId())
+                .tell(new StreamEntity.SocketUpdated(standing)));
     ActorRef<ViewerTopics.Request> topics =
         system
             .systemActorOf(

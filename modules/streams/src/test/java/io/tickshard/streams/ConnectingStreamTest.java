@@ -41,6 +41,8 @@ class ConnectingStreamTest {
     config.put("tickshard.feed.url", "ws://127.0.0.1:" + silentFeed.getLocalPort() + "/");
     config.put("tickshard.feed.connect-timeout", "30s");
     config.put("pekko.http.client.connecting-timeout", "30s");
+    // A stopped key's instruments stay on the socket for the grace; then it carries nothing.
+    config.put("tickshard.upstream.unsubscribe-grace", "1s");
     kit = ClusterOfOne.start(ClusterOfOne.config(EmbeddedDatabase.newDatabase(), unused, config));
     Streams.start(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
     scenarios = new StreamScenarios(kit);
@@ -65,8 +67,8 @@ class ConnectingStreamTest {
 
       assertThat(scenarios.stop(key)).isInstanceOf(StopReply.Stopped.class);
 
-      // The entity's socket is gone: the far end sees end-of-stream or a reset. A socket left
-      // open would make this read time out instead.
+      // The socket slot closes its half-open socket once the grace is over: the far end sees
+      // end-of-stream or a reset. A socket left open would make this read time out instead.
       upstream.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
       assertThat(readUntilClosed(upstream)).startsWith("GET /?version=2&token=");
     }

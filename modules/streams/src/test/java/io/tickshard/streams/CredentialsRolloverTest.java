@@ -27,18 +27,21 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One node with a token file, on the real simulator: a token the broker refuses puts streams in
- * {@code waiting_for_credentials} with no attempt with it again; a new token in the file reaches
- * them within 10 s (the file is checked every 2 s), each reconnecting once. A refusal no token
- * fixes (806, data plan) still fails the stream.
+ * One node with a token file, on the real simulator: a token the broker refuses puts its socket,
+ * and so every stream on it, in {@code waiting_for_credentials} with no attempt with it again; a
+ * new token in the file reaches them within 10 s (the file is checked every 2 s), the socket
+ * reconnecting once. A refusal no token fixes (806, data plan) still fails the stream. Each
+ * scenario starts with no socket open, so that its start opens one.
  */
 class CredentialsRolloverTest {
   private static FeedSimulator simulator;
   private static ActorTestKit kit;
   private static StreamScenarios scenarios;
+  private static Streams streams;
   private static Path tokenFile;
   private static final String FIRST = Jwt.expiringAt(Instant.now().plusSeconds(86_400), "first");
 
@@ -54,7 +57,8 @@ class CredentialsRolloverTest {
     config.put("tickshard.broker.token-file", tokenFile.toString());
     kit =
         ClusterOfOne.start(ClusterOfOne.config(EmbeddedDatabase.newDatabase(), simulator, config));
-    Streams.start(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
+    streams =
+        Streams.start(kit.system(), StreamTestConfig.settings(kit.system(), MarketHours.always()));
     scenarios = new StreamScenarios(kit);
   }
 
@@ -70,6 +74,11 @@ class CredentialsRolloverTest {
     simulator.state().clearFaults();
   }
 
+  @BeforeEach
+  void noSocketOpen() {
+    StreamScenarios.awaitNoSocket(kit, streams);
+  }
+
   @Test
   void a_refused_token_waits_for_the_next_and_the_file_s_new_token_brings_every_stream_back()
       throws Exception {
@@ -83,10 +92,11 @@ class CredentialsRolloverTest {
         .until(
             () -> keys.stream().allMatch(k -> scenarios.found(k).state() == StreamState.RUNNING));
 
-    // The morning's rollover: the broker expires the token, its sockets get 807.
+    // The morning's rollover: the broker expires the token, its socket gets 807 (one socket
+    // carries the four keys).
     String second = Jwt.expiringAt(Instant.now().plusSeconds(2 * 86_400), "second");
     simulator.state().addCredential(SimulatorConfig.DEFAULT_CLIENT_ID, second);
-    assertThat(simulator.state().expireToken(FIRST)).isEqualTo(keys.size());
+    assertThat(simulator.state().expireToken(FIRST)).isEqualTo(1);
 
     await()
         .atMost(WAIT)
@@ -116,13 +126,42 @@ class CredentialsRolloverTest {
         .until(
             () -> keys.stream().allMatch(k -> scenarios.found(k).state() == StreamState.RUNNING));
     assertThat(Duration.between(written, Instant.now())).isLessThan(Duration.ofSeconds(10));
-    assertThat(simulator.state().authAttempts(second)).isEqualTo(keys.size());
+    assertThat(simulator.state().authAttempts(second)).isEqualTo(1);
     assertThat(simulator.state().authAttempts(FIRST)).isEqualTo(attempts);
     keys.forEach(key -> assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1));
     assertThat(broker.current().accessToken()).isEqualTo(second);
     assertThat(broker.status().state()).isEqualTo(BrokerStatus.State.OK);
     assertThat(broker.status().tokenSource()).isEqualTo(TokenSource.FILE);
     keys.forEach(scenarios::stop);
+  }
+
+  @Test
+  void refused_auth_waits_for_new_credentials_after_one_attempt_without_a_storm() {
+    StreamKey key = StreamScenarios.key("refused", 60);
+    long refusedBefore = simulator.state().stats().authFailures();
+    // Refuse one attempt only: a retry would then get through and show as a socket for the key.
+    // (No socket is open before this test: the key's start opens one.)
+    simulator.state().refuseAuth(new AuthRefusal(AuthRefusal.Style.DISCONNECT_PACKET, 808, 1));
+
+    scenarios.start(key, FeedMode.QUOTE);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> scenarios.found(key).state() == StreamState.WAITING_FOR_CREDENTIALS);
+    assertThat(scenarios.found(key).lastError()).contains("808");
+    assertThat(simulator.state().stats().authFailures()).isEqualTo(refusedBefore + 1);
+    // Backoff starts at 200 ms in these tests: a storm would show within two seconds.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(
+            () ->
+                StreamScenarios.upstream(simulator, key).isEmpty()
+                    && scenarios.found(key).state() == StreamState.WAITING_FOR_CREDENTIALS);
+    // It means to run: a start finds it so, and it keeps its place on the socket.
+    assertThat(scenarios.start(key, FeedMode.QUOTE)).isNotInstanceOf(StartReply.Rejected.class);
+    assertThat(scenarios.found(key).sockets()).containsExactly("slot-0");
+    scenarios.stop(key);
   }
 
   @Test

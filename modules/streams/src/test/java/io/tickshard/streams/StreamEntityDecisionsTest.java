@@ -6,10 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tickshard.feed.FeedMode;
-import io.tickshard.simulator.FeedSimulator;
-import io.tickshard.simulator.SimulatorConfig;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.sharing.UpstreamSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,8 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stream entity's decisions, fast: an in-memory journal (which can be made to fail), a test
- * probe for the registry and the shard, and the simulator for the few that need a real socket.
+ * The stream entity's decisions, fast: an in-memory journal (which can be made to fail), test
+ * probes for the registry and the shard, and its socket's word sent by hand. It runs on the default
+ * path: the entity owns no socket, it is placed on the registry's and stands as they do.
  */
 class StreamEntityDecisionsTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -55,7 +55,6 @@ class StreamEntityDecisionsTest {
         }
       };
 
-  private static FeedSimulator simulator;
   private static ActorTestKit kit;
   private static PersistenceTestKit journal;
 
@@ -66,19 +65,15 @@ class StreamEntityDecisionsTest {
 
   @BeforeAll
   static void start() {
-    simulator = FeedSimulator.start(SimulatorConfig.defaults().withLimits(100, 5_000, 50));
     Config config =
         ConfigFactory.parseMap(
                 Map.of(
                     "pekko.actor.provider", "cluster",
                     "pekko.remote.artery.canonical.hostname", "127.0.0.1",
                     "pekko.remote.artery.canonical.port", 0,
-                    "tickshard.feed.url", "ws://127.0.0.1:" + simulator.port() + "/",
                     "tickshard.feed.heartbeat-interval", "300ms",
                     "tickshard.feed.backoff.min", "200ms",
-                    "tickshard.streams.ask-timeout", "3s",
-                    // The decisions about a socket of the key's own.
-                    "tickshard.upstream.sharing", "dedicated"))
+                    "tickshard.streams.ask-timeout", "3s"))
             .withFallback(EventSourcedBehaviorTestKit.config())
             .withFallback(ConfigFactory.load());
     kit = ActorTestKit.create("decisions", config);
@@ -88,7 +83,6 @@ class StreamEntityDecisionsTest {
   @AfterAll
   static void stop() {
     kit.shutdownTestKit();
-    simulator.close();
   }
 
   @AfterEach
@@ -100,7 +94,7 @@ class StreamEntityDecisionsTest {
   private String persistenceId;
   private StreamKey key;
 
-  /** Each test its own instruments, so that the simulator's sockets tell the tests apart. */
+  /** Each test its own key. */
   private static StreamKey key(String screener) {
     int id = 1000 + Math.abs(screener.hashCode() % 1000);
     return StreamScenarios.key(screener, id, id + 1);
@@ -116,7 +110,7 @@ class StreamEntityDecisionsTest {
         EventSourcedBehaviorTestKit.create(
             kit.system(),
             StreamEntity.create(key.entityId(), settings, shard.getRef(), registry.getRef()),
-            // Its self-sent messages carry feed updates, which never cross nodes.
+            // Its self-sent messages (answers of the registry it asked) never cross nodes here.
             EventSourcedBehaviorTestKit.disabledSerializationSettings());
   }
 
@@ -139,6 +133,18 @@ class StreamEntityDecisionsTest {
         .orElseThrow();
   }
 
+  /** The registry's grant: the key rides on slot-0. */
+  private static final StreamRegistry.SlotGranted GRANTED =
+      new StreamRegistry.SlotGranted(List.of("slot-0"));
+
+  /** Its socket says it is connected. */
+  private void socketConnected() {
+    entity.runCommand(
+        new StreamEntity.SocketUpdated(
+            new UpstreamSocket.Standing(
+                "slot-0", StreamState.RUNNING, Instant.now(), null, 0, null, 0)));
+  }
+
   private StreamStatus status() {
     TestProbe<StreamEntity.StatusReply> probe = kit.createTestProbe();
     entity.runCommand(new StreamEntity.GetStatus(probe.getRef()));
@@ -155,7 +161,7 @@ class StreamEntityDecisionsTest {
     entity.runCommand(start("coalesced", FeedMode.FULL, replies));
     StreamRegistry.AcquireSlot request = expectSlotRequest();
     registry.expectNoMessage(Duration.ofMillis(200)); // one request for the three starts
-    request.replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
+    request.replyTo().tell(GRANTED);
 
     assertThat(replies.receiveMessage(WAIT)).isInstanceOf(StartReply.Started.class);
     assertThat(replies.receiveMessage(WAIT)).isInstanceOf(StartReply.Queued.class);
@@ -206,7 +212,7 @@ class StreamEntityDecisionsTest {
     entity("recovered", MarketHours.always());
     TestProbe<StartReply> replies = kit.createTestProbe();
     entity.runCommand(start("recovered", FeedMode.QUOTE, replies));
-    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
+    expectSlotRequest().replyTo().tell(GRANTED);
     replies.expectMessageClass(StartReply.Started.class, WAIT);
 
     entity.restart();
@@ -222,8 +228,9 @@ class StreamEntityDecisionsTest {
               assertThat(status.lastError()).contains("waiting for a connection slot");
             });
 
-    // It asks again a heartbeat later, and runs once granted.
-    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
+    // It asks again a heartbeat later, and runs once granted and its socket connected.
+    expectSlotRequest().replyTo().tell(GRANTED);
+    socketConnected();
     await().atMost(WAIT).until(() -> status().state() == StreamState.RUNNING);
   }
 
@@ -235,28 +242,27 @@ class StreamEntityDecisionsTest {
 
     entity.runCommand(start("unrecorded", FeedMode.QUOTE, replies));
     entity.runCommand(start("unrecorded", FeedMode.QUOTE, replies));
-    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
+    expectSlotRequest().replyTo().tell(GRANTED);
 
     assertThat(replies.receiveMessage(WAIT)).isInstanceOf(StartReply.NotRecorded.class);
     assertThat(replies.receiveMessage(WAIT)).isInstanceOf(StartReply.NotRecorded.class);
     registry.fishForMessage(
         WAIT,
         message ->
-            message instanceof StreamRegistry.Deregister deregister
-                    && deregister.key().equals(key.value())
+            message instanceof StreamRegistry.Deregister deregister && deregister.key().equals(key)
                 ? FishingOutcomes.complete()
                 : FishingOutcomes.continueAndIgnore());
     assertThat(entity.getState().active()).isFalse();
-    assertThat(StreamScenarios.upstream(simulator, key)).isEmpty();
   }
 
   @Test
-  void a_journal_failure_restarts_the_entity_with_a_new_runtime_that_reopens_its_socket() {
+  void a_journal_failure_restarts_the_entity_with_a_new_runtime_that_is_placed_again() {
     entity("journal", MarketHours.always());
     TestProbe<StartReply> replies = kit.createTestProbe();
     entity.runCommand(start("journal", FeedMode.QUOTE, replies));
-    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
+    expectSlotRequest().replyTo().tell(GRANTED);
     replies.expectMessageClass(StartReply.Started.class, WAIT);
+    socketConnected();
     await().atMost(WAIT).until(() -> status().state() == StreamState.RUNNING);
 
     // The stop's write fails: the behaviour restarts (the same object), its children are stopped.
@@ -264,7 +270,7 @@ class StreamEntityDecisionsTest {
     TestProbe<StopReply> stops = kit.createTestProbe();
     entity.runCommand(new StreamEntity.Stop("test", stops.getRef()));
     assertThat(stops.receiveMessage(WAIT)).isInstanceOf(StopReply.NotRecorded.class);
-    // Its socket went with the restart, and so does its slot: no phantom holder.
+    // Its placement is given back with the restart: no phantom holder.
     registry.fishForMessage(
         WAIT,
         message ->
@@ -272,16 +278,22 @@ class StreamEntityDecisionsTest {
                 ? FishingOutcomes.complete()
                 : FishingOutcomes.continueAndIgnore());
 
-    // Recovered as running, it asks for a slot again; a stale feed reference would skip that.
-    expectSlotRequest().replyTo().tell(new StreamRegistry.SlotGranted(List.of()));
+    // Recovered as running, it asks to be placed again (a stale lease would skip that), and
+    // stands as its socket says.
+    expectSlotRequest().replyTo().tell(GRANTED);
+    assertThat(status().state()).isEqualTo(StreamState.STARTING);
+    socketConnected();
     await().atMost(WAIT).until(() -> status().state() == StreamState.RUNNING);
-    assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
     entity.runCommand(new StreamEntity.Stop("test", stops.getRef()));
     stops.expectMessageClass(StopReply.Stopped.class, WAIT);
+    registry.fishForMessage(
+        WAIT,
+        message ->
+            message instanceof StreamRegistry.Deregister deregister && deregister.key().equals(key)
+                ? FishingOutcomes.complete()
+                : FishingOutcomes.continueAndIgnore());
 
-    // Stopped, it asks its shard to passivate it; told to go, it closes the new socket.
+    // Stopped, it asks its shard to passivate it.
     shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT);
-    entity.runCommand(new StreamEntity.GracefulStop());
-    await().atMost(WAIT).until(() -> StreamScenarios.upstream(simulator, key).isEmpty());
   }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.tickshard.feed.ExchangeSegment;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.Instrument;
-import io.tickshard.simulator.AuthRefusal;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
 import io.tickshard.streams.market.MarketHours;
@@ -17,7 +16,6 @@ import io.tickshard.streams.ticks.Tick;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -85,20 +83,18 @@ class StreamEntityTest {
     assertThat(reply).isInstanceOf(StartReply.Started.class);
     awaitRunningWithTicks(key);
     StreamStatus status = scenarios.found(key);
-    assertThat(status.key()).isEqualTo("type:swing|ids:1,2,3");
+    assertThat(status.key()).isEqualTo(key);
     assertThat(status.mode()).isEqualTo(FeedMode.QUOTE);
     assertThat(status.instruments()).isEqualTo(3);
     assertThat(status.node()).startsWith("127.0.0.1:");
     assertThat(status.pid()).isEqualTo(ProcessHandle.current().pid());
     assertThat(status.startedAt()).isNotNull();
     assertThat(status.lastTickAt()).isNotNull();
-    assertThat(StreamScenarios.upstream(simulator, key))
-        .singleElement()
-        .satisfies(
-            c -> {
-              assertThat(c.instrumentCount()).isEqualTo(3);
-              assertThat(c.instrumentsPerMode()).isEqualTo(Map.of("quote", 3));
-            });
+    assertThat(status.sockets()).containsExactly("slot-0");
+    // One socket carries them, each instrument once, in the key's mode.
+    assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
+    assertThat(StreamScenarios.subscriptions(simulator, key))
+        .isEqualTo(StreamScenarios.onceIn(key, FeedMode.QUOTE));
   }
 
   @Test
@@ -113,7 +109,8 @@ class StreamEntityTest {
         .isInstanceOf(StartReply.AlreadyRunning.class);
 
     assertThat(simulator.state().stats().connectionsOpened()).isEqualTo(opened);
-    assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
+    assertThat(StreamScenarios.subscriptions(simulator, key))
+        .isEqualTo(StreamScenarios.onceIn(key, FeedMode.TICKER));
   }
 
   @Test
@@ -137,7 +134,12 @@ class StreamEntityTest {
             reply ->
                 assertThat(reply)
                     .isInstanceOfAny(StartReply.Queued.class, StartReply.AlreadyRunning.class));
-    await().atMost(WAIT).until(() -> StreamScenarios.upstream(simulator, key).size() == 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                StreamScenarios.subscriptions(simulator, key)
+                    .equals(StreamScenarios.onceIn(key, FeedMode.TICKER)));
     assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
   }
 
@@ -156,7 +158,7 @@ class StreamEntityTest {
   }
 
   @Test
-  void stop_closes_the_upstream_socket_within_seconds() {
+  void a_stop_unsubscribes_its_instruments_after_the_grace() {
     StreamKey key = StreamScenarios.key("stopper", 30, 31);
     scenarios.start(key, FeedMode.QUOTE);
     awaitRunningWithTicks(key);
@@ -164,6 +166,7 @@ class StreamEntityTest {
 
     assertThat(scenarios.stop(key)).isInstanceOf(StopReply.Stopped.class);
 
+    // The grace is 1 s in these tests.
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> StreamScenarios.upstream(simulator, key).isEmpty());
@@ -189,7 +192,8 @@ class StreamEntityTest {
 
     assertThat(scenarios.start(key, FeedMode.TICKER)).isInstanceOf(StartReply.Started.class);
     awaitRunningWithTicks(key);
-    assertThat(StreamScenarios.upstream(simulator, key)).hasSize(1);
+    assertThat(StreamScenarios.subscriptions(simulator, key))
+        .isEqualTo(StreamScenarios.onceIn(key, FeedMode.TICKER));
   }
 
   @Test
@@ -204,43 +208,15 @@ class StreamEntityTest {
     await()
         .atMost(WAIT)
         .untilAsserted(
-            () ->
-                assertThat(StreamScenarios.upstream(simulator, key))
-                    .singleElement()
-                    .satisfies(
-                        c -> {
-                          assertThat(c.id()).isNotEqualTo(firstConnection);
-                          assertThat(c.instrumentsPerMode()).isEqualTo(Map.of("full", 3));
-                        }));
+            () -> {
+              assertThat(StreamScenarios.upstream(simulator, key))
+                  .singleElement()
+                  .satisfies(c -> assertThat(c.id()).isNotEqualTo(firstConnection));
+              assertThat(StreamScenarios.subscriptions(simulator, key))
+                  .isEqualTo(StreamScenarios.onceIn(key, FeedMode.FULL));
+            });
     await().atMost(WAIT).until(() -> scenarios.found(key).state() == StreamState.RUNNING);
     assertThat(scenarios.found(key).reconnects()).isGreaterThanOrEqualTo(1);
-  }
-
-  @Test
-  void refused_auth_waits_for_new_credentials_after_one_attempt_without_a_storm() {
-    StreamKey key = StreamScenarios.key("refused", 60);
-    long refusedBefore = simulator.state().stats().authFailures();
-    // Refuse one attempt only: a retry would then get through and show as a socket for the key.
-    simulator.state().refuseAuth(new AuthRefusal(AuthRefusal.Style.DISCONNECT_PACKET, 808, 1));
-
-    scenarios.start(key, FeedMode.QUOTE);
-
-    await()
-        .atMost(WAIT)
-        .until(() -> scenarios.found(key).state() == StreamState.WAITING_FOR_CREDENTIALS);
-    assertThat(scenarios.found(key).lastError()).contains("808");
-    assertThat(simulator.state().stats().authFailures()).isEqualTo(refusedBefore + 1);
-    // Backoff starts at 200 ms in these tests: a storm would show within two seconds.
-    await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
-        .until(
-            () ->
-                StreamScenarios.upstream(simulator, key).isEmpty()
-                    && scenarios.found(key).state() == StreamState.WAITING_FOR_CREDENTIALS);
-    // It means to run: a start finds it so, and it keeps its connection slot.
-    assertThat(scenarios.start(key, FeedMode.QUOTE)).isNotInstanceOf(StartReply.Rejected.class);
-    scenarios.stop(key);
   }
 
   @Test
@@ -307,9 +283,8 @@ class StreamEntityTest {
     assertThat(key.value()).isEqualTo("type:fno|ids:NSE_FNO:55796");
     scenarios.start(key, FeedMode.QUOTE);
     awaitRunningWithTicks(key);
-    assertThat(StreamScenarios.upstream(simulator, key))
-        .singleElement()
-        .satisfies(c -> assertThat(c.instruments().get(0).segment()).isEqualTo("NSE_FNO"));
+    assertThat(StreamScenarios.subscriptions(simulator, key))
+        .containsExactly("NSE_FNO:55796 quote");
   }
 
   @Test
@@ -327,7 +302,7 @@ class StreamEntityTest {
               registry.tell(new StreamRegistry.GetListing(probe.getRef()));
               StreamRegistry.Listing listing = probe.receiveMessage(WAIT);
               assertThat(listing.streams())
-                  .filteredOn(s -> s.key().equals(key.value()))
+                  .filteredOn(s -> s.key().equals(key))
                   .singleElement()
                   .satisfies(
                       s -> {
@@ -343,8 +318,7 @@ class StreamEntityTest {
         .untilAsserted(
             () -> {
               registry.tell(new StreamRegistry.GetListing(probe.getRef()));
-              assertThat(probe.receiveMessage(WAIT).streams())
-                  .noneMatch(s -> s.key().equals(key.value()));
+              assertThat(probe.receiveMessage(WAIT).streams()).noneMatch(s -> s.key().equals(key));
             });
   }
 }

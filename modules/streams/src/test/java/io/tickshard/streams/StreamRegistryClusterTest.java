@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The registry on a three-node cluster: the broker connection budget holds under concurrent starts
- * from every node, the health check restarts a stuck stream, when the node hosting the registry
- * dies, a new registry counts everything again, and when it leaves, it hands its streams over
- * first.
+ * The {@code dedicated} placement policy (a socket slot per key) on a three-node cluster: the
+ * broker connection budget holds under concurrent starts from every node, the health check restarts
+ * a stuck stream's socket, when the node hosting the registry dies, a new registry counts
+ * everything again, and when it leaves, it hands its sockets over first. (The default policy's
+ * cluster scenarios are in {@code SharedSocketsClusterTest} and {@code FeedNoticesClusterTest}.)
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StreamRegistryClusterTest {
@@ -53,6 +54,7 @@ class StreamRegistryClusterTest {
         FeedSimulator.start(
             SimulatorConfig.defaults().withMarket(10, 21).withLimits(100, 5_000, BUDGET));
     Map<String, Object> config = new HashMap<>();
+    config.put("tickshard.upstream.sharing", "dedicated");
     config.put("tickshard.budget.max-connections", BUDGET);
     config.put("tickshard.feed.heartbeat-interval", "500ms");
     // The feed would notice a stall itself after this long: longer than the test, so that only
@@ -91,13 +93,23 @@ class StreamRegistryClusterTest {
     return probe.receiveMessage(WAIT);
   }
 
+  /** The socket slots open on {@code node}, as the registry sees them. */
+  private static List<String> socketsOn(String node) {
+    TestProbe<StreamRegistry.Upstream> probe = cluster.node(3).createTestProbe();
+    registry(3).tell(new StreamRegistry.GetUpstream(probe.getRef()));
+    return probe.receiveMessage(WAIT).sockets().stream()
+        .filter(socket -> socket.status() != null && node.equals(socket.status().node()))
+        .map(StreamRegistry.UpstreamSocketView::id)
+        .toList();
+  }
+
   private static long running(StreamRegistry.Listing listing) {
     return listing.streams().stream().filter(s -> s.state() == StreamState.RUNNING).count();
   }
 
   private static void stopAll(int node) {
     for (StreamStatus status : listing(node).streams()) {
-      on(node).stop(StreamKey.parse(status.key()));
+      on(node).stop(status.key());
     }
     await().atMost(WAIT).until(() -> simulator.state().stats().connectionsOpen() == 0);
   }
@@ -223,11 +235,7 @@ class StreamRegistryClusterTest {
     // After the crash above, node 2 is the oldest: the registry and shard coordinator run there.
     ActorTestKit leaving = cluster.node(2);
     String leavingNode = NodeName.of(leaving.system());
-    List<String> moving =
-        listing(3).streams().stream()
-            .filter(s -> s.node().equals(leavingNode))
-            .map(StreamStatus::key)
-            .toList();
+    List<String> moving = socketsOn(leavingNode);
     assertThat(moving).isNotEmpty();
     long open = simulator.state().stats().connectionsOpen();
     long opened = simulator.state().stats().connectionsOpened();
@@ -244,8 +252,8 @@ class StreamRegistryClusterTest {
             event.member().address().equals(Cluster.get(leaving.system()).selfMember().address())
                 ? FishingOutcomes.complete()
                 : FishingOutcomes.continueAndIgnore());
-    // The node began to leave only once its streams had their new sockets, so the coordinator
-    // and registry that placed them were still there to do it.
+    // The node began to leave only once its sockets were open on another node, so the
+    // coordinator and registry that placed them were still there to do it.
     assertThat(simulator.state().stats().connectionsOpened()).isEqualTo(opened + moving.size());
     assertThat(simulator.state().stats().connectionsOpen()).isEqualTo(open);
     await()

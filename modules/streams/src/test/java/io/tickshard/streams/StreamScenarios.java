@@ -1,9 +1,13 @@
 package io.tickshard.streams;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.Instrument;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorState;
+import io.tickshard.streams.registry.StreamRegistry;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -58,17 +62,56 @@ final class StreamScenarios {
     return found.status();
   }
 
-  /** The simulator's open connections that carry exactly this key's instruments. */
+  /**
+   * The simulator's open connections that carry any of this key's instruments: the key's sockets,
+   * as the broker sees them (they may carry other keys' instruments too).
+   */
   static List<SimulatorState.ConnectionInfo> upstream(FeedSimulator simulator, StreamKey key) {
-    Set<String> wanted =
-        key.instruments().stream().map(Instrument::toString).collect(Collectors.toSet());
+    Set<String> wanted = wire(key);
     return simulator.state().connections().stream()
-        .filter(
-            c ->
-                c.instruments().stream()
-                    .map(s -> s.segment() + ":" + s.securityId())
-                    .collect(Collectors.toSet())
-                    .equals(wanted))
+        .filter(c -> c.instruments().stream().anyMatch(s -> wanted.contains(wire(s))))
         .toList();
+  }
+
+  /**
+   * Every subscription of this key's instruments over all open connections, as {@code SEGMENT:ID
+   * mode}: each instrument once, in the mode the key (or another key) needs.
+   */
+  static List<String> subscriptions(FeedSimulator simulator, StreamKey key) {
+    Set<String> wanted = wire(key);
+    return simulator.state().connections().stream()
+        .flatMap(c -> c.instruments().stream())
+        .filter(s -> wanted.contains(wire(s)))
+        .map(s -> wire(s) + " " + s.mode())
+        .sorted()
+        .toList();
+  }
+
+  /** What {@link #subscriptions} says of a key whose instruments each ride once in {@code mode}. */
+  static List<String> onceIn(StreamKey key, FeedMode mode) {
+    return key.instruments().stream().map(i -> i + " " + mode.wireName()).sorted().toList();
+  }
+
+  /**
+   * Waits until no socket slot carries anything (the last keys stopped and the grace is over), so
+   * that the next start opens a socket, and its handshake is the one a scenario refuses.
+   */
+  static void awaitNoSocket(ActorTestKit kit, Streams streams) {
+    TestProbe<StreamRegistry.Upstream> probe = kit.createTestProbe();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              streams.registry().tell(new StreamRegistry.GetUpstream(probe.getRef()));
+              assertThat(probe.receiveMessage(WAIT).sockets()).isEmpty();
+            });
+  }
+
+  private static Set<String> wire(StreamKey key) {
+    return key.instruments().stream().map(Instrument::toString).collect(Collectors.toSet());
+  }
+
+  private static String wire(SimulatorState.Subscription subscription) {
+    return subscription.segment() + ":" + subscription.securityId();
   }
 }

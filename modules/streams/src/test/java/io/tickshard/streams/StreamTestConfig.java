@@ -14,6 +14,8 @@ final class StreamTestConfig {
           "tickshard.feed.backoff.max", "2s",
           "tickshard.feed.close-timeout", "1s",
           "tickshard.streams.unknown-passivate-after", "1s",
+          // A stopped key's instruments stay subscribed this long: a stop shows within seconds.
+          "tickshard.upstream.unsubscribe-grace", "1s",
           // Most scenarios run more streams than the broker's 5; the budget has tests of its own.
           "tickshard.budget.max-connections", 50);
 

@@ -124,7 +124,7 @@ public final class ClusterGauges {
       if (socket.status() == null || !node.equals(socket.status().node())) {
         continue;
       }
-      socketStates.merge(socket.status().state(), 1, Integer::sum);
+      socketStates.merge(socket.status().state().wireName(), 1, Integer::sum);
       socket.instruments().forEach((mode, count) -> modes.merge(mode, count, Integer::sum));
     }
     sockets.clear();

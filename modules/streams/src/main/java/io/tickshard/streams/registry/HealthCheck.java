@@ -1,5 +1,6 @@
 package io.tickshard.streams.registry;
 
+import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
 import java.time.Duration;
@@ -30,7 +31,7 @@ final class HealthCheck {
    *
    * @param quietSince its last heartbeat, or when the registry first heard from it if it has none
    */
-  record Stale(String key, Instant quietSince) {
+  record Stale(StreamKey key, Instant quietSince) {
     /** What the stream is told, and logs, when its connection is restarted. */
     String reason() {
       return "health check: no heartbeat since " + quietSince;
@@ -48,7 +49,7 @@ final class HealthCheck {
     }
 
     List<String> staleKeys() {
-      return stale.stream().map(Stale::key).toList();
+      return stale.stream().map(s -> s.key().value()).toList();
     }
   }
 

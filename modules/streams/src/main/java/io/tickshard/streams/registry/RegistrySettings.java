@@ -2,7 +2,6 @@ package io.tickshard.streams.registry;
 
 import com.typesafe.config.Config;
 import io.tickshard.streams.market.MarketHours;
-import io.tickshard.streams.sharing.SharingMode;
 import java.time.Duration;
 import java.time.ZoneId;
 
@@ -13,7 +12,7 @@ import java.time.ZoneId;
  * @param maxConnections sockets one broker client id may hold (the broker's limit is 5)
  * @param healthStaleAfter a stream whose heartbeat is older than this is restarted by the check
  * @param rebuildWindow the longest a new registry waits for every node's streams to report
- * @param sharing whether keys share the sockets or hold one each
+ * @param placement whether keys share the sockets or hold one each
  * @param unsubscribeGrace how long an instrument (or a mode) no key needs stays subscribed
  */
 public record RegistrySettings(
@@ -23,12 +22,8 @@ public record RegistrySettings(
     Duration healthStaleAfter,
     Duration rebuildWindow,
     MarketHours marketHours,
-    SharingMode sharing,
+    PlacementPolicy placement,
     Duration unsubscribeGrace) {
-
-  public boolean shared() {
-    return sharing == SharingMode.SHARED;
-  }
 
   public static RegistrySettings fromConfig(Config config, MarketHours hours) {
     int max = config.getInt("tickshard.budget.max-connections");
@@ -44,7 +39,7 @@ public record RegistrySettings(
         config.getDuration("tickshard.health.stale-after"),
         config.getDuration("tickshard.registry.rebuild-window"),
         hours,
-        SharingMode.parse(config.getString("tickshard.upstream.sharing")),
+        PlacementPolicy.parse(config.getString("tickshard.upstream.sharing")),
         config.getDuration("tickshard.upstream.unsubscribe-grace"));
   }
 }

@@ -1,6 +1,7 @@
 package io.tickshard.streams.registry;
 
 import io.tickshard.streams.NodeName;
+import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,12 +83,12 @@ public final class StreamHandOver {
      * Asks the registry until every stream that was here runs elsewhere; {@code handedOff} are the
      * keys the registry listed on this node at the first answer.
      */
-    CompletionStage<Done> poll(List<String> handedOff, Instant began) {
+    CompletionStage<Done> poll(List<StreamKey> handedOff, Instant began) {
       return AskPattern.<StreamRegistry.Command, StreamRegistry.Listing>ask(
               registry, StreamRegistry.GetListing::new, POLL.multipliedBy(10), system.scheduler())
           .handle(
               (listing, failure) -> {
-                List<String> keys = handedOff;
+                List<StreamKey> keys = handedOff;
                 if (keys == null && listing != null) {
                   keys =
                       listing.streams().stream()
@@ -95,7 +96,7 @@ public final class StreamHandOver {
                           .map(StreamStatus::key)
                           .toList();
                 }
-                List<String> pending = keys == null ? null : pending(keys, listing);
+                List<StreamKey> pending = keys == null ? null : pending(keys, listing);
                 long millis = Duration.between(began, Instant.now()).toMillis();
                 if (pending != null && pending.isEmpty()) {
                   if (!keys.isEmpty()) {
@@ -117,7 +118,7 @@ public final class StreamHandOver {
                           : "these streams run elsewhere: " + pending);
                   return CompletableFuture.completedFuture(Done.done());
                 }
-                List<String> next = keys;
+                List<StreamKey> next = keys;
                 return Patterns.after(
                     POLL,
                     system.classicSystem().scheduler(),
@@ -131,7 +132,7 @@ public final class StreamHandOver {
      * Keys still here, lost, or not yet given a slot on their new node (a key the registry no
      * longer lists was stopped); all of them when the registry did not answer.
      */
-    private List<String> pending(List<String> keys, StreamRegistry.Listing listing) {
+    private List<StreamKey> pending(List<StreamKey> keys, StreamRegistry.Listing listing) {
       if (listing == null) {
         return keys;
       }

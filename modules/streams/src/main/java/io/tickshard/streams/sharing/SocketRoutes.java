@@ -2,6 +2,7 @@ package io.tickshard.streams.sharing;
 
 import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.Instrument;
+import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.upstream.TickSink;
 import java.time.Instant;
@@ -15,8 +16,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
- * Where a shared socket's ticks go: to the topic of every key that needs the instrument, cut down
- * to that key's mode ({@link Tick#in}), so that no viewer ever filters.
+ * Where a socket's ticks go: to the topic of every key that needs the instrument, cut down to that
+ * key's mode ({@link Tick#in}), so that no viewer ever filters.
  *
  * <p>{@link #publish} runs on the feed connection's thread, {@link #replace} on the socket's: the
  * routing is an immutable map swapped whole, and the per-key figures are atomic.
@@ -25,7 +26,7 @@ final class SocketRoutes implements TickSink {
 
   /** One key riding on this socket: its topic, its mode, and its figures here. */
   static final class Outlet {
-    final String key;
+    final StreamKey key;
     final FeedMode mode;
     final List<Instrument> instruments;
     final ActorRef<Topic.Command<Tick>> topic;
@@ -33,7 +34,7 @@ final class SocketRoutes implements TickSink {
     private volatile Instant lastTickAt;
 
     Outlet(
-        String key,
+        StreamKey key,
         FeedMode mode,
         List<Instrument> instruments,
         ActorRef<Topic.Command<Tick>> topic) {

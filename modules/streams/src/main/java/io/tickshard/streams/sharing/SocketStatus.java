@@ -6,13 +6,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * How one shared socket stands, as its owner last reported it to the registry.
+ * How one socket stands, as its owner last reported it to the registry.
  *
  * @param id the slot's entity id, {@code slot-0} … {@code slot-4}
  * @param node {@code host:port} of the node whose socket it is
- * @param state {@code idle} (carries nothing, no socket), {@code connecting}, {@code connected},
- *     {@code reconnecting}, {@code waiting_for_credentials}, {@code failed}, or {@code lost} (its
- *     node went away; it opens again elsewhere)
  * @param since when its owner started on that node
  * @param connectedAt when its current socket connected; null while it has none
  * @param instruments instruments subscribed, per mode
@@ -20,7 +17,7 @@ import java.util.Map;
 public record SocketStatus(
     String id,
     String node,
-    String state,
+    SocketState state,
     Instant since,
     Instant connectedAt,
     Instant heartbeatAt,
@@ -38,7 +35,7 @@ public record SocketStatus(
     return new SocketStatus(
         id,
         node,
-        "lost",
+        SocketState.LOST,
         since,
         null,
         heartbeatAt,

@@ -3,6 +3,7 @@ package io.tickshard.streams.sharing;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.Instrument;
+import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.upstream.FeedSubscription;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,7 +22,7 @@ import java.util.TreeMap;
  */
 final class SocketTable {
   private final Map<Instrument, FeedMode> modes = new TreeMap<>();
-  private final Map<String, UpstreamSocket.Route> routes = new TreeMap<>();
+  private final Map<StreamKey, UpstreamSocket.Route> routes = new TreeMap<>();
 
   /** Applies requests the registry worked out (unsubscribes of a mode change come first). */
   void apply(Collection<FeedRequest> requests) {
@@ -73,7 +74,7 @@ final class SocketTable {
     routes.put(route.key(), route);
   }
 
-  void leave(String key) {
+  void leave(StreamKey key) {
     routes.remove(key);
   }
 

@@ -5,7 +5,6 @@ import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.Instrument;
 import io.tickshard.streams.CborSerializable;
 import io.tickshard.streams.NodeName;
-import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.registry.StreamRegistry;
@@ -34,12 +33,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * One of the account's broker sockets in {@code shared} mode (docs/architecture.md, "Shared
- * upstream sockets"): a sharded, remembered entity per slot ({@code slot-0} … {@code slot-4}), so
+ * One of the account's broker sockets (docs/architecture.md, "Upstream sockets"), the one owner of
+ * a broker connection: a sharded, remembered entity per slot ({@code slot-0} … {@code slot-4}), so
  * there is at most one owner per slot in the cluster, and a slot whose node dies opens again on
  * another node. It carries what the registry placed on it: each instrument once, in the highest
  * mode a key needs; it publishes each tick to every key that needs the instrument, in that key's
@@ -68,7 +66,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
    * A key riding on this socket, in its mode: its instruments here are those of its key that this
    * socket carries (each instrument is on one socket only).
    */
-  public record Route(String key, FeedMode mode) implements CborSerializable {}
+  public record Route(StreamKey key, FeedMode mode) implements CborSerializable {}
 
   /**
    * The registry's change number {@code seq} (of registry {@code registryId}): the requests to send
@@ -79,7 +77,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       long seq,
       List<SocketWire.Request> requests,
       List<Route> joined,
-      List<String> left)
+      List<StreamKey> left)
       implements Command {}
 
   /** Everything this slot should carry, as of change {@code seq}; the answer to GetTable. */
@@ -103,10 +101,30 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   public record SnapshotReply(List<Tick> ticks) implements CborSerializable {}
 
   /** A key's live figures here: ticks routed to it, its last, the socket's reconnects. */
-  public record GetFigures(String key, ActorRef<Figures> replyTo) implements Command {}
+  public record GetFigures(StreamKey key, ActorRef<Figures> replyTo) implements Command {}
 
   public record Figures(long ticks, Instant lastTickAt, int reconnects)
       implements CborSerializable {}
+
+  /**
+   * How this socket stands, for one key riding on it, with the key's figures here (ticks routed to
+   * it): sent to the key on every change.
+   */
+  public record Standing(
+      String socket,
+      StreamState state,
+      Instant heartbeatAt,
+      String lastError,
+      long ticks,
+      Instant lastTickAt,
+      int reconnects)
+      implements CborSerializable {}
+
+  /** Who hears how a socket stands, per key riding on it: the keys' entities, wherever they run. */
+  @FunctionalInterface
+  public interface KeyListeners {
+    void tell(StreamKey key, Standing standing);
+  }
 
   /** Drop the socket and connect again (the health check's remedy). */
   public record RestartConnection(String reason) implements Command {}
@@ -131,12 +149,13 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       ActorSystem<?> system,
       FeedSettings settings,
       Duration askTimeout,
-      ActorRef<StreamRegistry.Command> registry) {
+      ActorRef<StreamRegistry.Command> registry,
+      KeyListeners keys) {
     return ClusterSharding.get(system)
         .init(
             Entity.of(
                     TYPE_KEY,
-                    context -> create(context.getEntityId(), settings, askTimeout, registry))
+                    context -> create(context.getEntityId(), settings, askTimeout, registry, keys))
                 .withStopMessage(new GracefulStop()));
   }
 
@@ -144,7 +163,8 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       String entityId,
       FeedSettings settings,
       Duration askTimeout,
-      ActorRef<StreamRegistry.Command> registry) {
+      ActorRef<StreamRegistry.Command> registry,
+      KeyListeners keys) {
     return Behaviors.setup(
         context ->
             Behaviors.withMdc(
@@ -154,7 +174,8 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
                     timers -> {
                       timers.startTimerWithFixedDelay(
                           new SendFigures(), StreamRegistry.FIGURES_INTERVAL);
-                      return new UpstreamSocket(context, entityId, settings, askTimeout, registry);
+                      return new UpstreamSocket(
+                          context, entityId, settings, askTimeout, registry, keys);
                     })));
   }
 
@@ -165,12 +186,11 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   private final Duration askTimeout;
   private final ActorRef<StreamRegistry.Command> registry;
   private final String node;
-  private final ClusterSharding sharding;
   private final Instant since = Instant.now();
   private final SocketTable table = new SocketTable();
   private final SocketRoutes routes = new SocketRoutes();
-  private final Map<String, SocketRoutes.Outlet> outlets = new TreeMap<>();
-  private final Map<String, EntityRef<StreamEntity.Command>> keys = new HashMap<>();
+  private final Map<StreamKey, SocketRoutes.Outlet> outlets = new TreeMap<>();
+  private final KeyListeners keys;
 
   private String syncedRegistry;
   private long syncedSeq;
@@ -191,7 +211,8 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       String entityId,
       FeedSettings settings,
       Duration askTimeout,
-      ActorRef<StreamRegistry.Command> registry) {
+      ActorRef<StreamRegistry.Command> registry,
+      KeyListeners keys) {
     super(context);
     this.entityId = entityId;
     this.slot = Integer.parseInt(entityId.substring(ID_PREFIX.length()));
@@ -200,7 +221,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     this.askTimeout = askTimeout;
     this.registry = registry;
     this.node = NodeName.of(context.getSystem());
-    this.sharding = ClusterSharding.get(context.getSystem());
+    this.keys = keys;
     askForTable();
   }
 
@@ -275,7 +296,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     syncedRegistry = arrived.registryId();
     syncedSeq = arrived.seq();
     List<FeedRequest> requests = table.replaceWith(SocketWire.modes(arrived.carried()));
-    Map<String, Route> wanted = new HashMap<>();
+    Map<StreamKey, Route> wanted = new HashMap<>();
     arrived.routes().forEach(route -> wanted.put(route.key(), route));
     List.copyOf(outlets.keySet()).stream()
         .filter(key -> !wanted.containsKey(key))
@@ -304,7 +325,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   private void join(Route route) {
     SocketRoutes.Outlet known = outlets.get(route.key());
-    StreamKey key = StreamKey.parse(route.key());
+    StreamKey key = route.key();
     List<Instrument> here =
         key.instruments().stream().filter(table.modes()::containsKey).sorted().toList();
     if (known != null && known.mode == route.mode() && known.instruments.equals(here)) {
@@ -318,14 +339,11 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
             here,
             known != null ? known.topic : getContext().spawnAnonymous(TickTopic.create(key)));
     outlets.put(route.key(), outlet);
-    keys.computeIfAbsent(
-        route.key(), k -> sharding.entityRefFor(StreamEntity.TYPE_KEY, key.entityId()));
     tellKey(outlet);
   }
 
-  private void leave(String key) {
+  private void leave(StreamKey key) {
     SocketRoutes.Outlet outlet = outlets.remove(key);
-    keys.remove(key);
     if (outlet != null) {
       getContext().stop(outlet.topic);
     }
@@ -380,13 +398,12 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   }
 
   private Behavior<Command> onFeedUpdate(FeedConnection.Update update) {
-    if (update instanceof FeedConnection.Figures) {
-      return this; // the keys' own figures go to the registry (sendFigures)
-    }
     if (update instanceof FeedConnection.Connected connected) {
       state = StreamState.RUNNING;
       connectedAt = connected.at();
-      lastError = null;
+      // A connection is a sign of life: a status need not wait a heartbeat period for one. The
+      // last problem stays named (why it reconnected) until the next one.
+      heartbeatAt = connected.at();
     } else if (update instanceof FeedConnection.Reconnecting reconnecting) {
       state = StreamState.RECONNECTING;
       connectedAt = null;
@@ -453,18 +470,16 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   /** How the socket stands, for one key riding on it. */
   private void tellKey(SocketRoutes.Outlet outlet) {
-    EntityRef<StreamEntity.Command> key = keys.get(outlet.key);
-    if (key != null) {
-      key.tell(
-          new StreamEntity.SocketUpdated(
-              entityId,
-              feed == null ? StreamState.STARTING : state,
-              heartbeatAt,
-              lastError,
-              outlet.ticks(),
-              outlet.lastTickAt(),
-              reconnects));
-    }
+    keys.tell(
+        outlet.key,
+        new Standing(
+            entityId,
+            feed == null ? StreamState.STARTING : state,
+            heartbeatAt,
+            lastError,
+            outlet.ticks(),
+            outlet.lastTickAt(),
+            reconnects));
   }
 
   private void report(Map<FeedMode, String> inventory) {
@@ -475,10 +490,10 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   /** The keys' live figures here, to the registry's listing. */
   private Behavior<Command> sendFigures() {
-    Map<String, StreamRegistry.KeyFigures> byKey = new HashMap<>();
+    List<StreamRegistry.KeyFigures> byKey = new ArrayList<>(outlets.size());
     outlets.forEach(
         (key, outlet) ->
-            byKey.put(key, new StreamRegistry.KeyFigures(outlet.ticks(), outlet.lastTickAt())));
+            byKey.add(new StreamRegistry.KeyFigures(key, outlet.ticks(), outlet.lastTickAt())));
     registry.tell(new StreamRegistry.TickFigures(entityId, byKey));
     return this;
   }
@@ -490,16 +505,10 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   }
 
   private SocketStatus status() {
-    String wire =
+    SocketState wire =
         feed == null
-            ? (table.carriesNothing() ? "idle" : "connecting")
-            : switch (state) {
-              case RUNNING -> "connected";
-              case STARTING -> "connecting";
-              case WAITING_FOR_CREDENTIALS -> "waiting_for_credentials";
-              case FAILED -> "failed";
-              default -> "reconnecting";
-            };
+            ? (table.carriesNothing() ? SocketState.IDLE : SocketState.CONNECTING)
+            : SocketState.of(state);
     return new SocketStatus(
         entityId,
         node,

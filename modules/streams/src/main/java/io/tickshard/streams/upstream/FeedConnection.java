@@ -10,11 +10,9 @@ import io.tickshard.feed.Instrument;
 import io.tickshard.feed.MalformedFrame;
 import io.tickshard.feed.MarketPacket;
 import io.tickshard.streams.NodeName;
-import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.broker.BrokerCredentials;
 import io.tickshard.streams.metrics.NodeMetrics;
-import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.Tick;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -33,12 +31,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The one upstream WebSocket of a stream, as a child of its {@link StreamEntity}: connects,
+ * The one broker WebSocket of a socket slot, as a child of its {@code UpstreamSocket}: connects,
  * subscribes every instrument after every (re)connect, decodes frames, publishes ticks, watches for
  * a stale feed, and reconnects with backoff — or waits for new broker credentials when the broker
  * refused these, or gives up for good on a fatal disconnect reason.
@@ -50,13 +47,7 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   /** Messages this actor handles; only its parent and itself send them. */
   public sealed interface Command {}
 
-  /** Replies with the live figures of the connection. */
-  public record GetLive(ActorRef<Live> replyTo) implements Command {}
-
-  /** Replies with the latest values per instrument. */
-  public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
-
-  /** Replies with the latest values of these instruments only (a key riding a shared socket). */
+  /** Replies with the latest values of these instruments (a key riding on the socket). */
   public record GetSnapshotOf(List<Instrument> instruments, ActorRef<Snapshot> replyTo)
       implements Command {}
 
@@ -87,8 +78,6 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
 
   private record HeartbeatTick() implements Command {}
 
-  private record FiguresTick() implements Command {}
-
   private record CloseTimedOut() implements Command {}
 
   private record CredentialsArrived(BrokerCredentials credentials) implements Command {}
@@ -109,24 +98,10 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   public record Heartbeat(Instant at, long ticks, Instant lastTickAt, int reconnects)
       implements Update {}
 
-  /** Its tick figures now, every {@code StreamRegistry.FIGURES_INTERVAL} while connected. */
-  public record Figures(long ticks, Instant lastTickAt) implements Update {}
-
-  /** The connection's figures for status answers. */
-  public record Live(
-      Phase phase,
-      long ticks,
-      Instant lastTickAt,
-      Instant lastFrameAt,
-      Instant heartbeatAt,
-      int reconnects,
-      String lastError,
-      long malformedFrames) {}
-
   public record Snapshot(List<Tick> ticks) {}
 
   /** Where the connection is in its life. */
-  public enum Phase {
+  private enum Phase {
     CONNECTING,
     CONNECTED,
     BACKOFF,
@@ -174,15 +149,6 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   /** What the current (or last) socket connected with. */
   private BrokerCredentials credentials;
 
-  /** A stream's own socket: its key's instruments in its mode, every tick to its topic. */
-  public static Behavior<Command> create(
-      StreamSpec spec,
-      FeedSettings settings,
-      ActorRef<Topic.Command<Tick>> topic,
-      ActorRef<Update> parent) {
-    return create(FeedSubscription.of(spec), settings, TickSink.topic(topic), parent);
-  }
-
   /** A socket that subscribes {@code subscription} (changed later by {@link Resubscribe}). */
   public static Behavior<Command> create(
       FeedSubscription subscription,
@@ -200,13 +166,10 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
                             context, timers, subscription, settings, sink, parent))));
   }
 
-  /** The stream key or socket slot, and the node, as fields of the JSON log format. */
+  /** The socket slot and the node, as fields of the JSON log format. */
   private static Map<String, String> mdc(String label, String node) {
     if (label.startsWith("socket ")) {
       return Map.of("socket", label.substring("socket ".length()), "node", node);
-    }
-    if (label.startsWith("stream ")) {
-      return Map.of("stream", label.substring("stream ".length()), "node", node);
     }
     return Map.of("node", node);
   }
@@ -240,7 +203,6 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
     Duration staleCheck = Duration.ofMillis(Math.max(250, settings.staleAfter().toMillis() / 4));
     timers.startTimerWithFixedDelay(new StaleCheck(), staleCheck);
     timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
-    timers.startTimerWithFixedDelay(new FiguresTick(), StreamRegistry.FIGURES_INTERVAL);
     connect();
   }
 
@@ -254,16 +216,6 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
         .onMessage(Reconnect.class, this::onReconnect)
         .onMessage(StaleCheck.class, this::onStaleCheck)
         .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
-        .onMessage(
-            FiguresTick.class,
-            tick -> {
-              if (phase == Phase.CONNECTED) {
-                parent.tell(new Figures(ticks, lastTickAt));
-              }
-              return this;
-            })
-        .onMessage(GetLive.class, this::onGetLive)
-        .onMessage(GetSnapshot.class, this::onGetSnapshot)
         .onMessage(
             GetSnapshotOf.class,
             get -> {
@@ -624,26 +576,6 @@ public final class FeedConnection extends AbstractBehavior<FeedConnection.Comman
   }
 
   // ---- answers and closing ------------------------------------------------------------------
-
-  private Behavior<Command> onGetLive(GetLive get) {
-    get.replyTo()
-        .tell(
-            new Live(
-                phase,
-                ticks,
-                lastTickAt,
-                lastFrameAt,
-                heartbeatAt,
-                reconnects,
-                lastError,
-                decoder.counters().malformed()));
-    return this;
-  }
-
-  private Behavior<Command> onGetSnapshot(GetSnapshot get) {
-    get.replyTo().tell(new Snapshot(latest.snapshot(subscription.instruments())));
-    return this;
-  }
 
   private Behavior<Command> onClose(Close close) {
     if (phase != Phase.CONNECTED) {

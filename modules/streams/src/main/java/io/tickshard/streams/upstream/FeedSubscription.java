@@ -3,7 +3,6 @@ package io.tickshard.streams.upstream;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.Instrument;
-import io.tickshard.streams.StreamSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -17,20 +16,12 @@ import java.util.stream.Collectors;
  * stream's own socket carries its key's instruments in its mode; a shared socket, whatever its keys
  * need. Immutable: a change is a new one, sent with {@link FeedConnection.Resubscribe}.
  *
- * @param label how the connection's log lines name it ({@code stream <key label>}, or {@code socket
- *     slot-0})
+ * @param label how the connection's log lines name it ({@code socket slot-0})
  * @param modes in the order snapshots list the instruments
  */
 public record FeedSubscription(String label, Map<Instrument, FeedMode> modes) {
   public FeedSubscription {
     modes = Collections.unmodifiableMap(new LinkedHashMap<>(modes));
-  }
-
-  /** A stream's own socket: its key's instruments, in its mode. */
-  public static FeedSubscription of(StreamSpec spec) {
-    Map<Instrument, FeedMode> modes = new LinkedHashMap<>();
-    spec.key().instruments().forEach(instrument -> modes.put(instrument, spec.mode()));
-    return new FeedSubscription("stream " + spec.key().label(), modes);
   }
 
   public List<Instrument> instruments() {

@@ -9,8 +9,10 @@ import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The health check's judgement, on a fixed clock and without a registry around it. */
@@ -19,10 +21,33 @@ class HealthCheckTest {
   private static final Instant NOW = Instant.parse("2024-06-03T05:00:00Z");
   private static final String NODE_A = "10.0.0.1:2552";
   private static final String NODE_B = "10.0.0.2:2552";
-  private static final String CLIENT = "client";
 
   private final HealthCheck check = new HealthCheck(STALE_AFTER);
-  private final ConnectionBudget budget = new ConnectionBudget(5);
+  private final Holders budget = new Holders();
+
+  /** The keys placed on the sockets, as the registry's placement would say. */
+  private static final class Holders implements SlotHolding {
+    private final Set<StreamKey> held = new HashSet<>();
+
+    void hold(StreamKey key) {
+      held.add(key);
+    }
+
+    @Override
+    public boolean holds(StreamKey key) {
+      return held.contains(key);
+    }
+
+    @Override
+    public int used() {
+      return held.size();
+    }
+
+    @Override
+    public int limit() {
+      return 5;
+    }
+  }
 
   /** A stream started an hour ago on {@code node}, in {@code state}, with no heartbeat yet. */
   private static StreamStatus stream(String instrument, String node, StreamState state) {
@@ -32,7 +57,7 @@ class HealthCheckTest {
 
   /** The registry heard from it long ago, and it holds a slot. */
   private HealthCheck.Observed holdingASlot(StreamStatus status) {
-    budget.hold(status.key(), CLIENT);
+    budget.hold(status.key());
     return new HealthCheck.Observed(status, NOW.minus(Duration.ofHours(1)));
   }
 
@@ -72,7 +97,7 @@ class HealthCheckTest {
 
     HealthCheck.Result result = check.judge(List.of(holdingASlot(stuck)), budget, NOW);
 
-    assertThat(result.staleKeys()).containsExactly(stuck.key());
+    assertThat(result.staleKeys()).containsExactly(stuck.key().value());
   }
 
   @Test
@@ -101,8 +126,8 @@ class HealthCheckTest {
     // Started an hour ago elsewhere, so startedAt alone would call it stale at once.
     StreamStatus arrived = stream("1", NODE_B, StreamState.STARTING);
     StreamStatus arrivedEarlier = stream("2", NODE_B, StreamState.STARTING);
-    budget.hold(arrived.key(), CLIENT);
-    budget.hold(arrivedEarlier.key(), CLIENT);
+    budget.hold(arrived.key());
+    budget.hold(arrivedEarlier.key());
     Instant heardLongAgo = ago(STALE_AFTER.plusSeconds(5));
 
     HealthCheck.Result result =
@@ -125,7 +150,7 @@ class HealthCheckTest {
     HealthCheck.Result result =
         check.judge(List.of(holdingASlot(second), holdingASlot(first)), budget, NOW);
 
-    assertThat(result.staleKeys()).containsExactly(second.key(), first.key());
+    assertThat(result.staleKeys()).containsExactly(second.key().value(), first.key().value());
   }
 
   @Test

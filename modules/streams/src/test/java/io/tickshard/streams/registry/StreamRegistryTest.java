@@ -7,28 +7,37 @@ import com.typesafe.config.ConfigFactory;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.market.MarketHours;
-import io.tickshard.streams.sharing.SharingMode;
+import io.tickshard.streams.sharing.UpstreamSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The registry's budget rules, on one registry actor with probes standing in for entities. */
+/**
+ * The registry's rules in the {@code dedicated} policy (one key per socket slot), on one registry
+ * actor with probes standing in for entities and socket slots that only hear restarts.
+ */
 class StreamRegistryTest {
   private static final Duration HEARTBEAT = Duration.ofMillis(200);
   private static ActorTestKit kit;
+  private static TestProbe<UpstreamSocket.RestartConnection> restarts;
 
   @BeforeAll
   static void start() {
@@ -46,6 +55,25 @@ class StreamRegistryTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> cluster.selfMember().status() == MemberStatus.up());
+    restarts = kit.createTestProbe();
+    ClusterSharding.get(kit.system())
+        .init(
+            Entity.of(
+                UpstreamSocket.TYPE_KEY,
+                context ->
+                    Behaviors.receive(UpstreamSocket.Command.class)
+                        .onMessage(
+                            UpstreamSocket.RestartConnection.class,
+                            restart -> {
+                              restarts.getRef().tell(restart);
+                              return Behaviors.same();
+                            })
+                        .onAnyMessage(ignored -> Behaviors.same())
+                        .build()));
+  }
+
+  private static StreamKey k(String name) {
+    return SharedPlacementTest.k(name);
   }
 
   @AfterAll
@@ -77,8 +105,9 @@ class StreamRegistryTest {
                 staleAfter,
                 rebuildWindow,
                 MarketHours.always(),
-                SharingMode.DEDICATED,
-                Duration.ofSeconds(10))));
+                PlacementPolicy.DEDICATED,
+                Duration.ofSeconds(10)),
+            reported -> Behaviors.empty()));
   }
 
   private static StreamRegistry.SlotReply acquire(
@@ -87,7 +116,8 @@ class StreamRegistryTest {
       ActorRef<StreamEntity.Command> entity) {
     TestProbe<StreamRegistry.SlotReply> probe = kit.createTestProbe();
     registry.tell(
-        new StreamRegistry.AcquireSlot(key, FeedMode.QUOTE, "client", entity, probe.getRef()));
+        new StreamRegistry.AcquireSlot(
+            new StreamSpec(k(key), FeedMode.QUOTE), entity, probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 
@@ -99,7 +129,7 @@ class StreamRegistryTest {
   private static StreamStatus status(
       String key, StreamState state, Instant startedAt, Instant heartbeatAt) {
     return new StreamStatus(
-        key,
+        k(key),
         state,
         "127.0.0.1:1",
         1,
@@ -127,14 +157,15 @@ class StreamRegistryTest {
         .as("a key that holds a slot keeps it")
         .isInstanceOf(StreamRegistry.SlotGranted.class);
     assertThat(acquire(registry, "c", entity))
-        .isEqualTo(new StreamRegistry.SlotRefused(java.util.List.of("a", "b"), 2));
+        .isEqualTo(
+            new StreamRegistry.SlotRefused(java.util.List.of(k("a").value(), k("b").value()), 2));
 
-    registry.tell(new StreamRegistry.Deregister("a"));
+    registry.tell(new StreamRegistry.Deregister(k("a")));
     assertThat(acquire(registry, "c", entity)).isInstanceOf(StreamRegistry.SlotGranted.class);
   }
 
   @Test
-  void a_stream_waiting_for_a_slot_does_not_count_and_a_failed_one_gives_its_slot_back() {
+  void a_stream_waiting_for_a_slot_does_not_count_and_a_stopped_one_gives_its_slot_back() {
     ActorRef<StreamRegistry.Command> registry = registry(1);
     ActorRef<StreamEntity.Command> held = kit.<StreamEntity.Command>createTestProbe().getRef();
     ActorRef<StreamEntity.Command> waiting = kit.<StreamEntity.Command>createTestProbe().getRef();
@@ -143,18 +174,17 @@ class StreamRegistryTest {
 
     // A recovered stream reports itself while it waits: seen, but not holding a socket.
     registry.tell(
-        new StreamRegistry.StatusUpdate(
-            status("waiting", StreamState.STARTING), "client", false, waiting));
+        new StreamRegistry.StatusUpdate(status("waiting", StreamState.STARTING), false, waiting));
     assertThat(acquire(registry, "other", other)).isInstanceOf(StreamRegistry.SlotRefused.class);
 
-    registry.tell(
-        new StreamRegistry.StatusUpdate(status("held", StreamState.FAILED), "client", true, held));
+    registry.tell(new StreamRegistry.Deregister(k("held")));
     assertThat(acquire(registry, "waiting", waiting))
         .isInstanceOf(StreamRegistry.SlotGranted.class);
   }
 
   @Test
   void the_health_check_judges_a_moved_stream_from_when_it_arrived_not_from_its_first_start() {
+    restarts.expectNoMessage(Duration.ZERO);
     // Checks every second; two seconds without a heartbeat is stale.
     ActorRef<StreamRegistry.Command> registry =
         registry(1, HEARTBEAT, Duration.ofSeconds(2), "* * * * * *", Duration.ofSeconds(2));
@@ -163,27 +193,26 @@ class StreamRegistryTest {
     registry.tell(
         new StreamRegistry.StatusUpdate(
             status("moved", StreamState.STARTING, Instant.now().minus(Duration.ofHours(1)), null),
-            "client",
             true,
             moved.getRef()));
 
     // At least one check runs in this second and a half: the stream is not stale yet.
-    moved.expectNoMessage(Duration.ofMillis(1_500));
-    // Still no heartbeat two seconds after it arrived: now it is, and its connection restarts.
-    StreamEntity.RestartConnection restart =
-        moved.expectMessageClass(StreamEntity.RestartConnection.class, Duration.ofSeconds(3));
+    restarts.expectNoMessage(Duration.ofMillis(1_500));
+    // Still no heartbeat two seconds after it arrived: now it is, and its socket restarts.
+    UpstreamSocket.RestartConnection restart =
+        restarts.expectMessageClass(UpstreamSocket.RestartConnection.class, Duration.ofSeconds(3));
     assertThat(restart.reason()).startsWith("health check: no heartbeat since");
   }
 
   @Test
-  void a_stream_whose_entity_dies_is_lost_and_frees_its_slot() {
+  void a_stream_whose_entity_dies_is_lost_and_keeps_its_slot_until_it_is_back() {
     ActorRef<StreamRegistry.Command> registry = registry(1);
     TestProbe<StreamEntity.Command> doomed = kit.createTestProbe();
     assertThat(acquire(registry, "doomed", doomed.getRef()))
         .isInstanceOf(StreamRegistry.SlotGranted.class);
     registry.tell(
         new StreamRegistry.StatusUpdate(
-            status("doomed", StreamState.RUNNING), "client", true, doomed.getRef()));
+            status("doomed", StreamState.RUNNING), true, doomed.getRef()));
 
     doomed.stop();
 
@@ -196,8 +225,14 @@ class StreamRegistryTest {
               .satisfies(s -> assertThat(s.state()).isEqualTo(StreamState.LOST));
           return null;
         });
+    // Its socket still carries its instruments, and it comes back (remembered) to find it so: the
+    // slot is not given to another key meanwhile.
     ActorRef<StreamEntity.Command> next = kit.<StreamEntity.Command>createTestProbe().getRef();
-    assertThat(acquire(registry, "next", next)).isInstanceOf(StreamRegistry.SlotGranted.class);
+    assertThat(acquire(registry, "next", next))
+        .isEqualTo(new StreamRegistry.SlotRefused(java.util.List.of(k("doomed").value()), 1));
+    ActorRef<StreamEntity.Command> back = kit.<StreamEntity.Command>createTestProbe().getRef();
+    assertThat(acquire(registry, "doomed", back))
+        .isEqualTo(new StreamRegistry.SlotGranted(java.util.List.of("slot-0")));
   }
 
   @Test
@@ -215,7 +250,7 @@ class StreamRegistryTest {
         () -> {
           registry.tell(
               new StreamRegistry.AcquireSlot(
-                  "next", FeedMode.QUOTE, "client", next, probe.getRef()));
+                  new StreamSpec(k("next"), FeedMode.QUOTE), next, probe.getRef()));
           assertThat(probe.receiveMessage()).isInstanceOf(StreamRegistry.SlotGranted.class);
           return null;
         });
@@ -228,13 +263,15 @@ class StreamRegistryTest {
     TestProbe<StreamRegistry.SlotReply> early = kit.createTestProbe();
     // Asked at once; meanwhile a running stream it did not grant reports its socket.
     registry.tell(
-        new StreamRegistry.AcquireSlot("early", FeedMode.QUOTE, "client", entity, early.getRef()));
+        new StreamRegistry.AcquireSlot(
+            new StreamSpec(k("early"), FeedMode.QUOTE), entity, early.getRef()));
     registry.tell(
         new StreamRegistry.StatusUpdate(
-            status("running-elsewhere", StreamState.RUNNING), "client", true, entity));
+            status("running-elsewhere", StreamState.RUNNING), true, entity));
 
     assertThat(early.receiveMessage(Duration.ofSeconds(5)))
-        .isEqualTo(new StreamRegistry.SlotRefused(java.util.List.of("running-elsewhere"), 1));
+        .isEqualTo(
+            new StreamRegistry.SlotRefused(java.util.List.of(k("running-elsewhere").value()), 1));
   }
 
   @Test
@@ -247,7 +284,8 @@ class StreamRegistryTest {
     TestProbe<StreamRegistry.SlotReply> early = kit.createTestProbe();
     ActorRef<StreamEntity.Command> entity = kit.<StreamEntity.Command>createTestProbe().getRef();
     registry.tell(
-        new StreamRegistry.AcquireSlot("early", FeedMode.QUOTE, "client", entity, early.getRef()));
+        new StreamRegistry.AcquireSlot(
+            new StreamSpec(k("early"), FeedMode.QUOTE), entity, early.getRef()));
     String registryId = announced.receiveMessage(Duration.ofSeconds(10)).registryId();
     String node = NodeName.of(kit.system());
 
@@ -261,6 +299,6 @@ class StreamRegistryTest {
 
     registry.tell(new StreamRegistry.NodeCaughtUp(registryId, node));
     assertThat(early.receiveMessage(Duration.ofSeconds(5)))
-        .isEqualTo(new StreamRegistry.SlotGranted(java.util.List.of()));
+        .isEqualTo(new StreamRegistry.SlotGranted(java.util.List.of("slot-0")));
   }
 }

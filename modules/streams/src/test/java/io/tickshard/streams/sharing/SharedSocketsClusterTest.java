@@ -185,7 +185,7 @@ class SharedSocketsClusterTest {
               assertThat(after.instrumentsInUse()).isEqualTo(expected.size());
               assertThat(after.sockets().get(0).status().node())
                   .isNotEqualTo(before.sockets().get(0).status().node());
-              assertThat(after.sockets().get(0).status().state()).isEqualTo("connected");
+              assertThat(after.sockets().get(0).status().state()).isEqualTo(SocketState.CONNECTED);
             });
     assertThat(simulator.state().stats().evictions()).isZero();
     crashed = owner;
@@ -224,7 +224,7 @@ class SharedSocketsClusterTest {
               assertThat(after.socketsInUse()).isEqualTo(1);
               assertThat(after.sockets().get(0).status().node())
                   .isEqualTo(NodeName.of(cluster.node(staying).system()));
-              assertThat(after.sockets().get(0).status().state()).isEqualTo("connected");
+              assertThat(after.sockets().get(0).status().state()).isEqualTo(SocketState.CONNECTED);
               assertThat(subscribed()).isEqualTo(EXPECTED);
             });
     for (TestProbe<Tick> viewer : viewers) {

@@ -78,7 +78,7 @@ class SharedSocketsTest {
     StreamRegistry.Listing listing = listing();
     for (StreamStatus status : listing.streams()) {
       if (status.state() != StreamState.STOPPED) {
-        stop(StreamKey.parse(status.key()));
+        stop(status.key());
       }
     }
     await().atMost(WAIT).until(() -> simulator.state().connections().isEmpty());
@@ -195,7 +195,7 @@ class SharedSocketsTest {
         .untilAsserted(
             () ->
                 assertThat(listing().streams())
-                    .filteredOn(st -> st.key().equals(quotes.value()))
+                    .filteredOn(st -> st.key().equals(quotes))
                     .singleElement()
                     .satisfies(st -> assertThat(st.ticks()).isPositive()));
     assertThat(toFull)

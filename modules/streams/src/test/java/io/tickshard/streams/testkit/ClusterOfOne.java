@@ -38,8 +38,6 @@ public final class ClusterOfOne {
             pekko.loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
             pekko.logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
             pekko.loglevel = INFO
-            # Most scenarios are about one socket per key; shared-mode tests set "shared".
-            tickshard.upstream.sharing = dedicated
             """);
     config =
         config

@@ -132,7 +132,9 @@ class FeedResubscribeTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
-              connection.tell(new FeedConnection.GetSnapshot(snapshot.getRef()));
+              connection.tell(
+                  new FeedConnection.GetSnapshotOf(
+                      List.of(nse(1), nse(2), nse(3)), snapshot.getRef()));
               assertThat(snapshot.receiveMessage().ticks())
                   .extracting(Tick::securityId)
                   .containsExactly(1, 2, 3);

@@ -5,6 +5,7 @@ import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.Instrument;
 import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.sharing.SocketState;
 import io.tickshard.streams.sharing.SocketStatus;
 import io.tickshard.streams.sharing.SocketWire;
 import io.tickshard.streams.sharing.UpstreamSocket;
@@ -24,18 +25,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry's side of {@code shared} mode: the placement ({@link SocketPlacement}), the numbered
- * changes it sends each socket slot, and the slots' reports. Owned by the {@link StreamRegistry}
- * actor and called on its thread only.
+ * The registry's side of the account's broker sockets: the placement ({@link SocketPlacement}, by
+ * its policy), the numbered changes it sends each socket slot, and the slots' reports. Owned by the
+ * {@link StreamRegistry} actor and called on its thread only.
  */
-final class SharedSockets {
+final class AccountSockets {
 
   private final SocketPlacement placement;
   private final int budget;
   private final String registryId;
   private final ActorContext<StreamRegistry.Command> context;
   private final ClusterSharding sharding;
-  private static final Logger log = LoggerFactory.getLogger(SharedSockets.class);
+  private static final Logger log = LoggerFactory.getLogger(AccountSockets.class);
   private final Map<Integer, Long> seqs = new HashMap<>();
   private final Map<Integer, Instant> lastSent = new HashMap<>();
 
@@ -45,12 +46,15 @@ final class SharedSockets {
   private final Map<Integer, SocketStatus> reported = new TreeMap<>();
   private final Map<ActorRef<?>, String> watched = new HashMap<>();
 
-  SharedSockets(
+  AccountSockets(
       RegistrySettings settings, String registryId, ActorContext<StreamRegistry.Command> context) {
     this.budget = settings.maxConnections();
     this.placement =
-        new SocketPlacement(
-            budget, FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION, settings.unsubscribeGrace());
+        SocketPlacement.of(
+            settings.placement(),
+            budget,
+            FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION,
+            settings.unsubscribeGrace());
     this.registryId = registryId;
     this.context = context;
     this.sharding = ClusterSharding.get(context.getSystem());
@@ -59,13 +63,21 @@ final class SharedSockets {
   // ---- keys ---------------------------------------------------------------------------------
 
   /** Places a key's instruments: granted with the sockets that carry them, or refused. */
-  StreamRegistry.SlotReply place(String key, FeedMode mode, Instant now) {
-    StreamKey parsed = StreamKey.parse(key);
-    SocketPlacement.Outcome outcome = placement.place(key, parsed.instruments(), mode, now);
+  StreamRegistry.SlotReply place(StreamKey key, FeedMode mode, Instant now) {
+    SocketPlacement.Outcome outcome = placement.place(key, key.instruments(), mode, now);
+    if (outcome instanceof SocketPlacement.Full full) {
+      log.info(
+          "stream {}: refused, every socket held by a key of its own ({}/{})",
+          key.label(),
+          full.holders().size(),
+          full.slots());
+      return new StreamRegistry.SlotRefused(
+          full.holders().stream().map(StreamKey::value).toList(), full.slots());
+    }
     if (outcome instanceof SocketPlacement.Refused refused) {
       log.info(
           "stream {}: refused, {} new instruments do not fit ({} of {} in use)",
-          parsed.label(),
+          key.label(),
           refused.needed(),
           refused.inUse(),
           refused.capacity());
@@ -84,14 +96,14 @@ final class SharedSockets {
         placed.slots().stream().map(UpstreamSocket::entityId).toList());
   }
 
-  boolean holds(String key) {
+  boolean holds(StreamKey key) {
     return placement.holds(key);
   }
 
-  /** The key stopped: its routes go now, what only it needed after the grace. */
-  void release(String key, Instant now) {
-    for (int slot : placement.release(key, now)) {
-      send(slot, List.of(), List.of(), List.of(key));
+  /** The key stopped: its routes go now, what only it needed now or after the grace. */
+  void release(StreamKey key, Instant now) {
+    for (SocketPlacement.SocketDelta delta : placement.release(key, now)) {
+      send(delta.slot(), delta.requests(), List.of(), List.of(key));
     }
   }
 
@@ -103,7 +115,10 @@ final class SharedSockets {
   }
 
   private void send(
-      int slot, List<FeedRequest> requests, List<UpstreamSocket.Route> joined, List<String> left) {
+      int slot,
+      List<FeedRequest> requests,
+      List<UpstreamSocket.Route> joined,
+      List<StreamKey> left) {
     long seq = seqs.merge(slot, 1L, Long::sum);
     lastSent.put(slot, Instant.now());
     sharding
@@ -111,6 +126,15 @@ final class SharedSockets {
         .tell(
             new UpstreamSocket.Change(
                 registryId, seq, SocketWire.requests(requests), joined, left));
+  }
+
+  /** The health check's remedy for a key gone quiet: its sockets drop and connect again. */
+  void restart(StreamKey key, String reason) {
+    for (int slot : placement.slotsOf(key)) {
+      sharding
+          .entityRefFor(UpstreamSocket.TYPE_KEY, UpstreamSocket.entityId(slot))
+          .tell(new UpstreamSocket.RestartConnection(reason));
+    }
   }
 
   // ---- sockets ------------------------------------------------------------------------------
@@ -169,7 +193,7 @@ final class SharedSockets {
       return false;
     }
     SocketStatus status = reported.get(slotOf(id));
-    if (status != null && !status.state().equals("idle")) {
+    if (status != null && status.state() != SocketState.IDLE) {
       reported.put(slotOf(id), status.lost());
       log.info("socket {} on {}: lost; it opens again on another node", id, status.node());
     }
@@ -185,7 +209,7 @@ final class SharedSockets {
       Map<FeedMode, Integer> modes = placement.modesOn(slot);
       int carried = modes.values().stream().mapToInt(Integer::intValue).sum();
       SocketStatus status = reported.get(slot);
-      if (carried == 0 && (status == null || status.state().equals("idle"))) {
+      if (carried == 0 && (status == null || status.state() == SocketState.IDLE)) {
         continue;
       }
       sockets.add(
@@ -198,7 +222,7 @@ final class SharedSockets {
               placement.routes(slot).size()));
     }
     return new StreamRegistry.Upstream(
-        "shared",
+        placement.policy().wireName(),
         budget,
         placement.slotsInUse().size(),
         placement.instrumentsInUse(),
@@ -210,7 +234,7 @@ final class SharedSockets {
   SlotHolding holding() {
     return new SlotHolding() {
       @Override
-      public boolean holds(String key) {
+      public boolean holds(StreamKey key) {
         return placement.holds(key);
       }
 

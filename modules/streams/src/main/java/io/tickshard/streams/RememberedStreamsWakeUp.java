@@ -1,8 +1,6 @@
-package io.tickshard.streams.registry;
+package io.tickshard.streams;
 
 import com.typesafe.config.Config;
-import io.tickshard.streams.NodeName;
-import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamEntity.StreamStarted;
 import io.tickshard.streams.journal.StartedStreams;
 import java.time.Duration;
@@ -16,10 +14,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Once a new registry's view is complete: every stream whose journal says "started" but that did
- * not report is woken through sharding, so that a start acknowledged to its caller comes back after
- * any restart even when remember-entities lost its record of it (see {@link StartedStreams}).
- * Waking one that runs already changes nothing.
+ * Once a new registry's view is complete (it starts this as its {@code StreamWakeUp}): every stream
+ * whose journal says "started" but that did not report is woken through sharding, so that a start
+ * acknowledged to its caller comes back after any restart even when remember-entities lost its
+ * record of it (see {@link StartedStreams}). Waking one that runs already changes nothing.
  */
 final class RememberedStreamsWakeUp {
   private RememberedStreamsWakeUp() {}
