@@ -1,6 +1,6 @@
 package io.tickshard.api;
 
-import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.entity.StreamEntity;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

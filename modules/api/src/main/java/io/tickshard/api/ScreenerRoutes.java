@@ -1,13 +1,13 @@
 package io.tickshard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tickshard.streams.StartReply;
-import io.tickshard.streams.StopReply;
-import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
+import io.tickshard.streams.entity.StartReply;
+import io.tickshard.streams.entity.StopReply;
+import io.tickshard.streams.entity.StreamEntity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,13 +1,13 @@
 package io.tickshard.api;
 
-import io.tickshard.streams.StartReply;
-import io.tickshard.streams.StopReply;
-import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamStatus;
-import io.tickshard.streams.Streams;
+import io.tickshard.streams.entity.StartReply;
+import io.tickshard.streams.entity.StopReply;
+import io.tickshard.streams.entity.StreamEntity;
 import io.tickshard.streams.journal.JournalMonitor;
+import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.ViewerEvent;

@@ -1,8 +1,8 @@
 package io.tickshard.api;
 
-import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamState;
+import io.tickshard.streams.entity.StreamEntity;
 import io.tickshard.streams.ticks.Tick;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;

@@ -1,9 +1,9 @@
 package io.tickshard.api;
 
-import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
+import io.tickshard.streams.entity.StreamEntity;
 import io.tickshard.streams.ticks.FeedNotice;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.ViewerEvent;

@@ -17,7 +17,11 @@ class BudgetApiTest {
 
   @BeforeAll
   static void start() {
-    server = ApiServer.start(Map.of("tickshard.budget.max-connections", 1));
+    // The dedicated placement policy: a socket per key, so one key holds the whole budget.
+    server =
+        ApiServer.start(
+            Map.of(
+                "tickshard.budget.max-connections", 1, "tickshard.upstream.sharing", "dedicated"));
   }
 
   @AfterAll

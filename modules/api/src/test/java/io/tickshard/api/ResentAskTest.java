@@ -3,7 +3,7 @@ package io.tickshard.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.entity.StreamEntity;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;

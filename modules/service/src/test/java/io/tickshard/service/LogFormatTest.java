@@ -44,7 +44,7 @@ class LogFormatTest {
       MDC.put("node", "127.0.0.1:25520");
       MDC.put("pekkoSource", "pekko://tickshard/system/sharding/StreamEntity/3/x");
       context
-          .getLogger("io.tickshard.streams.StreamEntity")
+          .getLogger("io.tickshard.streams.entity.StreamEntity")
           .info("stream type:swing|ids:1333,2885 on 127.0.0.1:25520: started");
     } finally {
       MDC.clear();
@@ -77,7 +77,8 @@ class LogFormatTest {
     assertThat(line.get("message").asText())
         .isEqualTo("stream type:swing|ids:1333,2885 on 127.0.0.1:25520: started");
     assertThat(line.get("level").asText()).isEqualTo("INFO");
-    assertThat(line.get("logger_name").asText()).isEqualTo("io.tickshard.streams.StreamEntity");
+    assertThat(line.get("logger_name").asText())
+        .isEqualTo("io.tickshard.streams.entity.StreamEntity");
     assertThat(line.get("stream").asText()).isEqualTo("type:swing|ids:1333,2885");
     assertThat(line.get("node").asText()).isEqualTo("127.0.0.1:25520");
     assertThat(line.has("@timestamp")).isTrue();

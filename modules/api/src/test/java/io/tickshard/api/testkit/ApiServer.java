@@ -7,9 +7,9 @@ import io.tickshard.api.ConnectionLimits;
 import io.tickshard.api.StreamControl;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
-import io.tickshard.streams.StreamSettings;
-import io.tickshard.streams.Streams;
+import io.tickshard.streams.entity.StreamSettings;
 import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import io.tickshard.streams.ticks.ViewerTopics;
@@ -82,6 +82,8 @@ public final class ApiServer implements AutoCloseable {
     config.put("tickshard.api.ask-timeout", "5s");
     config.put("tickshard.api.sse-keep-alive", "1s");
     config.put("tickshard.budget.max-connections", 50);
+    // A stopped key's instruments stay on its socket this long: a stop shows within seconds.
+    config.put("tickshard.upstream.unsubscribe-grace", "1s");
     config.put("tickshard.instruments.sample", true);
     config.put(
         "pekko.http.server.parsing.error-handler", "io.tickshard.api.ProblemParsingErrorHandler");

@@ -4,7 +4,10 @@ import io.tickshard.feed.FeedLimits;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.Instrument;
+import io.tickshard.streams.LogFields;
+import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.sharing.RegistryLink;
 import io.tickshard.streams.sharing.SocketState;
 import io.tickshard.streams.sharing.SocketStatus;
 import io.tickshard.streams.sharing.SocketWire;
@@ -36,6 +39,7 @@ final class AccountSockets {
   private final String registryId;
   private final ActorContext<StreamRegistry.Command> context;
   private final ClusterSharding sharding;
+  private final String node;
   private static final Logger log = LoggerFactory.getLogger(AccountSockets.class);
   private final Map<Integer, Long> seqs = new HashMap<>();
   private final Map<Integer, Instant> lastSent = new HashMap<>();
@@ -58,6 +62,7 @@ final class AccountSockets {
     this.registryId = registryId;
     this.context = context;
     this.sharding = ClusterSharding.get(context.getSystem());
+    this.node = NodeName.of(context.getSystem());
   }
 
   // ---- keys ---------------------------------------------------------------------------------
@@ -65,24 +70,10 @@ final class AccountSockets {
   /** Places a key's instruments: granted with the sockets that carry them, or refused. */
   StreamRegistry.SlotReply place(StreamKey key, FeedMode mode, Instant now) {
     SocketPlacement.Outcome outcome = placement.place(key, key.instruments(), mode, now);
-    if (outcome instanceof SocketPlacement.Full full) {
-      log.info(
-          "stream {}: refused, every socket held by a key of its own ({}/{})",
-          key.label(),
-          full.holders().size(),
-          full.slots());
-      return new StreamRegistry.SlotRefused(
-          full.holders().stream().map(StreamKey::value).toList(), full.slots());
-    }
-    if (outcome instanceof SocketPlacement.Refused refused) {
-      log.info(
-          "stream {}: refused, {} new instruments do not fit ({} of {} in use)",
-          key.label(),
-          refused.needed(),
-          refused.inUse(),
-          refused.capacity());
-      return new StreamRegistry.InstrumentsRefused(
-          refused.needed(), refused.inUse(), refused.capacity());
+    if (!(outcome instanceof SocketPlacement.Placed)) {
+      try (LogFields.Scope fields = LogFields.about(key, node)) {
+        return refusal(key, outcome);
+      }
     }
     SocketPlacement.Placed placed = (SocketPlacement.Placed) outcome;
     Map<Integer, List<FeedRequest>> requests = new TreeMap<>();
@@ -94,6 +85,27 @@ final class AccountSockets {
     }
     return new StreamRegistry.SlotGranted(
         placed.slots().stream().map(UpstreamSocket::entityId).toList());
+  }
+
+  private StreamRegistry.SlotReply refusal(StreamKey key, SocketPlacement.Outcome outcome) {
+    if (outcome instanceof SocketPlacement.Full full) {
+      log.info(
+          "stream {}: refused, every socket held by a key of its own ({}/{})",
+          key.label(),
+          full.holders().size(),
+          full.slots());
+      return new StreamRegistry.SlotRefused(
+          full.holders().stream().map(StreamKey::value).toList(), full.slots());
+    }
+    SocketPlacement.Refused refused = (SocketPlacement.Refused) outcome;
+    log.info(
+        "stream {}: refused, {} new instruments do not fit ({} of {} in use)",
+        key.label(),
+        refused.needed(),
+        refused.inUse(),
+        refused.capacity());
+    return new StreamRegistry.InstrumentsRefused(
+        refused.needed(), refused.inUse(), refused.capacity());
   }
 
   boolean holds(StreamKey key) {
@@ -152,7 +164,7 @@ final class AccountSockets {
    * A slot's report: kept for the listing; what it carries is adopted when this registry knows
    * nothing of it (after a hand-over); a slot out of step is told to resync.
    */
-  void reported(StreamRegistry.SocketReport report, boolean complete, Instant now) {
+  void reported(RegistryLink.Report report, boolean complete, Instant now) {
     int slot = slotOf(report.status().id());
     reported.put(slot, report.status());
     if (report.inventory() != null && !placement.slotsInUse().contains(slot)) {

@@ -2,11 +2,13 @@ package io.tickshard.streams.registry;
 
 import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.CborSerializable;
+import io.tickshard.streams.LogFields;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
+import io.tickshard.streams.sharing.RegistryLink;
 import io.tickshard.streams.sharing.SocketStatus;
 import io.tickshard.streams.sharing.UpstreamSocket;
 import java.time.Duration;
@@ -66,17 +68,8 @@ public final class StreamRegistry {
   public record StatusUpdate(StreamStatus status, boolean placed, ActorRef<?> entity)
       implements Command {}
 
-  /**
-   * The live tick figures of the keys a socket carries, every {@link #FIGURES_INTERVAL}: what the
-   * listing shows, fresher than the keys' reports (on changes and heartbeats only).
-   */
-  public record TickFigures(String source, List<KeyFigures> keys) implements Command {}
-
-  public record KeyFigures(StreamKey key, long ticks, Instant lastTickAt)
-      implements CborSerializable {}
-
-  /** How often sources send {@link TickFigures}. */
-  public static final Duration FIGURES_INTERVAL = Duration.ofSeconds(2);
+  /** The live tick figures of the keys a socket carries: fresher than the keys' reports. */
+  public record TickFigures(String source, List<RegistryLink.KeyFigures> keys) implements Command {}
 
   /** The stream stopped for good: forget it and free its slot. */
   public record Deregister(StreamKey key) implements Command {}
@@ -88,17 +81,8 @@ public final class StreamRegistry {
   /** A socket slot asks what it should carry (when it starts, or is out of step). */
   public record GetTable(int slot, ActorRef<UpstreamSocket.Table> replyTo) implements Command {}
 
-  /**
-   * How a socket stands, and the registry change it has applied last; {@code inventory} (what it
-   * carries) only when a new registry asked for it, else null.
-   */
-  public record SocketReport(
-      SocketStatus status,
-      String registryId,
-      long seq,
-      Map<FeedMode, String> inventory,
-      ActorRef<UpstreamSocket.Command> socket)
-      implements Command {}
+  /** How a socket stands (see {@link RegistryLink.Report}). */
+  public record SocketReported(RegistryLink.Report report) implements Command {}
 
   /** The account's broker sockets. */
   public record GetUpstream(ActorRef<Upstream> replyTo) implements Command {}
@@ -152,9 +136,19 @@ public final class StreamRegistry {
   public record GetHealth(ActorRef<HealthReport> replyTo) implements Command {}
 
   /**
-   * A node's streams have all reported to the registry named {@code registryId} (see {@link
-   * RegistryAnnouncements}).
+   * Published by a registry until its view is complete; {@code registryId} names that registry. On
+   * every node a listener has the node's streams and sockets report at once, then answers {@link
+   * NodeCaughtUp}: a new registry learns what runs in a moment rather than a heartbeat period.
    */
+  public record RegistryStarted(String registryId) implements CborSerializable {}
+
+  public static final String ANNOUNCEMENTS_TOPIC = "stream-registry-announcements";
+
+  public static Behavior<Topic.Command<RegistryStarted>> announcementTopic() {
+    return Topic.create(RegistryStarted.class, ANNOUNCEMENTS_TOPIC);
+  }
+
+  /** A node's streams have all reported to the registry named {@code registryId}. */
   public record NodeCaughtUp(String registryId, String node) implements Command {}
 
   private record RebuildDone() implements Command {}
@@ -258,7 +252,7 @@ public final class StreamRegistry {
   // Announcements and "done" answers carry it, so no answer meant for an earlier registry counts.
   private final String registryId = UUID.randomUUID().toString();
   private final Set<String> nodesReported = new HashSet<>();
-  private final ActorRef<Topic.Command<RegistryAnnouncements.RegistryStarted>> announcements;
+  private final ActorRef<Topic.Command<RegistryStarted>> announcements;
 
   private StreamRegistry(
       ActorContext<Command> context,
@@ -282,7 +276,7 @@ public final class StreamRegistry {
         REBUILD_TIMER,
         new RebuildDone(),
         rebuild.compareTo(settings.rebuildWindow()) < 0 ? rebuild : settings.rebuildWindow());
-    announcements = context.spawn(RegistryAnnouncements.topic(), "announcements");
+    announcements = context.spawn(announcementTopic(), "announcements");
     // Repeated until complete: the topic finds the nodes' listeners through the receptionist,
     // which takes a moment, and a node may miss one.
     timers.startSingleTimer("announce-first", new Announce(), Duration.ofMillis(300));
@@ -311,8 +305,7 @@ public final class StreamRegistry {
         .onMessage(
             Announce.class,
             announce -> {
-              announcements.tell(
-                  Topic.publish(new RegistryAnnouncements.RegistryStarted(registryId)));
+              announcements.tell(Topic.publish(new RegistryStarted(registryId)));
               return Behaviors.same();
             })
         .build();
@@ -469,9 +462,9 @@ public final class StreamRegistry {
               return Behaviors.same();
             })
         .onMessage(
-            SocketReport.class,
-            report -> {
-              sockets.reported(report, complete, Instant.now());
+            SocketReported.class,
+            reported -> {
+              sockets.reported(reported.report(), complete, Instant.now());
               return Behaviors.same();
             })
         .onMessage(
@@ -534,12 +527,16 @@ public final class StreamRegistry {
             last ->
                 // Its placement stays: it comes back (remembered) and its instruments are still
                 // carried.
-                context
-                    .getLog()
-                    .info(
-                        "stream {} on {}: lost, its instruments kept until it is back",
-                        key.label(),
-                        last.node()));
+                LogFields.log(
+                    key,
+                    last.node(),
+                    () ->
+                        context
+                            .getLog()
+                            .info(
+                                "stream {} on {}: lost, its instruments kept until it is back",
+                                key.label(),
+                                last.node())));
     return Behaviors.same();
   }
 }

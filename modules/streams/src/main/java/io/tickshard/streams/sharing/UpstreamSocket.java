@@ -4,10 +4,10 @@ import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.Instrument;
 import io.tickshard.streams.CborSerializable;
+import io.tickshard.streams.LogFields;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamState;
-import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.TickTopic;
 import io.tickshard.streams.upstream.FeedConnection;
@@ -149,7 +149,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       ActorSystem<?> system,
       FeedSettings settings,
       Duration askTimeout,
-      ActorRef<StreamRegistry.Command> registry,
+      RegistryLink registry,
       KeyListeners keys) {
     return ClusterSharding.get(system)
         .init(
@@ -163,7 +163,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       String entityId,
       FeedSettings settings,
       Duration askTimeout,
-      ActorRef<StreamRegistry.Command> registry,
+      RegistryLink registry,
       KeyListeners keys) {
     return Behaviors.setup(
         context ->
@@ -173,7 +173,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
                 Behaviors.withTimers(
                     timers -> {
                       timers.startTimerWithFixedDelay(
-                          new SendFigures(), StreamRegistry.FIGURES_INTERVAL);
+                          new SendFigures(), RegistryLink.FIGURES_INTERVAL);
                       return new UpstreamSocket(
                           context, entityId, settings, askTimeout, registry, keys);
                     })));
@@ -184,7 +184,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   private final String label;
   private final FeedSettings settings;
   private final Duration askTimeout;
-  private final ActorRef<StreamRegistry.Command> registry;
+  private final RegistryLink registry;
   private final String node;
   private final Instant since = Instant.now();
   private final SocketTable table = new SocketTable();
@@ -211,7 +211,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       String entityId,
       FeedSettings settings,
       Duration askTimeout,
-      ActorRef<StreamRegistry.Command> registry,
+      RegistryLink registry,
       KeyListeners keys) {
     super(context);
     this.entityId = entityId;
@@ -259,11 +259,8 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   private Behavior<Command> askForTable() {
     syncing = true;
     getContext()
-        .ask(
-            Table.class,
-            registry,
-            askTimeout,
-            replyTo -> new StreamRegistry.GetTable(slot, replyTo),
+        .pipeToSelf(
+            registry.table(slot, askTimeout),
             (table, failure) -> table != null ? new TableArrived(table) : new TableMissing());
     return this;
   }
@@ -339,6 +336,19 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
             here,
             known != null ? known.topic : getContext().spawnAnonymous(TickTopic.create(key)));
     outlets.put(route.key(), outlet);
+    if (known == null) {
+      try (LogFields.Scope fields = LogFields.about(key, node)) {
+        getContext()
+            .getLog()
+            .info(
+                "{} on {}: carries stream {} ({} of its instruments, {} mode)",
+                label,
+                node,
+                key.label(),
+                here.size(),
+                route.mode().wireName());
+      }
+    }
     tellKey(outlet);
   }
 
@@ -346,6 +356,11 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     SocketRoutes.Outlet outlet = outlets.remove(key);
     if (outlet != null) {
       getContext().stop(outlet.topic);
+      try (LogFields.Scope fields = LogFields.about(key, node)) {
+        getContext()
+            .getLog()
+            .info("{} on {}: no longer carries stream {}", label, node, key.label());
+      }
     }
   }
 
@@ -483,18 +498,18 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   }
 
   private void report(Map<FeedMode, String> inventory) {
-    registry.tell(
-        new StreamRegistry.SocketReport(
+    registry.report(
+        new RegistryLink.Report(
             status(), syncedRegistry, syncedSeq, inventory, getContext().getSelf()));
   }
 
   /** The keys' live figures here, to the registry's listing. */
   private Behavior<Command> sendFigures() {
-    List<StreamRegistry.KeyFigures> byKey = new ArrayList<>(outlets.size());
+    List<RegistryLink.KeyFigures> byKey = new ArrayList<>(outlets.size());
     outlets.forEach(
         (key, outlet) ->
-            byKey.add(new StreamRegistry.KeyFigures(key, outlet.ticks(), outlet.lastTickAt())));
-    registry.tell(new StreamRegistry.TickFigures(entityId, byKey));
+            byKey.add(new RegistryLink.KeyFigures(key, outlet.ticks(), outlet.lastTickAt())));
+    registry.figures(entityId, byKey);
     return this;
   }
 

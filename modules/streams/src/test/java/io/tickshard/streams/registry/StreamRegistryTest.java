@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.typesafe.config.ConfigFactory;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.NodeName;
-import io.tickshard.streams.StreamEntity;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
+import io.tickshard.streams.entity.StreamEntity;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.sharing.UpstreamSocket;
 import java.time.Duration;
@@ -276,8 +276,8 @@ class StreamRegistryTest {
 
   @Test
   void a_new_registry_is_complete_as_soon_as_every_up_node_says_its_streams_reported() {
-    TestProbe<RegistryAnnouncements.RegistryStarted> announced = kit.createTestProbe();
-    kit.spawn(RegistryAnnouncements.topic()).tell(Topic.subscribe(announced.getRef()));
+    TestProbe<StreamRegistry.RegistryStarted> announced = kit.createTestProbe();
+    kit.spawn(StreamRegistry.announcementTopic()).tell(Topic.subscribe(announced.getRef()));
     // Long heartbeat and window: only the node's answer can end the wait within this test.
     ActorRef<StreamRegistry.Command> registry =
         registry(1, Duration.ofMinutes(5), Duration.ofMinutes(5));

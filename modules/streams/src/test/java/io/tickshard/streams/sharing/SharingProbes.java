@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorState;
 import io.tickshard.streams.StreamKey;
-import io.tickshard.streams.Streams;
+import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.ViewerTopics;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
 import com.typesafe.config.Config;
 import io.tickshard.streams.market.MarketHours;

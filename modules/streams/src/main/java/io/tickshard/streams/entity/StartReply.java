@@ -1,6 +1,8 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
 import io.tickshard.feed.FeedMode;
+import io.tickshard.streams.CborSerializable;
+import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.registry.StreamRegistry;
 import java.time.Instant;
 import java.util.List;

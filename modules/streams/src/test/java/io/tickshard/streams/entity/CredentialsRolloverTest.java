@@ -1,6 +1,6 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
-import static io.tickshard.streams.StreamScenarios.WAIT;
+import static io.tickshard.streams.entity.StreamScenarios.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,10 +8,13 @@ import io.tickshard.feed.FeedMode;
 import io.tickshard.simulator.AuthRefusal;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamState;
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.broker.BrokerStatus;
 import io.tickshard.streams.broker.TokenSource;
 import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import io.tickshard.streams.testkit.Jwt;

@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +10,7 @@ import java.util.Optional;
  * use, and when the stream (re)starts on a node, so a failover never stops a stream early. Runtime
  * state only: a restart gives a stream a full period again.
  */
-final class IdleStop {
+public final class IdleStop {
   private final Optional<Duration> after;
   private Instant lastUsed;
 
@@ -41,7 +41,7 @@ final class IdleStop {
   }
 
   /** How often a node with viewers of a stream says so: a few times per period. */
-  static Optional<Duration> presenceInterval(Optional<Duration> after) {
+  public static Optional<Duration> presenceInterval(Optional<Duration> after) {
     return after.map(period -> period.dividedBy(4));
   }
 }

@@ -1,4 +1,4 @@
-package io.tickshard.streams.metrics;
+package io.tickshard.streams.node;
 
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -6,6 +6,7 @@ import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.journal.JournalMonitor;
+import io.tickshard.streams.metrics.NodeMetrics;
 import io.tickshard.streams.registry.StreamRegistry;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,13 +1,17 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
-import static io.tickshard.streams.StreamScenarios.WAIT;
+import static io.tickshard.streams.entity.StreamScenarios.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tickshard.feed.FeedMode;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamState;
+import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import io.tickshard.streams.ticks.Tick;

@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tickshard.feed.FeedMode;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.StreamState;
+import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.sharing.UpstreamSocket;

@@ -1,7 +1,8 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
 import com.typesafe.config.Config;
-import io.tickshard.streams.StreamEntity.StreamStarted;
+import io.tickshard.streams.NodeName;
+import io.tickshard.streams.entity.StreamEntity.StreamStarted;
 import io.tickshard.streams.journal.StartedStreams;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * acknowledged to its caller comes back after any restart even when remember-entities lost its
  * record of it (see {@link StartedStreams}). Waking one that runs already changes nothing.
  */
-final class RememberedStreamsWakeUp {
+public final class RememberedStreamsWakeUp {
   private RememberedStreamsWakeUp() {}
 
   private static final Duration RETRY = Duration.ofSeconds(5);
@@ -30,7 +31,7 @@ final class RememberedStreamsWakeUp {
   private record Retry() {}
 
   /** Reads the journal, wakes the streams not in {@code reported} (entity ids), and stops. */
-  static Behavior<Object> create(Set<String> reported) {
+  public static Behavior<Object> create(Set<String> reported) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(

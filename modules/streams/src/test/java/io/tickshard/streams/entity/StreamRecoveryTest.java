@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamState;
 import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;

@@ -1,5 +1,11 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
+import io.tickshard.streams.LogFields;
+import io.tickshard.streams.NodeName;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.StreamState;
+import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.ticks.FeedNotice;
@@ -194,12 +200,17 @@ final class StreamRuntime {
       registry.tell(new StreamRegistry.Deregister(key));
     }
     written();
-    context
-        .getLog()
-        .warn(
-            "stream {} on {}: the journal failed; restarting from what it recorded",
-            key != null ? key.label() : entityId,
-            node);
+    String label = key != null ? key.label() : entityId;
+    LogFields.log(
+        entityId,
+        node,
+        () ->
+            context
+                .getLog()
+                .warn(
+                    "stream {} on {}: the journal failed; restarting from what it recorded",
+                    label,
+                    node));
   }
 
   // ---- market close and moving --------------------------------------------------------------
@@ -238,7 +249,10 @@ final class StreamRuntime {
   }
 
   void log(StreamEntity.State state, String what) {
-    context.getLog().info("stream {} on {}: {}", state.spec().key().label(), node, what);
+    LogFields.log(
+        entityId,
+        node,
+        () -> context.getLog().info("stream {} on {}: {}", state.spec().key().label(), node, what));
   }
 
   // ---- status -------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-package io.tickshard.streams;
+package io.tickshard.streams.node;
 
 import io.tickshard.streams.broker.Broker;
+import io.tickshard.streams.entity.IdleStop;
+import io.tickshard.streams.entity.RememberedStreamsWakeUp;
+import io.tickshard.streams.entity.StreamEntity;
+import io.tickshard.streams.entity.StreamSettings;
 import io.tickshard.streams.journal.JournalMonitor;
-import io.tickshard.streams.metrics.ClusterGauges;
-import io.tickshard.streams.registry.RegistryAnnouncements;
 import io.tickshard.streams.registry.StreamHandOver;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.sharing.UpstreamSocket;
@@ -42,7 +44,7 @@ public record Streams(
         system,
         settings.feed(),
         settings.askTimeout(),
-        registry,
+        new SocketsToRegistry(registry, system),
         (key, standing) ->
             sharding
                 .entityRefFor(StreamEntity.TYPE_KEY, key.entityId())

@@ -1,8 +1,8 @@
-package io.tickshard.streams.registry;
+package io.tickshard.streams.node;
 
-import io.tickshard.streams.CborSerializable;
 import io.tickshard.streams.NodeName;
-import io.tickshard.streams.StreamEntity;
+import io.tickshard.streams.entity.StreamEntity;
+import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.sharing.UpstreamSocket;
 import java.time.Duration;
 import java.util.HashSet;
@@ -27,23 +27,16 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class RegistryAnnouncements {
   private RegistryAnnouncements() {}
 
-  /** Published by a registry until its view is complete; {@code registryId} names that registry. */
-  public record RegistryStarted(String registryId) implements CborSerializable {}
-
-  public static final String TOPIC = "stream-registry-announcements";
-
   /** How long a node waits for its entities before giving up on one announcement. */
   private static final Duration INVENTORY_TIMEOUT = Duration.ofSeconds(3);
 
-  public static Behavior<Topic.Command<RegistryStarted>> topic() {
-    return Topic.create(RegistryStarted.class, TOPIC);
-  }
-
   /** The node's listener: subscribes to the topic and takes an inventory per announcement. */
-  public static Behavior<RegistryStarted> listener(ActorRef<StreamRegistry.Command> registry) {
+  public static Behavior<StreamRegistry.RegistryStarted> listener(
+      ActorRef<StreamRegistry.Command> registry) {
     return Behaviors.setup(
         context -> {
-          ActorRef<Topic.Command<RegistryStarted>> topic = context.spawn(topic(), "topic");
+          ActorRef<Topic.Command<StreamRegistry.RegistryStarted>> topic =
+              context.spawn(StreamRegistry.announcementTopic(), "topic");
           topic.tell(Topic.subscribe(context.getSelf()));
           return Behaviors.receiveMessage(
               started -> {

@@ -1,4 +1,7 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
+
+import io.tickshard.streams.CborSerializable;
+import io.tickshard.streams.StreamStatus;
 
 /** What a {@link StreamEntity.Stop} is answered. */
 public sealed interface StopReply extends CborSerializable {

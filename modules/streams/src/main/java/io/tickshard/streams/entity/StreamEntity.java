@@ -1,5 +1,12 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
+import io.tickshard.streams.CborSerializable;
+import io.tickshard.streams.LogFields;
+import io.tickshard.streams.NodeName;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.StreamState;
+import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.sharing.UpstreamSocket;
@@ -176,8 +183,8 @@ public final class StreamEntity
 
   // ---- setup --------------------------------------------------------------------------------
 
-  /** Starts sharding for stream entities on this node; see {@link Streams#start}. */
-  static ActorRef<ShardingEnvelope<Command>> init(
+  /** Starts sharding for stream entities on this node; see {@code Streams.start}. */
+  public static ActorRef<ShardingEnvelope<Command>> init(
       ActorSystem<?> system, StreamSettings settings, ActorRef<StreamRegistry.Command> registry) {
     return ClusterSharding.get(system)
         .init(
@@ -547,7 +554,10 @@ public final class StreamEntity
   }
 
   private void log(String what, State state) {
-    context.getLog().info("stream {} on {}: {}", label(state), runtime.node(), what);
+    LogFields.log(
+        entityId,
+        runtime.node(),
+        () -> context.getLog().info("stream {} on {}: {}", label(state), runtime.node(), what));
   }
 
   private static String mode(Start start) {

@@ -1,6 +1,9 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
 import io.tickshard.feed.Instrument;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.StreamState;
 import io.tickshard.streams.sharing.UpstreamSocket;
 import io.tickshard.streams.ticks.Tick;
 import java.time.Duration;

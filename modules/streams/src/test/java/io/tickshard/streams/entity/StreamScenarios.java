@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +7,10 @@ import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.Instrument;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorState;
+import io.tickshard.streams.StreamKey;
+import io.tickshard.streams.StreamSpec;
+import io.tickshard.streams.StreamStatus;
+import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.registry.StreamRegistry;
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.tickshard.streams;
+package io.tickshard.streams.entity;
 
 import io.tickshard.streams.journal.JournalMonitor;
 import java.time.Instant;
