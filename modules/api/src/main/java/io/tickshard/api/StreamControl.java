@@ -1,5 +1,8 @@
 package io.tickshard.api;
 
+import io.tickshard.streams.registry.HealthReport;
+import io.tickshard.streams.registry.StreamListing;
+import io.tickshard.streams.registry.UpstreamListing;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamStatus;
@@ -218,7 +221,7 @@ public final class StreamControl {
         "the stream");
   }
 
-  public CompletionStage<StreamRegistry.Listing> listing() {
+  public CompletionStage<StreamListing> listing() {
     return timed(
         AskPattern.ask(
             registry, StreamRegistry.GetListing::new, settings.askTimeout(), system.scheduler()),
@@ -226,14 +229,14 @@ public final class StreamControl {
   }
 
   /** The broker sockets: the shared slots, or in {@code dedicated} mode one per stream. */
-  public CompletionStage<StreamRegistry.Upstream> upstream() {
+  public CompletionStage<UpstreamListing> upstream() {
     return timed(
         AskPattern.ask(
             registry, StreamRegistry.GetUpstream::new, settings.askTimeout(), system.scheduler()),
         "the stream registry");
   }
 
-  public CompletionStage<StreamRegistry.HealthReport> health() {
+  public CompletionStage<HealthReport> health() {
     return timed(
         AskPattern.ask(
             registry, StreamRegistry.GetHealth::new, settings.askTimeout(), system.scheduler()),

@@ -1,5 +1,6 @@
 package io.tickshard.api;
 
+import io.tickshard.streams.registry.UpstreamListing;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.sharing.SocketStatus;
@@ -10,7 +11,7 @@ import java.util.Map;
 
 /**
  * {@code GET /api/v1/upstream} (docs/api.md, "Broker sockets"): the registry's {@link
- * StreamRegistry.Upstream} with modes by their wire names. Changing this shape changes no cluster
+ * UpstreamListing} with modes by their wire names. Changing this shape changes no cluster
  * message.
  *
  * @param sharing {@code shared} or {@code dedicated}
@@ -47,7 +48,7 @@ record UpstreamResponse(
       Integer reconnects,
       String lastError) {
 
-    static Socket of(StreamRegistry.UpstreamSocketView view) {
+    static Socket of(UpstreamListing.Socket view) {
       SocketStatus s = view.status();
       return new Socket(
           view.id(),
@@ -65,7 +66,7 @@ record UpstreamResponse(
     }
   }
 
-  static UpstreamResponse of(StreamRegistry.Upstream upstream) {
+  static UpstreamResponse of(UpstreamListing upstream) {
     return new UpstreamResponse(
         upstream.sharing(),
         upstream.budget(),

@@ -51,7 +51,8 @@ public final class RememberedStreamsWakeUp {
                                       return StartedStreams.entityIds(
                                           config,
                                           StreamEntity.PERSISTENCE_ID_PREFIX,
-                                          StreamStarted.class);
+                                          StreamStarted.class,
+                                          FromRootPackage.oldName(StreamStarted.class));
                                     } catch (Exception e) {
                                       // The class only: a driver's message may name the URL.
                                       throw new IllegalStateException(e.getClass().getSimpleName());

@@ -4,6 +4,7 @@ import io.tickshard.feed.Instrument;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamState;
+import io.tickshard.streams.sharing.KeyListeners;
 import io.tickshard.streams.sharing.UpstreamSocket;
 import io.tickshard.streams.ticks.Tick;
 import java.time.Duration;
@@ -40,7 +41,7 @@ final class SocketLease {
 
   private final ActorSystem<?> system;
   private final Duration askTimeout;
-  private final Map<String, UpstreamSocket.Standing> heard = new TreeMap<>();
+  private final Map<String, KeyListeners.Standing> heard = new TreeMap<>();
   private List<String> sockets;
 
   SocketLease(ActorSystem<?> system, Duration askTimeout) {
@@ -63,7 +64,7 @@ final class SocketLease {
     heard.keySet().retainAll(sockets);
   }
 
-  void heard(UpstreamSocket.Standing update) {
+  void heard(KeyListeners.Standing update) {
     heard.put(update.socket(), update);
   }
 
@@ -81,7 +82,7 @@ final class SocketLease {
     int reconnects = 0;
     StreamState worst = StreamState.RUNNING;
     String error = null;
-    for (UpstreamSocket.Standing socket : heard.values()) {
+    for (KeyListeners.Standing socket : heard.values()) {
       ticks += socket.ticks();
       lastTickAt = later(lastTickAt, socket.lastTickAt());
       if (socket.heartbeatAt() != null
@@ -106,7 +107,7 @@ final class SocketLease {
   CompletionStage<UpstreamSocket.Figures> figures(StreamKey key) {
     List<CompletableFuture<UpstreamSocket.Figures>> asks = new ArrayList<>();
     for (String socket : sockets) {
-      UpstreamSocket.Standing last = heard.get(socket);
+      KeyListeners.Standing last = heard.get(socket);
       UpstreamSocket.Figures known =
           last == null
               ? new UpstreamSocket.Figures(0, null, 0)

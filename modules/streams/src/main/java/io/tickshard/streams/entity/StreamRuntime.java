@@ -117,10 +117,6 @@ final class StreamRuntime {
     scheduleMarketClose();
   }
 
-  boolean isPlaced() {
-    return lease.placed();
-  }
-
   /** A recovered stream not placed yet: placed now, or it waits and asks again later. */
   void onSlotForRecovery(StreamEntity.State state, StreamRegistry.SlotReply reply) {
     if (lease.placed()) {
@@ -148,6 +144,13 @@ final class StreamRuntime {
                 : "waiting for the stream registry";
     report(state);
     timers.startSingleTimer(SLOT_TIMER, new StreamEntity.RetrySlot(), retryPlacementAfter);
+  }
+
+  /** The retry timer of a recovered stream not placed yet: it asks again. */
+  void retryPlacement(StreamEntity.State state) {
+    if (!lease.placed()) {
+      askForSlot(state.spec(), StreamEntity.SlotForRecovery::new);
+    }
   }
 
   /** Word from a socket this key rides on (it may come before the key is placed: kept). */

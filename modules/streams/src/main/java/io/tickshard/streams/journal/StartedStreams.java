@@ -24,7 +24,7 @@ public final class StartedStreams {
   private static final String QUERY =
       "SELECT j.persistence_id FROM event_journal j"
           + " WHERE j.persistence_id LIKE ? AND NOT j.deleted"
-          + " AND j.event_ser_manifest LIKE ?"
+          + " AND (j.event_ser_manifest LIKE ? OR j.event_ser_manifest LIKE ?)"
           + " AND j.sequence_number = (SELECT max(k.sequence_number) FROM event_journal k"
           + " WHERE k.persistence_id = j.persistence_id)";
 
@@ -33,18 +33,20 @@ public final class StartedStreams {
   private StartedStreams() {}
 
   /**
-   * The entity ids (persistence ids less {@code prefix}) whose latest event is a {@code started};
-   * blocks on JDBC, 10 s at most.
+   * The entity ids (persistence ids less {@code prefix}) whose latest event is a {@code started}
+   * (written as that class, or under its former name {@code startedBefore}); blocks on JDBC, 10 s
+   * at most.
    *
    * @throws SQLException when the journal cannot be read (its message may name the URL)
    */
-  public static List<String> entityIds(Config config, String prefix, Class<?> started)
-      throws SQLException {
+  public static List<String> entityIds(
+      Config config, String prefix, Class<?> started, String startedBefore) throws SQLException {
     try (Connection connection = JournalDatabase.connect(config, TIMEOUT);
         PreparedStatement query = connection.prepareStatement(QUERY)) {
       query.setQueryTimeout((int) TIMEOUT.toSeconds());
       query.setString(1, prefix.replace("%", "\\%").replace("_", "\\_") + "%");
       query.setString(2, started.getName() + "%"); // a migration may suffix a version
+      query.setString(3, startedBefore + "%");
       List<String> ids = new ArrayList<>();
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {

@@ -8,6 +8,7 @@ import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.metrics.NodeMetrics;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.registry.UpstreamListing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -108,12 +109,12 @@ public final class ClusterGauges {
             replyTo -> new StreamRegistry.GetStreamCounts(node, replyTo),
             ASK,
             system.scheduler());
-    CompletionStage<StreamRegistry.Upstream> upstream =
+    CompletionStage<UpstreamListing> upstream =
         AskPattern.ask(registry, StreamRegistry.GetUpstream::new, ASK, system.scheduler());
     return counts.thenAcceptBoth(upstream, this::set);
   }
 
-  private void set(StreamRegistry.StreamCounts counts, StreamRegistry.Upstream upstream) {
+  private void set(StreamRegistry.StreamCounts counts, UpstreamListing upstream) {
     streams.clear();
     counts.byState().forEach((state, count) -> streams.labelValues(state.wireName()).set(count));
     Map<String, Integer> socketStates = new HashMap<>();
@@ -121,7 +122,7 @@ public final class ClusterGauges {
     for (FeedMode mode : FeedMode.values()) {
       modes.put(mode, 0);
     }
-    for (StreamRegistry.UpstreamSocketView socket : upstream.sockets()) {
+    for (UpstreamListing.Socket socket : upstream.sockets()) {
       if (socket.status() == null || !node.equals(socket.status().node())) {
         continue;
       }

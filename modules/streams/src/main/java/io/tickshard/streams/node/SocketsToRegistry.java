@@ -2,7 +2,7 @@ package io.tickshard.streams.node;
 
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.sharing.RegistryLink;
-import io.tickshard.streams.sharing.UpstreamSocket;
+import io.tickshard.streams.sharing.SocketWire;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -21,7 +21,7 @@ final class SocketsToRegistry implements RegistryLink {
   }
 
   @Override
-  public CompletionStage<UpstreamSocket.Table> table(int slot, Duration timeout) {
+  public CompletionStage<SocketWire.Table> table(int slot, Duration timeout) {
     return AskPattern.ask(
         registry,
         replyTo -> new StreamRegistry.GetTable(slot, replyTo),

@@ -79,8 +79,8 @@ final class AccountSockets {
     Map<Integer, List<FeedRequest>> requests = new TreeMap<>();
     placed.deltas().forEach(delta -> requests.put(delta.slot(), delta.requests()));
     for (int slot : new TreeSet<>(union(requests.keySet(), placed.slots()))) {
-      List<UpstreamSocket.Route> joined =
-          placed.slots().contains(slot) ? List.of(new UpstreamSocket.Route(key, mode)) : List.of();
+      List<SocketWire.Route> joined =
+          placed.slots().contains(slot) ? List.of(new SocketWire.Route(key, mode)) : List.of();
       send(slot, requests.getOrDefault(slot, List.of()), joined, List.of());
     }
     return new StreamRegistry.SlotGranted(
@@ -127,10 +127,7 @@ final class AccountSockets {
   }
 
   private void send(
-      int slot,
-      List<FeedRequest> requests,
-      List<UpstreamSocket.Route> joined,
-      List<StreamKey> left) {
+      int slot, List<FeedRequest> requests, List<SocketWire.Route> joined, List<StreamKey> left) {
     long seq = seqs.merge(slot, 1L, Long::sum);
     lastSent.put(slot, Instant.now());
     sharding
@@ -151,12 +148,12 @@ final class AccountSockets {
 
   // ---- sockets ------------------------------------------------------------------------------
 
-  UpstreamSocket.Table table(int slot) {
-    List<UpstreamSocket.Route> routes = new ArrayList<>();
+  SocketWire.Table table(int slot) {
+    List<SocketWire.Route> routes = new ArrayList<>();
     placement
         .routes(slot)
-        .forEach((key, route) -> routes.add(new UpstreamSocket.Route(key, route.getKey())));
-    return new UpstreamSocket.Table(
+        .forEach((key, route) -> routes.add(new SocketWire.Route(key, route.getKey())));
+    return new SocketWire.Table(
         registryId, seqs.getOrDefault(slot, 0L), SocketWire.byMode(placement.table(slot)), routes);
   }
 
@@ -213,8 +210,8 @@ final class AccountSockets {
   }
 
   /** The sockets as this registry sees them: carrying something, or reported lately. */
-  StreamRegistry.Upstream listing(boolean complete) {
-    List<StreamRegistry.UpstreamSocketView> sockets = new ArrayList<>();
+  UpstreamListing listing(boolean complete) {
+    List<UpstreamListing.Socket> sockets = new ArrayList<>();
     Set<Integer> slots = new TreeSet<>(placement.slotsInUse());
     slots.addAll(reported.keySet());
     for (int slot : slots) {
@@ -225,7 +222,7 @@ final class AccountSockets {
         continue;
       }
       sockets.add(
-          new StreamRegistry.UpstreamSocketView(
+          new UpstreamListing.Socket(
               UpstreamSocket.entityId(slot),
               status,
               modes,
@@ -233,7 +230,7 @@ final class AccountSockets {
               placement.perSocket() - carried,
               placement.routes(slot).size()));
     }
-    return new StreamRegistry.Upstream(
+    return new UpstreamListing(
         placement.policy().wireName(),
         budget,
         placement.slotsInUse().size(),

@@ -19,7 +19,7 @@ final class HealthRounds {
   private final TimerScheduler<StreamRegistry.Command> timers;
   private final Logger log;
   private final HealthCheck check;
-  private StreamRegistry.HealthReport latest;
+  private HealthReport latest;
   private Instant nextRun;
 
   HealthRounds(
@@ -52,7 +52,7 @@ final class HealthRounds {
       result.stale().forEach(stale -> sockets.restart(stale.key(), stale.reason()));
       log.info(result.summary());
       latest =
-          new StreamRegistry.HealthReport(
+          new HealthReport(
               now,
               null,
               result.streams(),
@@ -67,9 +67,9 @@ final class HealthRounds {
   }
 
   /** The latest round with the next one's time, or only the schedule when none ran yet. */
-  StreamRegistry.HealthReport report(StreamView<?> view, SlotHolding holding, boolean complete) {
+  HealthReport report(StreamView<?> view, SlotHolding holding, boolean complete) {
     if (latest != null) {
-      return new StreamRegistry.HealthReport(
+      return new HealthReport(
           latest.ranAt(),
           nextRun,
           latest.streams(),
@@ -81,7 +81,7 @@ final class HealthRounds {
           latest.summary());
     }
     Map<String, Integer> perNode = view.perNode();
-    return new StreamRegistry.HealthReport(
+    return new HealthReport(
         null,
         nextRun,
         HealthCheck.total(perNode),

@@ -3,6 +3,7 @@ package io.tickshard.streams.registry;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamStatus;
+import io.tickshard.streams.sharing.SocketState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a leaving node in the cluster until the streams it handed off run on other nodes.
+ * Holds a leaving node in the cluster until the streams and socket slots it handed off run on other
+ * nodes.
  *
  * <p>Sharding hands a leaving node's shards off before the node leaves, and the shard coordinator
  * then places them on the other nodes, where each stream asks the registry for its slot again. When
@@ -66,6 +68,18 @@ public final class StreamHandOver {
     return ServingMembers.of(cluster).stream().anyMatch(m -> !m.equals(cluster.selfMember()));
   }
 
+  /** What a leaving node had: the keys it ran and the socket slots it held. */
+  private record Here(List<StreamKey> keys, List<String> sockets) {
+    boolean isEmpty() {
+      return keys.isEmpty() && sockets.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return keys.stream().map(StreamKey::label).toList() + " " + sockets;
+    }
+  }
+
   private static final class Wait {
     private final ActorSystem<?> system;
     private final ActorRef<StreamRegistry.Command> registry;
@@ -80,67 +94,94 @@ public final class StreamHandOver {
     }
 
     /**
-     * Asks the registry until every stream that was here runs elsewhere; {@code handedOff} are the
-     * keys the registry listed on this node at the first answer.
+     * Asks the registry until every stream and socket slot that was here runs elsewhere; {@code
+     * handedOff} is what the registry listed on this node at its first answers.
      */
-    CompletionStage<Done> poll(List<StreamKey> handedOff, Instant began) {
-      return AskPattern.<StreamRegistry.Command, StreamRegistry.Listing>ask(
-              registry, StreamRegistry.GetListing::new, POLL.multipliedBy(10), system.scheduler())
-          .handle(
-              (listing, failure) -> {
-                List<StreamKey> keys = handedOff;
-                if (keys == null && listing != null) {
-                  keys =
-                      listing.streams().stream()
-                          .filter(s -> s.node().equals(node))
-                          .map(StreamStatus::key)
-                          .toList();
-                }
-                List<StreamKey> pending = keys == null ? null : pending(keys, listing);
-                long millis = Duration.between(began, Instant.now()).toMillis();
-                if (pending != null && pending.isEmpty()) {
-                  if (!keys.isEmpty()) {
-                    LOG.info(
-                        "node {} leaving: the {} stream(s) it handed over run elsewhere after {} ms",
-                        node,
-                        keys.size(),
-                        millis);
-                  }
-                  return CompletableFuture.completedFuture(Done.done());
-                }
-                if (Instant.now().isAfter(deadline)) {
-                  LOG.warn(
-                      "node {} leaving after {} ms, before {}",
-                      node,
-                      millis,
-                      pending == null
-                          ? "the stream registry answered"
-                          : "these streams run elsewhere: " + pending);
-                  return CompletableFuture.completedFuture(Done.done());
-                }
-                List<StreamKey> next = keys;
-                return Patterns.after(
-                    POLL,
-                    system.classicSystem().scheduler(),
-                    system.executionContext(),
-                    () -> poll(next, began));
-              })
+    CompletionStage<Done> poll(Here handedOff, Instant began) {
+      Duration timeout = POLL.multipliedBy(10);
+      CompletableFuture<StreamListing> streams =
+          AskPattern.<StreamRegistry.Command, StreamListing>ask(
+                  registry, StreamRegistry.GetListing::new, timeout, system.scheduler())
+              .toCompletableFuture()
+              .exceptionally(failure -> null);
+      CompletableFuture<UpstreamListing> sockets =
+          AskPattern.<StreamRegistry.Command, UpstreamListing>ask(
+                  registry, StreamRegistry.GetUpstream::new, timeout, system.scheduler())
+              .toCompletableFuture()
+              .exceptionally(failure -> null);
+      return streams
+          .thenCombine(sockets, (listing, upstream) -> next(handedOff, began, listing, upstream))
           .thenCompose(done -> done);
     }
 
-    /**
-     * Keys still here, lost, or not yet given a slot on their new node (a key the registry no
-     * longer lists was stopped); all of them when the registry did not answer.
-     */
-    private List<StreamKey> pending(List<StreamKey> keys, StreamRegistry.Listing listing) {
-      if (listing == null) {
-        return keys;
+    private CompletionStage<Done> next(
+        Here handedOff, Instant began, StreamListing listing, UpstreamListing upstream) {
+      boolean answered = listing != null && upstream != null;
+      Here here = handedOff != null ? handedOff : answered ? here(listing, upstream) : null;
+      Here pending = here == null ? null : answered ? pending(here, listing, upstream) : here;
+      long millis = Duration.between(began, Instant.now()).toMillis();
+      if (pending != null && pending.isEmpty()) {
+        if (!here.isEmpty()) {
+          LOG.info(
+              "node {} leaving: the {} stream(s) and {} socket(s) it handed over run elsewhere"
+                  + " after {} ms",
+              node,
+              here.keys().size(),
+              here.sockets().size(),
+              millis);
+        }
+        return CompletableFuture.completedFuture(Done.done());
       }
-      return listing.streams().stream()
-          .filter(s -> keys.contains(s.key()))
-          .filter(s -> s.node().equals(node) || !s.state().settled())
-          .map(StreamStatus::key)
-          .toList();
+      if (Instant.now().isAfter(deadline)) {
+        LOG.warn(
+            "node {} leaving after {} ms, before {}",
+            node,
+            millis,
+            pending == null ? "the stream registry answered" : "these run elsewhere: " + pending);
+        return CompletableFuture.completedFuture(Done.done());
+      }
+      return Patterns.after(
+          POLL,
+          system.classicSystem().scheduler(),
+          system.executionContext(),
+          () -> poll(here, began));
+    }
+
+    private Here here(StreamListing listing, UpstreamListing upstream) {
+      return new Here(
+          listing.streams().stream()
+              .filter(s -> s.node().equals(node))
+              .map(StreamStatus::key)
+              .toList(),
+          upstream.sockets().stream()
+              .filter(s -> s.status() != null && node.equals(s.status().node()))
+              .map(UpstreamListing.Socket::id)
+              .toList());
+    }
+
+    /**
+     * Keys still here, lost, or not yet placed on their new node (a key the registry no longer
+     * lists was stopped); sockets still here or not yet connected elsewhere (one that carries
+     * nothing any more has nothing to hand over).
+     */
+    private Here pending(Here here, StreamListing listing, UpstreamListing upstream) {
+      List<StreamKey> keys =
+          listing.streams().stream()
+              .filter(s -> here.keys().contains(s.key()))
+              .filter(s -> s.node().equals(node) || !s.state().settled())
+              .map(StreamStatus::key)
+              .toList();
+      List<String> sockets =
+          upstream.sockets().stream()
+              .filter(s -> here.sockets().contains(s.id()) && s.carried() > 0)
+              .filter(
+                  s ->
+                      s.status() == null
+                          || node.equals(s.status().node())
+                          || s.status().state() != SocketState.CONNECTED)
+              .map(UpstreamListing.Socket::id)
+              .toList();
+      return new Here(keys, sockets);
     }
   }
 }

@@ -1,19 +1,15 @@
 package io.tickshard.streams.registry;
 
-import io.tickshard.feed.FeedMode;
 import io.tickshard.streams.CborSerializable;
-import io.tickshard.streams.LogFields;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.sharing.RegistryLink;
-import io.tickshard.streams.sharing.SocketStatus;
-import io.tickshard.streams.sharing.UpstreamSocket;
+import io.tickshard.streams.sharing.SocketWire;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +19,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -41,7 +35,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  *
  * <ul>
  *   <li><b>View</b> ({@link StreamView}). Every stream entity reports itself when it starts, on
- *       every change and heartbeat, and deregisters when it stops. Listing asks this actor, not
+ *       every change and heartbeat, and deregisters when it stops. A listing asks this actor, not
  *       every entity. It watches the entities: one that stops without deregistering (its node died,
  *       or it is handed over) is shown {@code lost} until it reports from its new node.
  *   <li><b>Placement</b> ({@link AccountSockets}, {@link SocketPlacement}). A key's instruments are
@@ -79,46 +73,17 @@ public final class StreamRegistry {
       implements Command {}
 
   /** A socket slot asks what it should carry (when it starts, or is out of step). */
-  public record GetTable(int slot, ActorRef<UpstreamSocket.Table> replyTo) implements Command {}
+  public record GetTable(int slot, ActorRef<SocketWire.Table> replyTo) implements Command {}
 
   /** How a socket stands (see {@link RegistryLink.Report}). */
   public record SocketReported(RegistryLink.Report report) implements Command {}
 
   /** The account's broker sockets. */
-  public record GetUpstream(ActorRef<Upstream> replyTo) implements Command {}
+  public record GetUpstream(ActorRef<UpstreamListing> replyTo) implements Command {}
 
-  /**
-   * @param sharing the placement policy: {@code shared} or {@code dedicated}
-   * @param socketsInUse sockets open (or opening) for the account
-   * @param instrumentsInUse distinct instruments subscribed over every socket
-   * @param capacity sockets allowed times instruments per socket
-   */
-  public record Upstream(
-      String sharing,
-      int budget,
-      int socketsInUse,
-      int instrumentsInUse,
-      int capacity,
-      List<UpstreamSocketView> sockets,
-      boolean complete)
-      implements CborSerializable {}
+  record ExpireSurplus() implements Command {}
 
-  /**
-   * One socket: {@code status} as its owner last reported (null before its first report), what is
-   * placed on it per mode, room left, and the keys riding on it.
-   */
-  public record UpstreamSocketView(
-      String id,
-      SocketStatus status,
-      Map<FeedMode, Integer> instruments,
-      int carried,
-      int roomLeft,
-      int keys)
-      implements CborSerializable {}
-
-  private record ExpireSurplus() implements Command {}
-
-  public record GetListing(ActorRef<Listing> replyTo) implements Command {}
+  public record GetListing(ActorRef<StreamListing> replyTo) implements Command {}
 
   /** Which running (or lost) stream has this short id ({@link StreamKey#shortId}). */
   public record ResolveId(String id, ActorRef<ResolvedId> replyTo) implements Command {}
@@ -171,32 +136,6 @@ public final class StreamRegistry {
   /** {@code dedicated}: every slot is held; {@code holders} are the stream keys that hold them. */
   public record SlotRefused(List<String> holders, int budget) implements SlotReply {}
 
-  /** Every stream known, with counts per node. */
-  public record Listing(
-      List<StreamStatus> streams,
-      Map<String, Integer> perNode,
-      int total,
-      boolean complete,
-      Instant registrySince)
-      implements CborSerializable {}
-
-  /**
-   * The latest health check, or only the schedule when none ran yet ({@code ranAt} null).
-   *
-   * @param staleRestarted keys whose sockets the check restarted
-   */
-  public record HealthReport(
-      Instant ranAt,
-      Instant nextRunAt,
-      int streams,
-      Map<String, Integer> perNode,
-      List<String> staleRestarted,
-      int budgetUsed,
-      int budget,
-      boolean complete,
-      String summary)
-      implements CborSerializable {}
-
   /**
    * Wakes the started streams that did not report to a new registry (their ids read from the
    * journal): the stream entities' side, given by whoever starts the registry.
@@ -241,12 +180,9 @@ public final class StreamRegistry {
   private final StashBuffer<Command> stash;
   private final StreamWakeUp wakeUp;
   private final String node;
-  private final StreamView<ActorRef<?>> view = new StreamView<>();
   private final AccountSockets sockets;
   private final HealthRounds health;
-
-  /** Watched entity → the key it last reported or asked for. */
-  private final Map<ActorRef<?>, StreamKey> watched = new HashMap<>();
+  private final RegistryRecords records;
 
   private final Instant since = Instant.now();
   // Announcements and "done" answers carry it, so no answer meant for an earlier registry counts.
@@ -267,6 +203,7 @@ public final class StreamRegistry {
     this.node = NodeName.of(context.getSystem());
     this.sockets = new AccountSockets(settings, registryId, context);
     this.health = new HealthRounds(settings, timers, context.getLog());
+    this.records = new RegistryRecords(context, sockets, health, since);
     timers.startTimerWithFixedDelay(EXPIRE_TIMER, new ExpireSurplus(), Duration.ofSeconds(1));
     // Running streams report within a heartbeat period anyway; the announcement asks them to do
     // so at once, and the view is complete when every node says they did.
@@ -296,8 +233,9 @@ public final class StreamRegistry {
   // ---- rebuilding: the view is not yet known, placement waits -----------------------------
 
   private Behavior<Command> rebuilding() {
-    return answering(false)
-        .onMessage(StatusUpdate.class, this::onStatusUpdate)
+    return records
+        .answering(false)
+        .onMessage(StatusUpdate.class, records::onStatusUpdate)
         .onMessage(AcquireSlot.class, this::hold)
         .onMessage(GetTable.class, this::hold)
         .onMessage(RebuildDone.class, done -> serve("its rebuild window ended"))
@@ -344,20 +282,20 @@ public final class StreamRegistry {
             node,
             Duration.between(since, Instant.now()).toMillis(),
             why,
-            view.size(),
+            records.view().size(),
             sockets.holding().used());
     context.spawnAnonymous(wakeUp.wakeAllBut(reportedEntityIds()));
     // Streams that run on sockets this registry has not placed them on: placed where their
     // instruments are (adopted from the sockets' reports).
     Instant now = Instant.now();
-    view.entries().forEach(entry -> placeIfRunningUnplaced(entry.status(), now));
+    records.view().entries().forEach(entry -> placeIfRunningUnplaced(entry.status(), now));
     return stash.unstashAll(serving());
   }
 
   /** The entity ids of the streams that reported and are not lost. */
   private Set<String> reportedEntityIds() {
     Set<String> ids = new HashSet<>();
-    for (StreamView.Entry<ActorRef<?>> entry : view.entries()) {
+    for (StreamView.Entry<ActorRef<?>> entry : records.view().entries()) {
       if (entry.status().state() != StreamState.LOST) {
         ids.add(entry.status().key().entityId());
       }
@@ -368,11 +306,12 @@ public final class StreamRegistry {
   // ---- serving: the view is complete --------------------------------------------------------
 
   private Behavior<Command> serving() {
-    return answering(true)
+    return records
+        .answering(true)
         .onMessage(
             StatusUpdate.class,
             update -> {
-              onStatusUpdate(update);
+              records.onStatusUpdate(update);
               if (update.placed()) {
                 placeIfRunningUnplaced(update.status(), Instant.now());
               }
@@ -393,7 +332,7 @@ public final class StreamRegistry {
     SlotReply placed = sockets.place(spec.key(), spec.mode(), Instant.now());
     if (placed instanceof SlotGranted) {
       // Watched from the grant on: an entity that dies before it ever reports frees its room.
-      watch(spec.key(), acquire.entity());
+      records.watch(spec.key(), acquire.entity());
     }
     acquire.replyTo().tell(placed);
     return Behaviors.same();
@@ -407,136 +346,5 @@ public final class StreamRegistry {
     if (status.state().holdsSlot() && !sockets.holds(status.key())) {
       sockets.place(status.key(), status.mode(), now);
     }
-  }
-
-  // ---- either state -------------------------------------------------------------------------
-
-  /** What is answered and kept the same way in either state; {@code complete} says which. */
-  private BehaviorBuilder<Command> answering(boolean complete) {
-    return Behaviors.receive(Command.class)
-        .onMessage(Deregister.class, this::onDeregister)
-        .onSignal(Terminated.class, this::onTerminated)
-        .onMessage(
-            GetListing.class,
-            get -> {
-              List<StreamStatus> all = view.listing();
-              get.replyTo().tell(new Listing(all, view.perNode(), all.size(), complete, since));
-              return Behaviors.same();
-            })
-        .onMessage(
-            ResolveId.class,
-            resolve -> {
-              resolve
-                  .replyTo()
-                  .tell(new ResolvedId(resolve.id(), view.resolve(resolve.id()).orElse(null)));
-              return Behaviors.same();
-            })
-        .onMessage(
-            GetStreamCounts.class,
-            get -> {
-              get.replyTo().tell(new StreamCounts(view.countsOn(get.node())));
-              return Behaviors.same();
-            })
-        .onMessage(
-            GetHealth.class,
-            get -> {
-              get.replyTo().tell(health.report(view, sockets.holding(), complete));
-              return Behaviors.same();
-            })
-        .onMessage(
-            RunHealthCheck.class,
-            run -> {
-              health.run(view, sockets, complete);
-              return Behaviors.same();
-            })
-        .onMessage(
-            TickFigures.class,
-            reported -> {
-              Map<StreamKey, StreamView.KeyFigures> byKey = new HashMap<>();
-              reported
-                  .keys()
-                  .forEach(
-                      f ->
-                          byKey.put(f.key(), new StreamView.KeyFigures(f.ticks(), f.lastTickAt())));
-              view.figures(reported.source(), byKey);
-              return Behaviors.same();
-            })
-        .onMessage(
-            SocketReported.class,
-            reported -> {
-              sockets.reported(reported.report(), complete, Instant.now());
-              return Behaviors.same();
-            })
-        .onMessage(
-            GetUpstream.class,
-            get -> {
-              get.replyTo().tell(sockets.listing(complete));
-              return Behaviors.same();
-            })
-        .onMessage(
-            ExpireSurplus.class,
-            expire -> {
-              sockets.expire(Instant.now());
-              return Behaviors.same();
-            });
-  }
-
-  private Behavior<Command> onStatusUpdate(StatusUpdate report) {
-    view.reported(report.status(), report.entity(), Instant.now());
-    watch(report.status().key(), report.entity());
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onDeregister(Deregister deregister) {
-    view.remove(deregister.key())
-        .ifPresent(
-            removed -> {
-              if (watched.remove(removed.entity()) != null) {
-                context.unwatch(removed.entity());
-              }
-            });
-    sockets.release(deregister.key(), Instant.now());
-    return Behaviors.same();
-  }
-
-  /**
-   * Watches an entity once, whatever it reports or asks for: a second {@code watchWith} of the same
-   * actor with another message would throw.
-   */
-  private void watch(StreamKey key, ActorRef<?> entity) {
-    if (watched.put(entity, key) == null) {
-      context.watch(entity);
-    }
-  }
-
-  private Behavior<Command> onTerminated(Terminated terminated) {
-    StreamKey key = watched.remove(terminated.getRef());
-    if (key == null) {
-      sockets.gone(terminated.getRef());
-      return Behaviors.same();
-    }
-    if (!view.knows(key)) {
-      // Placed, then gone before its first report (its caller gave up on the answer): nothing
-      // runs for it.
-      sockets.release(key, Instant.now());
-      return Behaviors.same();
-    }
-    view.lost(
-            key, terminated.getRef(), "its node left or stopped; waiting for it to start elsewhere")
-        .ifPresent(
-            last ->
-                // Its placement stays: it comes back (remembered) and its instruments are still
-                // carried.
-                LogFields.log(
-                    key,
-                    last.node(),
-                    () ->
-                        context
-                            .getLog()
-                            .info(
-                                "stream {} on {}: lost, its instruments kept until it is back",
-                                key.label(),
-                                last.node())));
-    return Behaviors.same();
   }
 }

@@ -18,7 +18,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 public interface RegistryLink {
 
   /** Everything {@code slot} should carry now; fails when the registry does not answer in time. */
-  CompletionStage<UpstreamSocket.Table> table(int slot, Duration timeout);
+  CompletionStage<SocketWire.Table> table(int slot, Duration timeout);
 
   void report(Report report);
 

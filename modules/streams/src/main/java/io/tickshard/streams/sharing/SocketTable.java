@@ -22,7 +22,7 @@ import java.util.TreeMap;
  */
 final class SocketTable {
   private final Map<Instrument, FeedMode> modes = new TreeMap<>();
-  private final Map<StreamKey, UpstreamSocket.Route> routes = new TreeMap<>();
+  private final Map<StreamKey, SocketWire.Route> routes = new TreeMap<>();
 
   /** Applies requests the registry worked out (unsubscribes of a mode change come first). */
   void apply(Collection<FeedRequest> requests) {
@@ -70,7 +70,7 @@ final class SocketTable {
     return requests;
   }
 
-  void join(UpstreamSocket.Route route) {
+  void join(SocketWire.Route route) {
     routes.put(route.key(), route);
   }
 
@@ -78,12 +78,12 @@ final class SocketTable {
     routes.remove(key);
   }
 
-  void replaceRoutes(Collection<UpstreamSocket.Route> next) {
+  void replaceRoutes(Collection<SocketWire.Route> next) {
     routes.clear();
     next.forEach(this::join);
   }
 
-  Collection<UpstreamSocket.Route> routes() {
+  Collection<SocketWire.Route> routes() {
     return Collections.unmodifiableCollection(routes.values());
   }
 

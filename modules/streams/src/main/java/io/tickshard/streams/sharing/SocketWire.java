@@ -5,6 +5,7 @@ import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.Instrument;
 import io.tickshard.feed.RequestCode;
 import io.tickshard.streams.CborSerializable;
+import io.tickshard.streams.StreamKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -23,6 +24,17 @@ public final class SocketWire {
 
   /** One (un)subscribe request of the registry's, its instruments as one text. */
   public record Request(RequestCode code, String instruments) implements CborSerializable {}
+
+  /**
+   * A key riding on a socket, in its mode: its instruments there are those of its key that the
+   * socket carries.
+   */
+  public record Route(StreamKey key, FeedMode mode) implements CborSerializable {}
+
+  /** Everything a slot should carry, as of the registry's change {@code seq}. */
+  public record Table(
+      String registryId, long seq, Map<FeedMode, String> carried, List<Route> routes)
+      implements CborSerializable {}
 
   public static String join(Collection<Instrument> instruments) {
     return instruments.stream().map(Instrument::toString).collect(Collectors.joining(","));

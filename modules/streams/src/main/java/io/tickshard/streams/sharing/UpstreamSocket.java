@@ -4,22 +4,17 @@ import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.FeedRequest;
 import io.tickshard.feed.Instrument;
 import io.tickshard.streams.CborSerializable;
-import io.tickshard.streams.LogFields;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamKey;
-import io.tickshard.streams.StreamState;
 import io.tickshard.streams.ticks.Tick;
-import io.tickshard.streams.ticks.TickTopic;
 import io.tickshard.streams.upstream.FeedConnection;
 import io.tickshard.streams.upstream.FeedSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -63,12 +58,6 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * A key riding on this socket, in its mode: its instruments here are those of its key that this
-   * socket carries (each instrument is on one socket only).
-   */
-  public record Route(StreamKey key, FeedMode mode) implements CborSerializable {}
-
-  /**
    * The registry's change number {@code seq} (of registry {@code registryId}): the requests to send
    * on the open socket (unsubscribes of a mode change first), the keys that join or leave it.
    */
@@ -76,14 +65,9 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       String registryId,
       long seq,
       List<SocketWire.Request> requests,
-      List<Route> joined,
+      List<SocketWire.Route> joined,
       List<StreamKey> left)
       implements Command {}
-
-  /** Everything this slot should carry, as of change {@code seq}; the answer to GetTable. */
-  public record Table(
-      String registryId, long seq, Map<FeedMode, String> carried, List<Route> routes)
-      implements CborSerializable {}
 
   /** The registry sees this slot out of step with it: ask for the table again. */
   public record Resync() implements Command {}
@@ -106,33 +90,13 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   public record Figures(long ticks, Instant lastTickAt, int reconnects)
       implements CborSerializable {}
 
-  /**
-   * How this socket stands, for one key riding on it, with the key's figures here (ticks routed to
-   * it): sent to the key on every change.
-   */
-  public record Standing(
-      String socket,
-      StreamState state,
-      Instant heartbeatAt,
-      String lastError,
-      long ticks,
-      Instant lastTickAt,
-      int reconnects)
-      implements CborSerializable {}
-
-  /** Who hears how a socket stands, per key riding on it: the keys' entities, wherever they run. */
-  @FunctionalInterface
-  public interface KeyListeners {
-    void tell(StreamKey key, Standing standing);
-  }
-
   /** Drop the socket and connect again (the health check's remedy). */
   public record RestartConnection(String reason) implements Command {}
 
   /** Sent by sharding (hand-off, shutdown): close the socket politely, then stop. */
   public record GracefulStop() implements Command {}
 
-  private record TableArrived(Table table) implements Command {}
+  private record TableArrived(SocketWire.Table table) implements Command {}
 
   private record TableMissing() implements Command {}
 
@@ -188,22 +152,13 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   private final String node;
   private final Instant since = Instant.now();
   private final SocketTable table = new SocketTable();
-  private final SocketRoutes routes = new SocketRoutes();
-  private final Map<StreamKey, SocketRoutes.Outlet> outlets = new TreeMap<>();
-  private final KeyListeners keys;
+  private final SocketKeys keys;
 
-  private String syncedRegistry;
-  private long syncedSeq;
-  private boolean syncing;
-  private final List<Change> held = new ArrayList<>();
+  private final ChangeSequence changes = new ChangeSequence();
+  private final SocketConnection connection = new SocketConnection();
 
   private ActorRef<FeedConnection.Command> feed;
   private int feedGeneration;
-  private StreamState state = StreamState.STARTING;
-  private Instant connectedAt;
-  private Instant heartbeatAt;
-  private int reconnects;
-  private String lastError;
   private boolean closing;
 
   private UpstreamSocket(
@@ -221,7 +176,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     this.askTimeout = askTimeout;
     this.registry = registry;
     this.node = NodeName.of(context.getSystem());
-    this.keys = keys;
+    this.keys = new SocketKeys(context, entityId, label, node, keys);
     askForTable();
   }
 
@@ -230,8 +185,8 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     return newReceiveBuilder()
         .onMessage(Change.class, this::onChange)
         .onMessage(TableArrived.class, arrived -> onTable(arrived.table()))
-        .onMessage(TableMissing.class, missing -> syncing ? askForTable() : this)
-        .onMessage(Resync.class, resync -> syncing ? this : askForTable())
+        .onMessage(TableMissing.class, missing -> changes.syncing() ? askForTable() : this)
+        .onMessage(Resync.class, resync -> changes.syncing() ? this : askForTable())
         .onMessage(FeedUpdated.class, updated -> onFeedUpdate(updated.update()))
         .onMessage(FeedStopped.class, this::onFeedStopped)
         .onMessage(ReportNow.class, this::onReportNow)
@@ -239,12 +194,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
         .onMessage(
             GetFigures.class,
             get -> {
-              SocketRoutes.Outlet outlet = outlets.get(get.key());
-              get.replyTo()
-                  .tell(
-                      outlet == null
-                          ? new Figures(0, null, reconnects)
-                          : new Figures(outlet.ticks(), outlet.lastTickAt(), reconnects));
+              get.replyTo().tell(keys.figuresOf(get.key(), connection.reconnects()));
               return this;
             })
         .onMessage(RestartConnection.class, this::onRestart)
@@ -257,7 +207,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   // ---- keeping in step with the registry ----------------------------------------------------
 
   private Behavior<Command> askForTable() {
-    syncing = true;
+    changes.resync();
     getContext()
         .pipeToSelf(
             registry.table(slot, askTimeout),
@@ -266,39 +216,27 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   }
 
   private Behavior<Command> onChange(Change change) {
-    if (syncing) {
-      held.add(change); // applied after the table, if newer than it
-      return this;
+    switch (changes.step(change)) {
+      case HOLD, SKIP:
+        return this;
+      case RESYNC:
+        return askForTable();
+      default:
+        List<FeedRequest> requests = SocketWire.feedRequests(change.requests());
+        table.apply(requests);
+        change.left().forEach(keys::leave);
+        change.joined().forEach(route -> keys.join(route, table.modes(), standing()));
+        return carry(requests);
     }
-    if (change.registryId().equals(syncedRegistry) && change.seq() <= syncedSeq) {
-      return this; // in the table already
-    }
-    if (!change.registryId().equals(syncedRegistry) || change.seq() != syncedSeq + 1) {
-      held.add(change);
-      return askForTable(); // a change is missing, or another registry decides now
-    }
-    List<FeedRequest> requests = SocketWire.feedRequests(change.requests());
-    table.apply(requests);
-    change.left().forEach(this::leave);
-    change.joined().forEach(this::join);
-    syncedSeq = change.seq();
-    return carry(requests);
   }
 
-  private Behavior<Command> onTable(Table arrived) {
-    if (!syncing && arrived.registryId().equals(syncedRegistry) && arrived.seq() <= syncedSeq) {
-      return this; // a second answer (an ask that timed out, answered late): older than what is
+  private Behavior<Command> onTable(SocketWire.Table arrived) {
+    if (!changes.take(arrived)) {
+      return this;
     }
-    syncing = false;
-    syncedRegistry = arrived.registryId();
-    syncedSeq = arrived.seq();
     List<FeedRequest> requests = table.replaceWith(SocketWire.modes(arrived.carried()));
-    Map<StreamKey, Route> wanted = new HashMap<>();
-    arrived.routes().forEach(route -> wanted.put(route.key(), route));
-    List.copyOf(outlets.keySet()).stream()
-        .filter(key -> !wanted.containsKey(key))
-        .forEach(this::leave);
-    arrived.routes().forEach(this::join);
+    keys.keepOnly(arrived.routes().stream().map(SocketWire.Route::key).collect(Collectors.toSet()));
+    arrived.routes().forEach(route -> keys.join(route, table.modes(), standing()));
     if (!requests.isEmpty() || feed == null) {
       getContext()
           .getLog()
@@ -307,73 +245,22 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
               label,
               node,
               table.modes().size(),
-              outlets.size());
+              keys.size());
     }
     carry(requests);
-    List<Change> later =
-        held.stream()
-            .filter(c -> c.registryId().equals(syncedRegistry) && c.seq() > syncedSeq)
-            .sorted(Comparator.comparingLong(Change::seq))
-            .toList();
-    held.clear();
-    later.forEach(this::onChange);
+    changes.heldAfterTable().forEach(this::onChange);
     return this;
-  }
-
-  private void join(Route route) {
-    SocketRoutes.Outlet known = outlets.get(route.key());
-    StreamKey key = route.key();
-    List<Instrument> here =
-        key.instruments().stream().filter(table.modes()::containsKey).sorted().toList();
-    if (known != null && known.mode == route.mode() && known.instruments.equals(here)) {
-      tellKey(known); // the key placed again (it moved to another node): it hears at once
-      return;
-    }
-    SocketRoutes.Outlet outlet =
-        new SocketRoutes.Outlet(
-            route.key(),
-            route.mode(),
-            here,
-            known != null ? known.topic : getContext().spawnAnonymous(TickTopic.create(key)));
-    outlets.put(route.key(), outlet);
-    if (known == null) {
-      try (LogFields.Scope fields = LogFields.about(key, node)) {
-        getContext()
-            .getLog()
-            .info(
-                "{} on {}: carries stream {} ({} of its instruments, {} mode)",
-                label,
-                node,
-                key.label(),
-                here.size(),
-                route.mode().wireName());
-      }
-    }
-    tellKey(outlet);
-  }
-
-  private void leave(StreamKey key) {
-    SocketRoutes.Outlet outlet = outlets.remove(key);
-    if (outlet != null) {
-      getContext().stop(outlet.topic);
-      try (LogFields.Scope fields = LogFields.about(key, node)) {
-        getContext()
-            .getLog()
-            .info("{} on {}: no longer carries stream {}", label, node, key.label());
-      }
-    }
   }
 
   /** Routes ticks to the keys as they now stand, and gets the socket to carry the table. */
   private Behavior<Command> carry(List<FeedRequest> requests) {
-    routes.replace(outlets.values());
+    keys.reroute();
     if (table.carriesNothing()) {
       if (feed != null && !closing) {
         getContext().getLog().info("{} on {}: carries nothing now, closing it", label, node);
         feed.tell(new FeedConnection.Close());
         feed = null;
-        state = StreamState.STARTING;
-        connectedAt = null;
+        connection.opening();
       }
     } else if (feed == null) {
       openFeed();
@@ -387,8 +274,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   // ---- the socket ---------------------------------------------------------------------------
 
   private void openFeed() {
-    state = StreamState.STARTING;
-    connectedAt = null;
+    connection.opening();
     int generation = ++feedGeneration;
     ActorRef<FeedConnection.Update> updates =
         getContext().messageAdapter(FeedConnection.Update.class, FeedUpdated::new);
@@ -396,7 +282,8 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
         getContext()
             .spawn(
                 Behaviors.supervise(
-                        FeedConnection.create(table.subscription(label), settings, routes, updates))
+                        FeedConnection.create(
+                            table.subscription(label), settings, keys.sink(), updates))
                     .onFailure(
                         SupervisorStrategy.restartWithBackoff(
                             settings.backoffMin(), settings.backoffMax(), 0.2)),
@@ -409,33 +296,12 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
             label,
             node,
             table.modes().size(),
-            outlets.size());
+            keys.size());
   }
 
   private Behavior<Command> onFeedUpdate(FeedConnection.Update update) {
-    if (update instanceof FeedConnection.Connected connected) {
-      state = StreamState.RUNNING;
-      connectedAt = connected.at();
-      // A connection is a sign of life: a status need not wait a heartbeat period for one. The
-      // last problem stays named (why it reconnected) until the next one.
-      heartbeatAt = connected.at();
-    } else if (update instanceof FeedConnection.Reconnecting reconnecting) {
-      state = StreamState.RECONNECTING;
-      connectedAt = null;
-      lastError = reconnecting.reason();
-    } else if (update instanceof FeedConnection.WaitingForCredentials waiting) {
-      state = StreamState.WAITING_FOR_CREDENTIALS;
-      connectedAt = null;
-      lastError = waiting.reason();
-    } else if (update instanceof FeedConnection.Failed failed) {
-      state = StreamState.FAILED;
-      connectedAt = null;
-      lastError = failed.reason();
-    } else if (update instanceof FeedConnection.Heartbeat heartbeat) {
-      heartbeatAt = heartbeat.at();
-      reconnects = heartbeat.reconnects();
-    }
-    outlets.values().forEach(this::tellKey);
+    connection.apply(update);
+    keys.tellAll(standing());
     report(null);
     return this;
   }
@@ -483,58 +349,31 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   // ---- telling keys and the registry --------------------------------------------------------
 
-  /** How the socket stands, for one key riding on it. */
-  private void tellKey(SocketRoutes.Outlet outlet) {
-    keys.tell(
-        outlet.key,
-        new Standing(
-            entityId,
-            feed == null ? StreamState.STARTING : state,
-            heartbeatAt,
-            lastError,
-            outlet.ticks(),
-            outlet.lastTickAt(),
-            reconnects));
+  private SocketKeys.Standing standing() {
+    return connection.standing(feed != null);
   }
 
   private void report(Map<FeedMode, String> inventory) {
     registry.report(
         new RegistryLink.Report(
-            status(), syncedRegistry, syncedSeq, inventory, getContext().getSelf()));
+            status(), changes.registryId(), changes.seq(), inventory, getContext().getSelf()));
   }
 
   /** The keys' live figures here, to the registry's listing. */
   private Behavior<Command> sendFigures() {
-    List<RegistryLink.KeyFigures> byKey = new ArrayList<>(outlets.size());
-    outlets.forEach(
-        (key, outlet) ->
-            byKey.add(new RegistryLink.KeyFigures(key, outlet.ticks(), outlet.lastTickAt())));
-    registry.figures(entityId, byKey);
+    registry.figures(entityId, keys.figures());
     return this;
   }
 
   private Behavior<Command> onReportNow(ReportNow now) {
-    report(syncing && syncedRegistry == null ? null : SocketWire.byMode(table.modes()));
+    report(changes.neverSynced() ? null : SocketWire.byMode(table.modes()));
     now.replyTo().tell(new Reported(entityId));
     return this;
   }
 
   private SocketStatus status() {
-    SocketState wire =
-        feed == null
-            ? (table.carriesNothing() ? SocketState.IDLE : SocketState.CONNECTING)
-            : SocketState.of(state);
-    return new SocketStatus(
-        entityId,
-        node,
-        wire,
-        since,
-        connectedAt,
-        heartbeatAt,
-        outlets.size(),
-        table.countsPerMode(),
-        reconnects,
-        lastError);
+    return connection.status(
+        entityId, node, since, feed != null, table.carriesNothing(), keys.size(), table);
   }
 
   private Behavior<Command> onGetSnapshot(GetSnapshot get) {

@@ -10,6 +10,7 @@ import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.node.Streams;
+import io.tickshard.streams.registry.StreamListing;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
@@ -56,7 +57,7 @@ class ListingFiguresTest {
         .atMost(Duration.ofSeconds(6))
         .untilAsserted(
             () -> {
-              TestProbe<StreamRegistry.Listing> probe = kit.createTestProbe();
+              TestProbe<StreamListing> probe = kit.createTestProbe();
               streams.registry().tell(new StreamRegistry.GetListing(probe.getRef()));
               StreamStatus listed = probe.receiveMessage().streams().get(0);
               assertThat(listed.ticks()).isPositive();

@@ -12,7 +12,7 @@ import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.registry.StreamRegistry;
-import io.tickshard.streams.sharing.UpstreamSocket;
+import io.tickshard.streams.sharing.KeyListeners;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -145,7 +145,7 @@ class StreamEntityDecisionsTest {
   private void socketConnected() {
     entity.runCommand(
         new StreamEntity.SocketUpdated(
-            new UpstreamSocket.Standing(
+            new KeyListeners.Standing(
                 "slot-0", StreamState.RUNNING, Instant.now(), null, 0, null, 0)));
   }
 

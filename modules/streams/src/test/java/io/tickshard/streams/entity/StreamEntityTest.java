@@ -14,6 +14,7 @@ import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.node.Streams;
+import io.tickshard.streams.registry.StreamListing;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
@@ -298,14 +299,14 @@ class StreamEntityTest {
     scenarios.start(key, FeedMode.QUOTE);
     awaitRunningWithTicks(key);
     ActorRef<StreamRegistry.Command> registry = streams.registry();
-    TestProbe<StreamRegistry.Listing> probe = kit.createTestProbe();
+    TestProbe<StreamListing> probe = kit.createTestProbe();
 
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
               registry.tell(new StreamRegistry.GetListing(probe.getRef()));
-              StreamRegistry.Listing listing = probe.receiveMessage(WAIT);
+              StreamListing listing = probe.receiveMessage(WAIT);
               assertThat(listing.streams())
                   .filteredOn(s -> s.key().equals(key))
                   .singleElement()

@@ -13,7 +13,10 @@ import io.tickshard.streams.StreamState;
 import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.node.Streams;
+import io.tickshard.streams.registry.HealthReport;
+import io.tickshard.streams.registry.StreamListing;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.registry.UpstreamListing;
 import io.tickshard.streams.testkit.ClusterOfThree;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import java.time.Duration;
@@ -93,23 +96,23 @@ class StreamRegistryClusterTest {
     return streams.get(node - 1).registry();
   }
 
-  private static StreamRegistry.Listing listing(int node) {
-    TestProbe<StreamRegistry.Listing> probe = cluster.node(node).createTestProbe();
+  private static StreamListing listing(int node) {
+    TestProbe<StreamListing> probe = cluster.node(node).createTestProbe();
     registry(node).tell(new StreamRegistry.GetListing(probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
 
   /** The socket slots open on {@code node}, as the registry sees them. */
   private static List<String> socketsOn(String node) {
-    TestProbe<StreamRegistry.Upstream> probe = cluster.node(3).createTestProbe();
+    TestProbe<UpstreamListing> probe = cluster.node(3).createTestProbe();
     registry(3).tell(new StreamRegistry.GetUpstream(probe.getRef()));
     return probe.receiveMessage(WAIT).sockets().stream()
         .filter(socket -> socket.status() != null && node.equals(socket.status().node()))
-        .map(StreamRegistry.UpstreamSocketView::id)
+        .map(UpstreamListing.Socket::id)
         .toList();
   }
 
-  private static long running(StreamRegistry.Listing listing) {
+  private static long running(StreamListing listing) {
     return listing.streams().stream().filter(s -> s.state() == StreamState.RUNNING).count();
   }
 
@@ -191,9 +194,9 @@ class StreamRegistryClusterTest {
                     .singleElement()
                     .satisfies(c -> assertThat(c.id()).isNotEqualTo(stuck)));
     assertThat(on(1).found(key).lastError()).contains("health check");
-    TestProbe<StreamRegistry.HealthReport> probe = cluster.node(3).createTestProbe();
+    TestProbe<HealthReport> probe = cluster.node(3).createTestProbe();
     registry(3).tell(new StreamRegistry.GetHealth(probe.getRef()));
-    StreamRegistry.HealthReport report = probe.receiveMessage(WAIT);
+    HealthReport report = probe.receiveMessage(WAIT);
     assertThat(report.ranAt()).isNotNull();
     assertThat(report.nextRunAt()).isAfter(report.ranAt());
     assertThat(report.summary()).startsWith("health: ").contains("budget ");
@@ -223,7 +226,7 @@ class StreamRegistryClusterTest {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              StreamRegistry.Listing listing = listing(2);
+              StreamListing listing = listing(2);
               assertThat(listing.complete()).isTrue();
               assertThat(running(listing)).isEqualTo(keys.size());
               assertThat(listing.perNode()).doesNotContainKey(dead);
@@ -266,7 +269,7 @@ class StreamRegistryClusterTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              StreamRegistry.Listing listing = listing(3);
+              StreamListing listing = listing(3);
               assertThat(listing.complete()).isTrue();
               assertThat(running(listing)).isEqualTo(open);
               assertThat(listing.perNode()).containsOnlyKeys(NodeName.of(cluster.node(3).system()));

@@ -12,6 +12,7 @@ import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.registry.UpstreamListing;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -101,7 +102,7 @@ final class StreamScenarios {
    * that the next start opens a socket, and its handshake is the one a scenario refuses.
    */
   static void awaitNoSocket(ActorTestKit kit, Streams streams) {
-    TestProbe<StreamRegistry.Upstream> probe = kit.createTestProbe();
+    TestProbe<UpstreamListing> probe = kit.createTestProbe();
     await()
         .atMost(WAIT)
         .untilAsserted(

@@ -216,7 +216,7 @@ class StreamRegistryTest {
 
     doomed.stop();
 
-    TestProbe<StreamRegistry.Listing> listing = kit.createTestProbe();
+    TestProbe<StreamListing> listing = kit.createTestProbe();
     listing.awaitAssert(
         () -> {
           registry.tell(new StreamRegistry.GetListing(listing.getRef()));
@@ -291,7 +291,7 @@ class StreamRegistryTest {
 
     // An answer meant for another registry (one that was there before) counts for nothing.
     registry.tell(new StreamRegistry.NodeCaughtUp("an-earlier-registry", node));
-    TestProbe<StreamRegistry.Listing> listing = kit.createTestProbe();
+    TestProbe<StreamListing> listing = kit.createTestProbe();
     registry.tell(new StreamRegistry.GetListing(listing.getRef()));
     // Answered in order: had that counted, the slot would be granted and the view complete.
     assertThat(listing.receiveMessage(Duration.ofSeconds(5)).complete()).isFalse();

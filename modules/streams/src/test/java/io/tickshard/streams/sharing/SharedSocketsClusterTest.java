@@ -18,6 +18,7 @@ import io.tickshard.streams.entity.StreamSettings;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.registry.UpstreamListing;
 import io.tickshard.streams.testkit.ClusterOfThree;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import io.tickshard.streams.ticks.Tick;
@@ -97,8 +98,8 @@ class SharedSocketsClusterTest {
     return ((StreamEntity.Found) probe.receiveMessage(WAIT)).status();
   }
 
-  private static StreamRegistry.Upstream upstream(int node) {
-    TestProbe<StreamRegistry.Upstream> probe = cluster.node(node).createTestProbe();
+  private static UpstreamListing upstream(int node) {
+    TestProbe<UpstreamListing> probe = cluster.node(node).createTestProbe();
     streams.get(node - 1).registry().tell(new StreamRegistry.GetUpstream(probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
@@ -145,7 +146,7 @@ class SharedSocketsClusterTest {
                 assertThat(status(i + 1, keys[i]).state()).isEqualTo(StreamState.RUNNING);
               }
             });
-    StreamRegistry.Upstream before = upstream(2);
+    UpstreamListing before = upstream(2);
     assertThat(before.sockets()).hasSize(1);
     int owner = nodeNumber(before.sockets().get(0).status().node());
     long socketBefore = simulator.state().connections().get(0).id();
@@ -179,7 +180,7 @@ class SharedSocketsClusterTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              StreamRegistry.Upstream after = upstream(asked);
+              UpstreamListing after = upstream(asked);
               assertThat(after.complete()).isTrue();
               assertThat(after.socketsInUse()).isEqualTo(1);
               assertThat(after.instrumentsInUse()).isEqualTo(expected.size());
@@ -219,7 +220,7 @@ class SharedSocketsClusterTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              StreamRegistry.Upstream after = upstream(staying);
+              UpstreamListing after = upstream(staying);
               assertThat(after.complete()).isTrue();
               assertThat(after.socketsInUse()).isEqualTo(1);
               assertThat(after.sockets().get(0).status().node())

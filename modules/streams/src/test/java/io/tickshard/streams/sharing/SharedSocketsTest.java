@@ -16,7 +16,9 @@ import io.tickshard.streams.entity.StreamEntity;
 import io.tickshard.streams.entity.StreamSettings;
 import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.node.Streams;
+import io.tickshard.streams.registry.StreamListing;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.registry.UpstreamListing;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import io.tickshard.streams.ticks.Tick;
@@ -75,7 +77,7 @@ class SharedSocketsTest {
   /** Each test leaves nothing subscribed: stop what runs, and wait out the grace. */
   @AfterEach
   void stopAll() {
-    StreamRegistry.Listing listing = listing();
+    StreamListing listing = listing();
     for (StreamStatus status : listing.streams()) {
       if (status.state() != StreamState.STOPPED) {
         stop(status.key());
@@ -108,14 +110,14 @@ class SharedSocketsTest {
     return ((StreamEntity.Found) probe.receiveMessage(WAIT)).status();
   }
 
-  private static StreamRegistry.Listing listing() {
-    TestProbe<StreamRegistry.Listing> probe = kit.createTestProbe();
+  private static StreamListing listing() {
+    TestProbe<StreamListing> probe = kit.createTestProbe();
     streams.registry().tell(new StreamRegistry.GetListing(probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
 
-  private static StreamRegistry.Upstream upstream() {
-    TestProbe<StreamRegistry.Upstream> probe = kit.createTestProbe();
+  private static UpstreamListing upstream() {
+    TestProbe<UpstreamListing> probe = kit.createTestProbe();
     streams.registry().tell(new StreamRegistry.GetUpstream(probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
@@ -158,7 +160,7 @@ class SharedSocketsTest {
                 assertThat(subscribed())
                     .isEqualTo(Map.of(1333, "quote", 2885, "quote", 11536, "full", 1594, "full")));
     assertThat(status(swing).sockets()).containsExactly("slot-0");
-    StreamRegistry.Upstream upstream = upstream();
+    UpstreamListing upstream = upstream();
     assertThat(upstream.sharing()).isEqualTo("shared");
     assertThat(upstream.socketsInUse()).isEqualTo(1);
     assertThat(upstream.instrumentsInUse()).isEqualTo(4);
