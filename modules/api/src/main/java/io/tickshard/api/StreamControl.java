@@ -1,8 +1,5 @@
 package io.tickshard.api;
 
-import io.tickshard.streams.registry.HealthReport;
-import io.tickshard.streams.registry.StreamListing;
-import io.tickshard.streams.registry.UpstreamListing;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamStatus;
@@ -11,7 +8,10 @@ import io.tickshard.streams.entity.StopReply;
 import io.tickshard.streams.entity.StreamEntity;
 import io.tickshard.streams.journal.JournalMonitor;
 import io.tickshard.streams.node.Streams;
+import io.tickshard.streams.registry.HealthReport;
+import io.tickshard.streams.registry.StreamListing;
 import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.registry.UpstreamListing;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.ViewerEvent;
 import io.tickshard.streams.ticks.ViewerTopics;
@@ -228,7 +228,7 @@ public final class StreamControl {
         "the stream registry");
   }
 
-  /** The broker sockets: the shared slots, or in {@code dedicated} mode one per stream. */
+  /** The account's broker sockets, as the registry placed keys on them. */
   public CompletionStage<UpstreamListing> upstream() {
     return timed(
         AskPattern.ask(

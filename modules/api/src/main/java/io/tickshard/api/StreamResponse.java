@@ -11,8 +11,8 @@ import java.util.Map;
  * with its state and mode by their wire names. Changing this shape changes no cluster message.
  *
  * @param id the key's short id, usable wherever the key is in a URL
- * @param sockets in {@code shared} mode the broker sockets that carry the key's instruments ({@code
- *     slot-0} …); left out in {@code dedicated} mode
+ * @param sockets the broker sockets that carry the key's instruments ({@code slot-0} …); left out
+ *     while it is not placed
  * @param symbols in one stream's answers, symbol and name of each instrument the instrument list
  *     has, by {@code SEGMENT:ID}; left out in the listing, or with no list loaded
  */

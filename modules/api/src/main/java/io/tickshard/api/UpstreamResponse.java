@@ -1,8 +1,7 @@
 package io.tickshard.api;
 
-import io.tickshard.streams.registry.UpstreamListing;
 import io.tickshard.feed.FeedMode;
-import io.tickshard.streams.registry.StreamRegistry;
+import io.tickshard.streams.registry.UpstreamListing;
 import io.tickshard.streams.sharing.SocketStatus;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -11,10 +10,9 @@ import java.util.Map;
 
 /**
  * {@code GET /api/v1/upstream} (docs/api.md, "Broker sockets"): the registry's {@link
- * UpstreamListing} with modes by their wire names. Changing this shape changes no cluster
- * message.
+ * UpstreamListing} with modes by their wire names. Changing this shape changes no cluster message.
  *
- * @param sharing {@code shared} or {@code dedicated}
+ * @param sharing the placement policy: {@code shared} or {@code dedicated}
  * @param budget broker connections the cluster may open ({@code tickshard.budget.max-connections})
  * @param capacity {@code budget} × 5,000 instruments
  */

@@ -119,6 +119,8 @@ final class StreamBehavior extends EventSourcedBehavior<Command, Event, State> {
   }
 
   private void onRecovered(State state) {
+    // Its lines, and its runtime's, under the entity's name (persistence names it by this class).
+    context.setLoggerName(StreamEntity.class);
     runtime = new StreamRuntime(entityId, context, timers, settings, registry);
     if (!state.active()) {
       // Asked about, never started (or stopped): answer and go, leaving nothing remembered.

@@ -22,11 +22,11 @@ import java.util.TreeSet;
 
 /**
  * The {@code shared} policy of {@link SocketPlacement}: shared upstream sockets
- * (docs/architecture.md, "Shared upstream sockets"): which socket slot carries each instrument, in
- * which mode, for which keys. Each instrument is on one slot at most, in the highest mode a key
- * placed on it needs; instruments fill the fullest slot that has room, and a new slot opens only
- * when none has. An instrument no key needs any more (or a mode no key needs any more) stays for a
- * grace period, so that a key started again at once costs nothing.
+ * (docs/architecture.md, "Placement policies"): which socket slot carries each instrument, in which
+ * mode, for which keys. Each instrument is on one slot at most, in the highest mode a key placed on
+ * it needs; instruments fill the fullest slot that has room, and a new slot opens only when none
+ * has. An instrument no key needs any more (or a mode no key needs any more) stays for a grace
+ * period, so that a key started again at once costs nothing.
  *
  * <p>Not thread-safe.
  */

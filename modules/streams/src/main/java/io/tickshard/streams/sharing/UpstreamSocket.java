@@ -53,8 +53,6 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     return ID_PREFIX + slot;
   }
 
-  // ---- protocol -----------------------------------------------------------------------------
-
   public sealed interface Command extends CborSerializable {}
 
   /**
@@ -105,8 +103,6 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   private record FeedStopped(int generation) implements Command {}
 
   private record SendFigures() implements Command {}
-
-  // ---- setup --------------------------------------------------------------------------------
 
   /** Starts sharding of the socket slots on this node; see {@code Streams.start}. */
   public static ActorRef<ShardingEnvelope<Command>> init(
@@ -169,6 +165,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       RegistryLink registry,
       KeyListeners keys) {
     super(context);
+    context.setLoggerName(UpstreamSocket.class); // its helpers' lines too (SocketKeys)
     this.entityId = entityId;
     this.slot = Integer.parseInt(entityId.substring(ID_PREFIX.length()));
     this.label = "socket " + entityId;
@@ -200,11 +197,14 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
         .onMessage(RestartConnection.class, this::onRestart)
         .onMessage(GracefulStop.class, stop -> onGracefulStop())
         .onMessage(SendFigures.class, send -> sendFigures())
-        .onSignal(PostStop.class, stop -> onPostStop())
+        .onSignal(
+            PostStop.class,
+            stop -> {
+              getContext().getLog().info("{} on {}: stopped here", label, node);
+              return this;
+            })
         .build();
   }
-
-  // ---- keeping in step with the registry ----------------------------------------------------
 
   private Behavior<Command> askForTable() {
     changes.resync();
@@ -270,8 +270,6 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     report(null);
     return this;
   }
-
-  // ---- the socket ---------------------------------------------------------------------------
 
   private void openFeed() {
     connection.opening();
@@ -341,13 +339,6 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     }
     return this;
   }
-
-  private Behavior<Command> onPostStop() {
-    getContext().getLog().info("{} on {}: stopped here", label, node);
-    return this;
-  }
-
-  // ---- telling keys and the registry --------------------------------------------------------
 
   private SocketKeys.Standing standing() {
     return connection.standing(feed != null);

@@ -5,8 +5,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
- * The pub-sub topic a stream's ticks are published on. The entity publishes; any node that serves
- * viewers spawns the same topic locally and subscribes.
+ * The pub-sub topic a stream's ticks are published on. The socket slots that carry its instruments
+ * publish; any node that serves viewers spawns the same topic locally and subscribes.
  */
 public final class TickTopic {
   private TickTopic() {}
