@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -82,7 +84,9 @@ final class FeedConnected {
         .onMessage(GetSnapshotOf.class, feed::answer)
         .onMessage(CredentialsArrived.class, arrived -> Behaviors.same())
         .onMessage(SocketEvent.class, ofAnEarlierSocket -> Behaviors.same())
-        .onSignal(PostStop.class, this::onPostStop)
+        .onSignal(PostStop.class, this::onGone)
+        // A supervisor restarting it after a failure: the new one opens its own socket.
+        .onSignal(PreRestart.class, this::onGone)
         .build();
   }
 
@@ -142,7 +146,7 @@ final class FeedConnected {
     return FeedClosing.start(feed, link);
   }
 
-  private Behavior<Command> onPostStop(PostStop stop) {
+  private Behavior<Command> onGone(Signal stoppedOrRestarting) {
     link.abort();
     return feed.stopped();
   }

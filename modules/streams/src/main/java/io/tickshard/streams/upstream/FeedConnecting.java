@@ -13,6 +13,8 @@ import io.tickshard.streams.upstream.FeedConnection.StreamEnded;
 import io.tickshard.streams.upstream.FeedConnection.Upgraded;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -48,7 +50,9 @@ final class FeedConnecting {
         .onMessage(GetSnapshotOf.class, feed::answer)
         .onMessage(CredentialsArrived.class, arrived -> Behaviors.same())
         .onMessage(SocketEvent.class, ofAnEarlierSocket -> Behaviors.same())
-        .onSignal(PostStop.class, this::onPostStop)
+        .onSignal(PostStop.class, this::onGone)
+        // A supervisor restarting it after a failure: the new one opens its own socket.
+        .onSignal(PreRestart.class, this::onGone)
         .build();
   }
 
@@ -91,7 +95,7 @@ final class FeedConnecting {
         feed, link, attempt, null, LostBy.RESTART, restart.reason(), feed.settings.backoffMin());
   }
 
-  private Behavior<Command> onPostStop(PostStop stop) {
+  private Behavior<Command> onGone(Signal stoppedOrRestarting) {
     link.abort();
     return feed.stopped();
   }

@@ -27,7 +27,8 @@ import org.apache.pekko.util.ByteString;
  * FeedClosing}. What they share is a {@link FeedContext}; the socket of the moment, a {@link
  * FeedLink}; what a refusal or an end means, a {@link FeedVerdict}.
  *
- * <p>The socket is aborted when this actor stops, however it stops, so it cannot outlive it.
+ * <p>The socket is aborted when this actor stops, however it stops, and when a supervisor restarts
+ * it, so it cannot outlive it.
  */
 public final class FeedConnection {
   private FeedConnection() {}

@@ -50,9 +50,6 @@ final class FeedContext {
 
   private FeedSubscription subscription;
 
-  /** Sockets opened so far: the generation of the next one. */
-  private long sockets;
-
   private long ticks;
   private Instant lastTickAt;
   private int reconnects;
@@ -78,10 +75,6 @@ final class FeedContext {
 
   Logger log() {
     return actor.getLog();
-  }
-
-  long nextGeneration() {
-    return ++sockets;
   }
 
   /** What a connect subscribes: the last {@link Resubscribe}'s, else the first. */
@@ -115,7 +108,7 @@ final class FeedContext {
     return new Heartbeat(at, ticks, lastTickAt, reconnects);
   }
 
-  /** The actor stopped, its socket (if any) aborted already. */
+  /** The actor stopped or is being restarted, its socket (if any) aborted already. */
   Behavior<Command> stopped() {
     log().info("{} on {}: feed connection closed", label, node);
     return Behaviors.same();

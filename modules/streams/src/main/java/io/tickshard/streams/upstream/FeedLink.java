@@ -10,6 +10,7 @@ import io.tickshard.streams.upstream.FeedConnection.StreamEnded;
 import io.tickshard.streams.upstream.FeedConnection.Upgraded;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -18,6 +19,12 @@ import org.apache.pekko.actor.typed.ActorRef;
  * a reconnect is a new one, so nothing it heard carries over.
  */
 final class FeedLink {
+  /**
+   * Generations are unique in the JVM, not per actor: a connection restarted by its supervisor is
+   * the same actor, and its first socket must not take the aborted socket's end for its own.
+   */
+  private static final AtomicLong GENERATIONS = new AtomicLong();
+
   private final long generation;
   private final BrokerCredentials credentials;
   private final FeedSocket socket;
@@ -32,7 +39,7 @@ final class FeedLink {
 
   /** Opens a socket with the broker's credentials of the moment; its news comes to the actor. */
   static FeedLink open(FeedContext feed) {
-    long generation = feed.nextGeneration();
+    long generation = GENERATIONS.incrementAndGet();
     BrokerCredentials credentials = feed.broker.forConnect();
     ActorRef<Command> self = feed.actor.getSelf();
     FeedSocket socket =
