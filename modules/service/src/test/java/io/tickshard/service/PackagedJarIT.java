@@ -3,6 +3,8 @@ package io.tickshard.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tickshard.service.rig.FreePorts;
+import io.tickshard.service.rig.NodeProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +45,8 @@ class PackagedJarIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
-              () -> get("http://127.0.0.1:" + node.managementPort + "/ready").statusCode() == 200);
+              () ->
+                  get("http://127.0.0.1:" + node.managementPort() + "/ready").statusCode() == 200);
       HttpResponse<String> start =
           http.send(
               HttpRequest.newBuilder(URI.create(api + "/api/v1/streams"))
