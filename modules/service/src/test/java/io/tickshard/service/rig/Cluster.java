@@ -76,6 +76,7 @@ public final class Cluster implements AutoCloseable {
   private final FeedSimulator simulator;
   private final BrokerSockets broker;
   private final Map<String, String> environment = new HashMap<>();
+  private final int[] seedPorts;
   private final int[] ports;
   private final List<NodeProcess> nodes = new ArrayList<>();
 
@@ -84,10 +85,11 @@ public final class Cluster implements AutoCloseable {
     this.logs = logs;
     this.simulator = simulator;
     this.broker = new BrokerSockets(simulator);
-    this.ports = new int[spec.size()];
-    for (int i = 0; i < ports.length; i++) {
-      ports[i] = FreePorts.next();
+    this.seedPorts = new int[spec.size()];
+    for (int i = 0; i < seedPorts.length; i++) {
+      seedPorts[i] = FreePorts.next();
     }
+    this.ports = seedPorts.clone();
   }
 
   /** Starts the journal, the simulator and every node, and waits until each is ready. */
@@ -104,7 +106,7 @@ public final class Cluster implements AutoCloseable {
       int seeds = Math.min(2, spec.size());
       List<String> seedNodes = new ArrayList<>();
       for (int i = 0; i < seeds; i++) {
-        seedNodes.add("127.0.0.1:" + cluster.ports[i]);
+        seedNodes.add("127.0.0.1:" + cluster.seedPorts[i]);
       }
       env.put("TICKSHARD_SEED_NODES", String.join(",", seedNodes));
       env.putAll(spec.environment());
@@ -160,10 +162,14 @@ public final class Cluster implements AutoCloseable {
         .orElseThrow(() -> new AssertionError("no alive node is " + address));
   }
 
-  /** Starts every node (again, after {@link #stopAll}), and waits until each is ready. */
+  /**
+   * Starts every node (again, after {@link #stopAll}) on the ports it first had, the seed nodes'
+   * among them, and waits until each is ready.
+   */
   public void startAll() throws Exception {
     nodes.clear();
     for (int i = 0; i < spec.size(); i++) {
+      ports[i] = seedPorts[i];
       nodes.add(launch(i));
     }
     for (NodeProcess node : nodes) {
@@ -171,8 +177,13 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  /** A new node in place {@code index}, on its cluster port; it is not awaited. */
+  /**
+   * A new node in place {@code index}, on a cluster port of its own (not a seed node's: a first
+   * seed node started again while the others answer late forms a cluster of its own); it is not
+   * awaited.
+   */
   public NodeProcess replace(int index) throws Exception {
+    ports[index] = FreePorts.next();
     NodeProcess node = launch(index);
     nodes.set(index, node);
     return node;
