@@ -14,6 +14,7 @@ import io.tickshard.service.rig.Storm;
 import io.tickshard.service.rig.StreamsApi;
 import io.tickshard.service.rig.Subscriptions;
 import io.tickshard.service.rig.Upstream;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -299,11 +300,18 @@ class ClusterProofIT {
     awaitEveryKeyCarried();
   }
 
+  /** The node answers the listing, and the listing places one of the keys on it. */
   private static boolean hostsAKey(NodeProcess node) throws Exception {
-    if (StreamsApi.status(node.api() + "/api/v1/streams") != 200) {
+    HttpResponse<String> listing = StreamsApi.listing(node);
+    if (listing.statusCode() != 200) {
       return false;
     }
-    Map<String, String> hosts = StreamsApi.field(node, "node");
-    return keys.stream().anyMatch(k -> node.node().equals(hosts.get(k.key())));
+    for (JsonNode stream : StreamsApi.parse(listing.body()).path("streams")) {
+      if (node.node().equals(stream.path("node").asText())
+          && keys.stream().anyMatch(k -> k.key().equals(stream.path("key").asText()))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -11,12 +11,10 @@ import io.tickshard.service.rig.NodeProcess;
 import io.tickshard.service.rig.RunningKeys;
 import io.tickshard.service.rig.ScreenerKey;
 import io.tickshard.service.rig.SharedCluster;
-import io.tickshard.service.rig.Storm;
 import io.tickshard.service.rig.StreamsApi;
 import io.tickshard.service.rig.Subscriptions;
 import io.tickshard.service.rig.Upstream;
 import io.tickshard.simulator.SimulatorState;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,22 +49,7 @@ class SharedChurnIT {
     cluster = shared;
     broker = shared.broker();
     figures = new Figures(shared.logs().resolve("figures.txt"), "SHARED-SOCKETS");
-    List<HttpRequest> starts = new ArrayList<>();
-    for (int k = 0; k < KEYS; k++) {
-      NodeProcess node = cluster.node(k % cluster.nodes().size());
-      starts.add(StreamsApi.startRequest(node, keys.get(k).startBody()));
-    }
-    long began = System.nanoTime();
-    Storm.assertAnswered(Storm.send(starts, 50), 201);
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(() -> broker.assertOneConnectionCarrying(Subscriptions.needed(keys)));
-    RunningKeys.await(
-        cluster,
-        keys.stream().map(ScreenerKey::key).collect(Collectors.toSet()),
-        began,
-        System.nanoTime(),
-        "churn");
+    RunningKeys.startOnOneSocket(cluster, keys, "churn");
   }
 
   @AfterAll

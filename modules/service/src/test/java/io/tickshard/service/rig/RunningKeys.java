@@ -3,6 +3,7 @@ package io.tickshard.service.rig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -32,6 +34,27 @@ public final class RunningKeys {
   public record Running(Map<String, Long> firstListing, long allRunningMs, List<String> late) {}
 
   private RunningKeys() {}
+
+  /**
+   * Starts each of {@code keys} once (over the nodes in turn, 50 calls in flight), and waits until
+   * one broker connection carries what they need and every key says it runs.
+   */
+  public static Running startOnOneSocket(Cluster cluster, List<ScreenerKey> keys, String label)
+      throws Exception {
+    List<HttpRequest> starts = new ArrayList<>();
+    for (int k = 0; k < keys.size(); k++) {
+      NodeProcess node = cluster.node(k % cluster.nodes().size());
+      starts.add(StreamsApi.startRequest(node, keys.get(k).startBody()));
+    }
+    long began = System.nanoTime();
+    Storm.assertAnswered(Storm.send(starts, 50), 201);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> cluster.broker().assertOneConnectionCarrying(Subscriptions.needed(keys)));
+    Set<String> names = keys.stream().map(ScreenerKey::key).collect(Collectors.toSet());
+    return await(cluster, names, began, System.nanoTime(), label);
+  }
 
   /**
    * Awaits every one of {@code names} running, from {@code subscribed} (nanos), when the broker
