@@ -14,6 +14,7 @@ import io.tickshard.service.rig.Storm;
 import io.tickshard.service.rig.StreamsApi;
 import io.tickshard.service.rig.Subscriptions;
 import io.tickshard.service.rig.Upstream;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -302,7 +303,12 @@ class ClusterProofIT {
 
   /** The node answers the listing, and the listing places one of the keys on it. */
   private static boolean hostsAKey(NodeProcess node) throws Exception {
-    HttpResponse<String> listing = StreamsApi.listing(node);
+    HttpResponse<String> listing;
+    try {
+      listing = StreamsApi.listing(node);
+    } catch (IOException notListeningYet) {
+      return false;
+    }
     if (listing.statusCode() != 200) {
       return false;
     }

@@ -83,6 +83,8 @@ public final class NodeProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
+    // A node that stalls (unreachable, downed) leaves its collector's account beside its log.
+    command.add("-Xlog:gc:file=" + workDir(logDir, name).resolve("gc.log"));
     command.addAll(jvmArgs);
     String extra = System.getProperty("proof.jvm-args", "").replace("{name}", name);
     for (String arg : extra.trim().split("\\s+")) {
