@@ -1,7 +1,7 @@
 package io.tickshard.e2e;
 
-import io.tickshard.service.FreePorts;
-import io.tickshard.service.NodeProcess;
+import io.tickshard.service.rig.FreePorts;
+import io.tickshard.service.rig.NodeProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

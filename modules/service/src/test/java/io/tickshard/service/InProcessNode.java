@@ -1,6 +1,7 @@
 package io.tickshard.service;
 
 import com.typesafe.config.Config;
+import io.tickshard.service.rig.FreePorts;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
 import io.tickshard.streams.testkit.EmbeddedDatabase;

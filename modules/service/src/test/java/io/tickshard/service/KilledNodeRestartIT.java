@@ -3,11 +3,8 @@ package io.tickshard.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.tickshard.service.rig.FreePorts;
+import io.tickshard.service.rig.NodeProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class KilledNodeRestartIT {
   private static final Duration READY = Duration.ofSeconds(60);
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void a_node_killed_with_kill_9_takes_its_postgres_along_and_starts_again_at_the_first_try()
@@ -71,7 +67,7 @@ class KilledNodeRestartIT {
         NodeProcess.start(
             name,
             FreePorts.next(),
-            Map.of("TICKSHARD_UPSTREAM_SHARING", "dedicated"),
+            Map.of(),
             List.of(),
             Map.of("tickshard.db.embedded-data-dir", data.resolve("postgres").toString()),
             logs);
@@ -84,21 +80,9 @@ class KilledNodeRestartIT {
               assertThat(node.alive())
                   .as(name + " exited; see " + NodeProcess.log(logs, name))
                   .isTrue();
-              return ready(node);
+              return node.ready();
             });
     return node;
-  }
-
-  private boolean ready(NodeProcess node) throws InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort + "/ready"))
-            .timeout(Duration.ofSeconds(5))
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException notListeningYet) {
-      return false;
-    }
   }
 
   private static long postmasterOf(Path data) throws Exception {

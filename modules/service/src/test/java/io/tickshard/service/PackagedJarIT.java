@@ -3,9 +3,9 @@ package io.tickshard.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.tickshard.service.rig.FreePorts;
+import io.tickshard.service.rig.NodeProcess;
+import io.tickshard.service.rig.StreamsApi;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
  * in a process of its own: it answers, streams, and leaves nothing running after SIGTERM.
  */
 class PackagedJarIT {
-  private final HttpClient http = HttpClient.newHttpClient();
-
   @Test
   void the_jar_runs_a_node_on_embedded_defaults_and_stops_cleanly() throws Exception {
     assertThat(Path.of("target", "tickshard.jar")).exists();
@@ -39,26 +37,16 @@ class PackagedJarIT {
       node.awaitStarted(Duration.ofSeconds(120));
       String api = node.api();
 
-      assertThat(get(api + "/api/v1/streams").statusCode()).isEqualTo(200);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> get("http://127.0.0.1:" + node.managementPort + "/ready").statusCode() == 200);
+      assertThat(StreamsApi.status(api + "/api/v1/streams")).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(30)).until(node::ready);
       HttpResponse<String> start =
-          http.send(
-              HttpRequest.newBuilder(URI.create(api + "/api/v1/streams"))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"screenerType\":\"jar\",\"instruments\":[1333,2885]}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          StreamsApi.start(node, "{\"screenerType\":\"jar\",\"instruments\":[1333,2885]}");
       assertThat(start.statusCode()).isEqualTo(201);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  get(api + "/api/v1/streams/type%3Ajar%7Cids%3A1333%2C2885")
+                  StreamsApi.get(api + StreamsApi.path("type:jar|ids:1333,2885"))
                       .body()
                       .contains("\"status\":\"running\""));
       assertThat(Files.readString(log)).doesNotContain("sim-token");
@@ -81,11 +69,5 @@ class PackagedJarIT {
         .doesNotContain("journal unreachable")
         .contains("journal       embedded PostgreSQL")
         .contains("common pool   2 threads (2 processors)");
-  }
-
-  private HttpResponse<String> get(String url) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -5,19 +5,19 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tickshard.service.rig.BrokerSockets;
+import io.tickshard.service.rig.NodeProcess;
+import io.tickshard.service.rig.ScreenerKey;
+import io.tickshard.service.rig.StreamsApi;
+import io.tickshard.service.rig.Subscriptions;
+import io.tickshard.service.rig.Upstream;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
 import io.tickshard.simulator.SimulatorState;
 import io.tickshard.streams.journal.JournalSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,7 +26,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +37,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A network partition between the nodes of a three-node cluster, on a network of the test's own
+ * A network partition between the nodes of a three-node cluster on the default configuration (the
+ * account's sockets shared by every key), on a network of the test's own
  * (src/test/netns/partition-network: one namespace per node, one for this JVM with the simulator
- * and PostgreSQL). One node is cut off from the other two but still reaches the broker and the
- * journal, the dangerous case: it keeps streaming while the majority decides. The Split Brain
- * Resolver downs it (keep-majority), the majority restarts its streams, and no key ever has two
- * sockets. Runs only in the JVM that src/test/netns/namespace-jdk/bin/java starts (failsafe's
- * "partition" execution, as root); elsewhere it is skipped and says why.
+ * and PostgreSQL). The node that owns the shared socket is cut off from the other two but still
+ * reaches the broker and the journal, the dangerous case: it keeps streaming while the majority
+ * decides. The Split Brain Resolver downs it (keep-majority), the majority opens the socket again
+ * and runs its streams, and no instrument is ever carried by two connections at once. Runs only in
+ * the JVM that src/test/netns/namespace-jdk/bin/java starts (failsafe's "partition" execution, as
+ * root); elsewhere it is skipped and says why.
  *
  * <p>Times are written to {@code target/partition-proof/timings.txt}, reported in
  * docs/benchmarks.md.
@@ -59,13 +60,16 @@ class PartitionIT {
   /** The window the SBR waits before downing; the local cluster's value (bin/cluster). */
   private static final Duration STABLE_AFTER = Duration.ofSeconds(5);
 
-  private static final ObjectMapper JSON = NodeHttp.JSON;
-  private static final HttpClient HTTP = NodeHttp.HTTP;
   private static final Map<String, String> timings = new HashMap<>();
 
   private static Path logs;
   private static EmbeddedPostgres postgres;
   private static FeedSimulator simulator;
+  private static BrokerSockets broker;
+  private static final List<ScreenerKey> keys =
+      IntStream.range(0, KEYS)
+          .mapToObj(k -> new ScreenerKey("split", List.of(100 * k + 1, 100 * k + 2), "quote"))
+          .toList();
   private static final Map<String, String> environment = new HashMap<>();
   private static final List<NodeProcess> nodes = new ArrayList<>();
 
@@ -76,19 +80,14 @@ class PartitionIT {
     String databaseUrl = startPostgres();
     JournalSchema.ensure(databaseUrl, "postgres", "");
     simulator =
-        FeedSimulator.start(
-            SimulatorConfig.defaults()
-                .withMarket(5, 17)
-                .withLimits(100, 5_000, KEYS)
-                .withAddress(INFRA, 0));
+        FeedSimulator.start(SimulatorConfig.defaults().withMarket(5, 17).withAddress(INFRA, 0));
+    broker = new BrokerSockets(simulator);
     environment.put(
         "TICKSHARD_SEED_NODES", host(1) + ":" + CLUSTER_PORT + "," + host(2) + ":" + CLUSTER_PORT);
     environment.put("TICKSHARD_DB_URL", databaseUrl);
     environment.put("TICKSHARD_DB_USER", "postgres");
     environment.put("TICKSHARD_DB_PASSWORD", "");
     environment.put("DHANHQ_WS_URL", simulator.baseUrl().toString());
-    // Moved keys are told apart by their own sockets at the simulator.
-    environment.put("TICKSHARD_UPSTREAM_SHARING", "dedicated");
     for (int n = 1; n <= 3; n++) {
       nodes.add(startNode(n));
     }
@@ -151,11 +150,7 @@ class PartitionIT {
         CLUSTER_PORT,
         environment,
         List.of(),
-        Map.of(
-            "tickshard.budget.max-connections",
-            String.valueOf(KEYS),
-            "pekko.cluster.split-brain-resolver.stable-after",
-            STABLE_AFTER.toSeconds() + "s"),
+        Map.of("pekko.cluster.split-brain-resolver.stable-after", STABLE_AFTER.toSeconds() + "s"),
         logs);
   }
 
@@ -167,25 +162,13 @@ class PartitionIT {
     assertThat(process.exitValue()).as("partition-network %s", List.of(arguments)).isZero();
   }
 
-  private static String key(int k) {
-    return "type:split|ids:" + (100 * k + 1) + "," + (100 * k + 2);
-  }
-
-  private static String instruments(int k) {
-    return "NSE_EQ:" + (100 * k + 1) + ",NSE_EQ:" + (100 * k + 2);
-  }
-
-  private static String path(String key) {
-    return "/api/v1/streams/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
-  }
-
   /**
    * Where each key runs, as the given node's listing says; only running streams. None while the
    * node answers a problem instead (503 while the registry moves off the node that was cut off).
    */
   private static Map<String, String> runningOn(NodeProcess node) throws Exception {
     Map<String, String> where = new HashMap<>();
-    JsonNode streams = NodeHttp.get(node.api() + "/api/v1/streams").get("streams");
+    JsonNode streams = StreamsApi.json(node.api() + "/api/v1/streams").get("streams");
     if (streams == null) {
       return where;
     }
@@ -197,67 +180,47 @@ class PartitionIT {
     return where;
   }
 
-  private static List<SimulatorState.TimelineEntry> sockets(int k) {
-    return simulator.state().timeline().stream()
-        .filter(e -> String.join(",", e.instruments()).equals(instruments(k)))
-        .sorted(Comparator.comparing(SimulatorState.TimelineEntry::openedAt))
-        .toList();
-  }
-
   @Test
-  void the_cut_off_node_downs_itself_and_the_majority_runs_its_streams_never_two_sockets_per_key()
+  void the_cut_off_socket_owner_downs_itself_and_the_majority_runs_its_streams_never_two_carriers()
       throws Exception {
     for (int k = 0; k < KEYS; k++) {
-      HttpResponse<String> started =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(nodes.get(k % 3).api() + "/api/v1/streams"))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"screenerType\":\"split\",\"instruments\":["
-                              + (100 * k + 1)
-                              + ","
-                              + (100 * k + 2)
-                              + "]}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> started = StreamsApi.start(nodes.get(k % 3), keys.get(k).startBody());
       assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
     }
+    Map<String, String> carried = Subscriptions.needed(keys);
     await().atMost(Duration.ofSeconds(60)).until(() -> runningOn(nodes.get(0)).size() == KEYS);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> simulator.state().stats().connectionsOpen() == KEYS);
+        .untilAsserted(() -> broker.assertOneConnectionCarrying(carried));
+    SimulatorState.ConnectionInfo before = broker.open().get(0);
+    broker.mark();
 
-    // The node with the most streams is cut off: the most to move, the most to duplicate.
-    Map<String, String> before = runningOn(nodes.get(0));
+    // The node that owns the socket is cut off: while the majority decides, it still streams
+    // every key's instruments, the case where a second connection could carry them too.
+    String owner = Upstream.ownerOf(nodes.get(0), "slot-0");
     NodeProcess minority =
-        nodes.stream()
-            .max(
-                Comparator.comparing(
-                    n -> before.values().stream().filter(n.node()::equals).count()))
-            .orElseThrow();
+        nodes.stream().filter(n -> n.node().equals(owner)).findFirst().orElseThrow();
     int cut = nodes.indexOf(minority) + 1;
-    List<Integer> moving =
-        IntStream.range(0, KEYS)
-            .filter(k -> minority.node().equals(before.get(key(k))))
-            .boxed()
+    Map<String, String> placed = runningOn(nodes.get(0));
+    List<String> moving =
+        keys.stream()
+            .map(ScreenerKey::key)
+            .filter(k -> minority.node().equals(placed.get(k)))
             .toList();
     List<NodeProcess> majority = nodes.stream().filter(n -> n != minority).toList();
-    assertThat(moving).as("streams on the node to cut off").isNotEmpty();
 
     Instant cutAt = Instant.now();
     network("cut", String.valueOf(cut));
 
     // The minority downs itself (and, downed, its JVM exits, not a minute later); the majority
-    // restarts its streams.
+    // opens the socket again and restarts the minority's streams.
     await()
         .atMost(Duration.ofSeconds(40))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> !minority.alive());
-    Instant minorityGone = Instant.now();
     timings.put(
         "partition.minority-exited-after",
-        Duration.between(cutAt, minorityGone).toMillis() + " ms");
+        Duration.between(cutAt, Instant.now()).toMillis() + " ms");
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
@@ -270,40 +233,31 @@ class PartitionIT {
         "partition.streams-back-after", Duration.between(cutAt, Instant.now()).toMillis() + " ms");
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> simulator.state().stats().connectionsOpen() == KEYS);
+        .untilAsserted(() -> broker.assertOneConnectionCarrying(carried));
 
-    long shortestGap = Long.MAX_VALUE;
-    for (int k : moving) {
-      List<SimulatorState.TimelineEntry> sockets = sockets(k);
-      assertThat(sockets)
-          .as("%s: its socket on the minority, then one on the majority", key(k))
-          .hasSize(2);
-      SimulatorState.TimelineEntry old = sockets.get(0);
-      SimulatorState.TimelineEntry replacement = sockets.get(1);
-      Instant closed = Instant.parse(old.closedAt());
-      // Still reaching the broker, the minority kept streaming after the cut: the case where a
-      // second socket could open.
-      assertThat(closed)
-          .as("%s: the minority's socket outlived the cut", key(k))
-          .isAfter(cutAt.plus(STABLE_AFTER));
-      assertThat(closed)
-          .as("%s: the minority's socket closed before the majority opened one", key(k))
-          .isBeforeOrEqualTo(Instant.parse(replacement.openedAt()));
-      shortestGap =
-          Math.min(
-              shortestGap,
-              Duration.between(closed, Instant.parse(replacement.openedAt())).toMillis());
-      timings.merge(
-          "partition.minority-socket-closed-after",
-          Duration.between(cutAt, closed).toMillis() + " ms",
-          (a, b) -> Long.parseLong(a.split(" ")[0]) > Long.parseLong(b.split(" ")[0]) ? a : b);
-    }
-    timings.put("partition.shortest-gap-between-sockets", shortestGap + " ms");
-    for (int k = 0; k < KEYS; k++) {
-      if (!moving.contains(k)) {
-        assertThat(sockets(k)).as("%s on the majority is untouched", key(k)).hasSize(1);
-      }
-    }
+    List<SimulatorState.TimelineEntry> replacements = broker.sinceMark();
+    assertThat(replacements).as("the socket opened again once, on the majority").hasSize(1);
+    SimulatorState.TimelineEntry old =
+        broker.state().timeline().stream()
+            .filter(e -> e.id() == before.id())
+            .findFirst()
+            .orElseThrow();
+    Instant closed = Instant.parse(old.closedAt());
+    Instant reopened = Instant.parse(replacements.get(0).openedAt());
+    // Still reaching the broker, the minority kept streaming after the cut.
+    assertThat(closed)
+        .as("the minority's socket outlived the cut")
+        .isAfter(cutAt.plus(STABLE_AFTER));
+    assertThat(closed)
+        .as("the minority's socket closed before the majority opened one")
+        .isBeforeOrEqualTo(reopened);
+    timings.put(
+        "partition.minority-socket-closed-after",
+        Duration.between(cutAt, closed).toMillis() + " ms");
+    timings.put(
+        "partition.gap-between-sockets", Duration.between(closed, reopened).toMillis() + " ms");
+    timings.put("partition.keys-moved", String.valueOf(moving.size()));
+    broker.assertSharedPromise();
 
     // Healed, the node's machine starts a new node: it joins, and nothing runs twice.
     network("heal", String.valueOf(cut));
@@ -314,24 +268,17 @@ class PartitionIT {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                NodeHttp.get(rejoined.api() + "/api/v1/cluster")
+                StreamsApi.json(rejoined.api() + "/api/v1/cluster")
                         .get("members")
                         .findValuesAsText("status")
                         .stream()
                         .filter("Up"::equals)
                         .count()
                     == 3);
-    assertThat(simulator.state().stats().connectionsOpen()).isEqualTo(KEYS);
-    for (int k = 0; k < KEYS; k++) {
-      List<SimulatorState.TimelineEntry> sockets = sockets(k);
-      for (int i = 1; i < sockets.size(); i++) {
-        assertThat(sockets.get(i - 1).closedAt())
-            .as("%s: one socket at a time", key(k))
-            .isNotNull();
-        assertThat(Instant.parse(sockets.get(i - 1).closedAt()))
-            .isBeforeOrEqualTo(Instant.parse(sockets.get(i).openedAt()));
-      }
+    broker.assertOneConnectionCarrying(carried);
+    broker.assertSharedPromise();
+    for (ScreenerKey key : keys) {
+      assertThat(StreamsApi.status(rejoined.api() + StreamsApi.path(key.key()))).isEqualTo(200);
     }
-    assertThat(NodeHttp.status(rejoined.api() + path(key(moving.get(0))))).isEqualTo(200);
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.tickshard.service.rig.FreePorts;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -2,6 +2,7 @@ package io.tickshard.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tickshard.service.rig.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

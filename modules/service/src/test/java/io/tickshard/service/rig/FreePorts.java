@@ -1,4 +1,4 @@
-package io.tickshard.service;
+package io.tickshard.service.rig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

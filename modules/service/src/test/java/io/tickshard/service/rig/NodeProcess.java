@@ -1,4 +1,4 @@
-package io.tickshard.service;
+package io.tickshard.service.rig;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,16 +16,16 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * One tickshard node in a JVM of its own, started from the packaged jar as an operator would.
- * Public for the browser tests (modules/e2e), which take it from this module's test-jar and name
- * the jar with {@code -Dtickshard.jar}.
+ * One tickshard node in a JVM of its own, started from the packaged jar as an operator would. The
+ * browser tests (modules/e2e) take it from this module's test-jar and name the jar with {@code
+ * -Dtickshard.jar}.
  */
 public final class NodeProcess implements AutoCloseable {
-  final String name;
-  final String host;
-  final int httpPort;
-  final int clusterPort;
-  final int managementPort;
+  private final String name;
+  private final String host;
+  private final int httpPort;
+  private final int clusterPort;
+  private final int managementPort;
   private final Process process;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
 
@@ -65,7 +65,7 @@ public final class NodeProcess implements AutoCloseable {
    * As above, on {@code host} (its {@code TICKSHARD_HOST}), the java command run by {@code
    * launcher} (e.g. {@code ip netns exec <namespace>}).
    */
-  static NodeProcess start(
+  public static NodeProcess start(
       String name,
       String host,
       List<String> launcher,
@@ -83,6 +83,8 @@ public final class NodeProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
+    // A node that stalls (unreachable, downed) leaves its collector's account beside its log.
+    command.add("-Xlog:gc:file=" + workDir(logDir, name).resolve("gc.log"));
     command.addAll(jvmArgs);
     String extra = System.getProperty("proof.jvm-args", "").replace("{name}", name);
     for (String arg : extra.trim().split("\\s+")) {
@@ -140,7 +142,7 @@ public final class NodeProcess implements AutoCloseable {
     reader.start();
   }
 
-  void awaitStarted(Duration timeout) throws Exception {
+  public void awaitStarted(Duration timeout) throws Exception {
     started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -149,10 +151,27 @@ public final class NodeProcess implements AutoCloseable {
     awaitStarted(Duration.ofSeconds(120));
     Awaitility.await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> NodeHttp.status(management() + "/ready") == 200);
+        .until(() -> StreamsApi.status(management() + "/ready") == 200);
   }
 
-  String management() {
+  /** Ready now: its management port's /ready answers 200. */
+  public boolean ready() {
+    return StreamsApi.status(management() + "/ready") == 200;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int clusterPort() {
+    return clusterPort;
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
+  public String management() {
     return "http://" + host + ":" + managementPort;
   }
 
@@ -161,25 +180,25 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** host:port of its remoting, as status answers name nodes. */
-  String node() {
+  public String node() {
     return host + ":" + clusterPort;
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
-  int exitValue() {
+  public int exitValue() {
     return process.exitValue();
   }
 
   /** The node's JVM, for what it started (its descendants). */
-  ProcessHandle handle() {
+  public ProcessHandle handle() {
     return process.toHandle();
   }
 
   /** SIGKILL: no shutdown hook, no leaving; the kernel closes its sockets. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.toHandle().destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
@@ -189,9 +208,14 @@ public final class NodeProcess implements AutoCloseable {
    * Process.destroy()} also closes our end of its output, and the node's log would lose its own
    * account of the shutdown.
    */
-  boolean stop(Duration timeout) throws InterruptedException {
+  public boolean stop(Duration timeout) throws InterruptedException {
     process.toHandle().destroy();
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + node() + ")";
   }
 
   @Override

@@ -1,0 +1,77 @@
+package io.tickshard.service.rig;
+
+import io.tickshard.simulator.SimulatorConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * One three-node cluster on the default configuration for every test class that extends with this
+ * in a test JVM: started by the first such class, stopped when the JVM's test run ends. Each class
+ * gets it as it would a fresh one: every node up and ready (a node a scenario killed is replaced),
+ * no stream running, no socket open at the broker, and the broker's timeline marked. A {@link
+ * Cluster} parameter of a {@code @BeforeAll} or test method receives it.
+ */
+public final class SharedCluster implements BeforeAllCallback, ParameterResolver {
+  /** How long an instrument no key needs stays subscribed: short, to see it go within a test. */
+  public static final Duration GRACE = Duration.ofSeconds(2);
+
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(SharedCluster.class);
+
+  static final Cluster.Spec SPEC =
+      Cluster.Spec.of("shared-cluster", 3)
+          // The broker's own limits (100 per request, 5,000 per socket, 5 sockets): it evicts
+          // (805) beyond them. One tick per instrument per second keeps 5,000 instruments within
+          // 2 cores.
+          .withSimulator(SimulatorConfig.defaults().withMarket(1, 23))
+          .withEnvironment("TICKSHARD_UPSTREAM_UNSUBSCRIBE_GRACE", GRACE.toSeconds() + "s")
+          .withProperty("tickshard.health.schedule", "off")
+          // Answer times are measured and reported, not asserted: a starved CI box should answer
+          // late rather than 503.
+          .withProperty("tickshard.api.ask-timeout", "15s");
+
+  private record Held(Cluster cluster) implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() throws Exception {
+      cluster.close();
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Cluster cluster = cluster(context);
+    cluster.heal();
+    cluster.stopEveryStream();
+    cluster.broker().mark();
+  }
+
+  private static Cluster cluster(ExtensionContext context) {
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            Held.class,
+            type -> {
+              try {
+                return new Held(Cluster.start(SPEC));
+              } catch (Exception e) {
+                throw new IllegalStateException("the shared cluster did not start", e);
+              }
+            },
+            Held.class)
+        .cluster();
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == Cluster.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return cluster(context);
+  }
+}
