@@ -187,8 +187,8 @@ public final class Problem extends RuntimeException {
   }
 
   /**
-   * {@code shared} mode: the key's instruments that no running stream subscribes yet do not fit on
-   * the broker connections the budget allows ({@code capacity} = connections × 5,000).
+   * The key's instruments that no running stream subscribes yet do not fit on the broker
+   * connections the budget allows ({@code capacity} = connections × 5,000).
    */
   public static Problem instrumentsExhausted(String key, int needed, int inUse, int capacity) {
     int perConnection = FeedLimits.MAX_INSTRUMENTS_PER_CONNECTION;

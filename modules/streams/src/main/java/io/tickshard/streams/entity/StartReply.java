@@ -38,7 +38,7 @@ public sealed interface StartReply extends CborSerializable {
   record BudgetExhausted(List<String> holders, int budget) implements StartReply {}
 
   /**
-   * {@code shared} mode: the key's new instruments do not fit on the sockets the account has.
+   * The key's new instruments do not fit on the sockets the account has.
    *
    * @param inUse distinct instruments subscribed now, of {@code capacity} (sockets × 5,000)
    */
