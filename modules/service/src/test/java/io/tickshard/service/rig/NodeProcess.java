@@ -84,7 +84,8 @@ public final class NodeProcess implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
     // A node that stalls (unreachable, downed) leaves its collector's account beside its log.
-    command.add("-Xlog:gc:file=" + workDir(logDir, name).resolve("gc.log"));
+    // Absolute: the node runs in its work directory, where a relative path would not resolve.
+    command.add("-Xlog:gc:file=" + workDir(logDir, name).resolve("gc.log").toAbsolutePath());
     command.addAll(jvmArgs);
     String extra = System.getProperty("proof.jvm-args", "").replace("{name}", name);
     for (String arg : extra.trim().split("\\s+")) {
