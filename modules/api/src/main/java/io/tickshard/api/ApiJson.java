@@ -44,6 +44,15 @@ public final class ApiJson {
   public static HttpResponse response(StatusCode status, Object body) {
     return HttpResponse.create()
         .withStatus(status)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, write(body)));
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, bytes(body)));
+  }
+
+  /** As UTF-8 bytes at once: a large answer (a 5,000-instrument key) is not built as a String. */
+  private static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("API answers are plain records and maps", e);
+    }
   }
 }

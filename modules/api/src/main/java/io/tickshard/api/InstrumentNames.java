@@ -8,6 +8,7 @@ import io.tickshard.streams.StreamKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,16 @@ final class InstrumentNames {
   private static final Logger log = LoggerFactory.getLogger(InstrumentNames.class);
 
   private final InstrumentCatalog catalog;
+  private final Map<StreamKey, Map<String, InstrumentResponse.Name>> namesByKey =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(
+                Map.Entry<StreamKey, Map<String, InstrumentResponse.Name>> eldest) {
+              return size() > NAMED_KEYS;
+            }
+          });
+  private static final int NAMED_KEYS = 1_024;
 
   InstrumentNames(InstrumentCatalog catalog) {
     this.catalog = catalog;
@@ -107,13 +118,19 @@ final class InstrumentNames {
     if (catalog.size() == 0) {
       return null;
     }
+    // A key's names never change: worked out once per key, not on every status call (a
+    // 5,000-instrument key's were a quarter of its status call; docs/benchmarks.md, issue 23).
+    return namesByKey.computeIfAbsent(key, this::lookUp);
+  }
+
+  private Map<String, InstrumentResponse.Name> lookUp(StreamKey key) {
     Map<String, InstrumentResponse.Name> names = new LinkedHashMap<>();
     for (Instrument instrument : key.instruments()) {
       catalog
           .info(instrument)
           .ifPresent(info -> names.put(instrument.toString(), InstrumentResponse.name(info)));
     }
-    return names;
+    return Collections.unmodifiableMap(names);
   }
 
   List<InstrumentInfo> search(String query, int limit) {
