@@ -6,6 +6,7 @@ import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamState;
 import io.tickshard.streams.ticks.TickTopic;
 import io.tickshard.streams.upstream.TickSink;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,8 +124,7 @@ final class SocketKeys {
   }
 
   /** How the socket stands, to be told to a key with its own figures. */
-  record Standing(
-      StreamState state, java.time.Instant heartbeatAt, String lastError, int reconnects) {}
+  record Standing(StreamState state, Instant heartbeatAt, String lastError, int reconnects) {}
 
   private void tell(SocketRoutes.Outlet outlet, Standing standing) {
     listeners.tell(

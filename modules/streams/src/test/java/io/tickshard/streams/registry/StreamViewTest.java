@@ -63,9 +63,7 @@ class StreamViewTest {
     // A socket's newer figures replace its older ones.
     view.figures("slot-0", Map.of(k("a"), new StreamView.KeyFigures(6, T0.plusSeconds(3))));
 
-    assertThat(view.listing())
-        .extracting(StreamStatus::key)
-        .containsExactly(k("a"), k("b"));
+    assertThat(view.listing()).extracting(StreamStatus::key).containsExactly(k("a"), k("b"));
     StreamStatus a = view.listing().get(0);
     assertThat(a.ticks()).isEqualTo(10);
     assertThat(a.lastTickAt()).isEqualTo(T0.plusSeconds(3));
