@@ -2,8 +2,8 @@ package io.tickshard.bench.baseline;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.tickshard.bench.KeyLayout;
 import io.tickshard.bench.client.FeedReader;
+import io.tickshard.bench.client.KeyLayout;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -3,7 +3,6 @@ package io.tickshard.bench.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tickshard.bench.KeyLayout;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package io.tickshard.bench.scenario;
 
-import io.tickshard.bench.KeyLayout;
+import io.tickshard.bench.client.KeyLayout;
 import io.tickshard.bench.client.TickshardApi;
 import io.tickshard.bench.measure.DistributionPlot;
 import io.tickshard.bench.measure.Figures;

@@ -1,7 +1,7 @@
 package io.tickshard.bench.scenario;
 
-import io.tickshard.bench.KeyLayout;
 import io.tickshard.bench.client.ClientSystem;
+import io.tickshard.bench.client.KeyLayout;
 import io.tickshard.bench.client.SseViewer;
 import io.tickshard.bench.client.TickshardApi;
 import io.tickshard.bench.measure.DistributionPlot;

@@ -1,4 +1,4 @@
-package io.tickshard.bench;
+package io.tickshard.bench.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

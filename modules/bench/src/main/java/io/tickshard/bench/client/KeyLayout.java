@@ -1,4 +1,4 @@
-package io.tickshard.bench;
+package io.tickshard.bench.client;
 
 import java.util.ArrayList;
 import java.util.List;

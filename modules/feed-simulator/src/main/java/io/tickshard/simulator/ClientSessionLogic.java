@@ -1,0 +1,463 @@
+package io.tickshard.simulator;
+
+import io.tickshard.feed.DisconnectPacket;
+import io.tickshard.feed.DisconnectReason;
+import io.tickshard.feed.FeedEncoder;
+import io.tickshard.feed.FeedPacket;
+import io.tickshard.feed.FeedRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The logic of one {@link ClientSession}: the HTTP head, then an admin answer or the feed session
+ * (auth, subscriptions, ticks, pings, limits, faults). What to answer a head is {@link FeedDoor}'s
+ * decision, a connection's subscriptions {@link SessionSubscriptions}', its frames' joining into
+ * messages {@link MessageAssembly}'s.
+ */
+final class ClientSessionLogic extends TimerGraphStageLogic {
+  private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+  private static final int MAX_HEAD_BYTES = 16 * 1024;
+  private static final int MAX_FRAME_BYTES = 1024 * 1024;
+  private static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration RESET_DELAY = Duration.ofMillis(200);
+
+  /** Longest wait on one expiry timer; a far-off {@code exp} is re-armed rather than overflowed. */
+  private static final Duration MAX_EXPIRY_WAIT = Duration.ofHours(1);
+
+  /** Bytes queued for a client beyond which market ticks are skipped rather than piled up. */
+  private static final long BACKLOG_LIMIT = 1024 * 1024;
+
+  private final Inlet<ByteString> in;
+  private final Outlet<ByteString> out;
+  private final SimulatorConfig config;
+  private final SimulatorState state;
+  private final FeedDoor door;
+  private final String remoteAddress;
+
+  /** Fails the stage so that the TCP connection is aborted (reset), not closed. */
+  private static final class SimulatedReset extends RuntimeException {
+    SimulatedReset(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  private static final String HEAD_TIMER = "head-timeout";
+  private static final String TICK_TIMER = "tick";
+  private static final String PING_TIMER = "ping";
+  private static final String RESET_TIMER = "reset";
+  private static final String EXPIRY_TIMER = "token-expiry";
+
+  private ByteString buffer = ByteString.emptyByteString();
+  private final ArrayDeque<ByteString> outbox = new ArrayDeque<>();
+  private long outboxBytes;
+  private boolean headRead;
+  private boolean feedOpen;
+  private boolean finishing;
+  private boolean stalled;
+  private long lastPongNanos;
+  private final MessageAssembly assembly = new MessageAssembly(MAX_FRAME_BYTES);
+  private ConnectionHandle handle;
+  private Instant tokenExpiresAt;
+  private final SessionSubscriptions subscriptions;
+  private final AsyncCallback<ConnectionCommand> commands = createAsyncCallback(this::onCommand);
+
+  ClientSessionLogic(
+      FlowShape<ByteString, ByteString> shape,
+      SimulatorConfig config,
+      SimulatorState state,
+      FeedDoor door,
+      String remoteAddress) {
+    super(shape);
+    this.in = shape.in();
+    this.out = shape.out();
+    this.config = config;
+    this.state = state;
+    this.door = door;
+    this.remoteAddress = remoteAddress;
+    this.subscriptions = new SessionSubscriptions(config);
+    setHandler(
+        in,
+        new AbstractInHandler() {
+          @Override
+          public void onPush() {
+            buffer = buffer.concat(grab(in));
+            if (!headRead) {
+              readHead();
+            }
+            if (feedOpen) {
+              readFrames();
+            }
+            if (!finishing && !isClosed(in) && !hasBeenPulled(in)) {
+              pull(in);
+            }
+          }
+
+          @Override
+          public void onUpstreamFinish() {
+            completeStage();
+          }
+
+          @Override
+          public void onUpstreamFailure(Throwable cause) {
+            completeStage();
+          }
+        });
+    setHandler(
+        out,
+        new AbstractOutHandler() {
+          @Override
+          public void onPull() {
+            flush();
+          }
+        });
+  }
+
+  @Override
+  public void preStart() {
+    pull(in);
+    scheduleOnce(HEAD_TIMER, HEAD_TIMEOUT);
+  }
+
+  @Override
+  public void postStop() {
+    if (handle != null) {
+      state.deregister(handle);
+      log.info(
+          "feed connection {} closed (client {}, {} instruments)",
+          handle.id,
+          handle.clientId,
+          subscriptions.size());
+    }
+  }
+
+  private void readHead() {
+    String text = buffer.decodeString(StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    if (end < 0) {
+      if (buffer.size() > MAX_HEAD_BYTES) {
+        answerAndFinish(
+            HttpHead.response(
+                431, "Request Header Fields Too Large", "text/plain", "request head too large"));
+      }
+      return;
+    }
+    headRead = true;
+    cancelTimer(HEAD_TIMER);
+    buffer = buffer.drop(end + 4);
+    Optional<HttpHead> parsed = HttpHead.parse(text.substring(0, end));
+    if (parsed.isEmpty()) {
+      answerAndFinish(HttpHead.response(400, "Bad Request", "text/plain", "bad request"));
+      return;
+    }
+    HttpHead head = parsed.get();
+    door.answerOtherThanFeed(head).ifPresentOrElse(this::answerAndFinish, () -> openFeed(head));
+  }
+
+  private void openFeed(HttpHead head) {
+    state.connectionsOpened.incrementAndGet();
+    Optional<AuthRefusal> refusal = state.takeAuthRefusal();
+    Optional<ByteString> refused = door.refusedHandshake(refusal);
+    if (refused.isPresent()) {
+      answerAndFinish(refused.get());
+      return;
+    }
+    send(HttpHead.switchingProtocols(head.header("sec-websocket-key")));
+    if (refusal.map(r -> r.style() == AuthRefusal.Style.RESET).orElse(false)) {
+      state.authFailures.incrementAndGet();
+      log.info("feed connection from {} will be reset after upgrade (fault switch)", remoteAddress);
+      finishing = true;
+      scheduleOnce(RESET_TIMER, RESET_DELAY);
+      return;
+    }
+    Instant now = Instant.now();
+    int refusedWith =
+        refusal.map(AuthRefusal::reasonCode).orElseGet(() -> door.authenticate(head, now));
+    String clientId = head.query().getOrDefault("clientId", "");
+    String token = head.query().get("token");
+    if (refusedWith != 0) {
+      state.countAuthRefusal(refusedWith);
+      // The client id only: the token is a secret, even a wrong one.
+      log.info("feed auth refused for client '{}' with reason {}", clientId, refusedWith);
+      disconnect(refusedWith);
+      return;
+    }
+    feedOpen = true;
+    lastPongNanos = System.nanoTime();
+    handle =
+        new ConnectionHandle(
+            state.nextConnectionId(), clientId, token, now, remoteAddress, commands::invoke);
+    state.register(handle, config.maxConnectionsPerClient());
+    log.info("feed connection {} opened (client {}, from {})", handle.id, clientId, remoteAddress);
+    scheduleAtFixedRate(TICK_TIMER, tickInterval(), tickInterval());
+    scheduleAtFixedRate(PING_TIMER, config.pingInterval(), config.pingInterval());
+    SimulatorCredentials.expiryOf(token)
+        .ifPresent(
+            expiresAt -> {
+              tokenExpiresAt = expiresAt;
+              armExpiry(now);
+            });
+  }
+
+  /**
+   * A timer of its own for a JWT's {@code exp} rather than a check on the tick or ping timer: both
+   * intervals are configurable (0.2 ticks a second, pings every 10 s), and the broker disconnects
+   * at {@code exp}, not some time after it.
+   */
+  private void armExpiry(Instant now) {
+    Duration left = Duration.between(now, tokenExpiresAt);
+    scheduleOnce(EXPIRY_TIMER, left.compareTo(MAX_EXPIRY_WAIT) > 0 ? MAX_EXPIRY_WAIT : left);
+  }
+
+  private void onExpiryTimer() {
+    Instant now = Instant.now();
+    if (now.isBefore(tokenExpiresAt)) {
+      armExpiry(now);
+    } else {
+      tokenExpired("its exp passed");
+    }
+  }
+
+  private void tokenExpired(String why) {
+    if (finishing) {
+      return;
+    }
+    state.tokenExpiries.incrementAndGet();
+    log.info("connection {} access token expired ({}): 807", handle.id, why);
+    disconnect(DisconnectReason.ACCESS_TOKEN_EXPIRED.code());
+  }
+
+  private Duration tickInterval() {
+    return Duration.ofNanos(
+        Math.max(1_000_000L, (long) (1_000_000_000L / config.ticksPerSecond())));
+  }
+
+  private void readFrames() {
+    while (!finishing) {
+      long needed = WebSocketFrames.frameLength(buffer);
+      if (needed > MAX_FRAME_BYTES) {
+        closeFeed(WebSocketFrames.CLOSE_TOO_BIG, "frame too large");
+        return;
+      }
+      if (needed < 0 || buffer.size() < needed) {
+        return;
+      }
+      WebSocketFrames.Frame frame;
+      try {
+        frame = WebSocketFrames.read(buffer.take((int) needed));
+      } catch (WebSocketFrames.ProtocolViolation violation) {
+        closeFeed(violation.closeCode, violation.getMessage());
+        return;
+      }
+      buffer = buffer.drop((int) needed);
+      onFrame(frame);
+    }
+  }
+
+  private void onFrame(WebSocketFrames.Frame frame) {
+    switch (frame.opcode()) {
+      case WebSocketFrames.PING ->
+          sendUnlessStalled(WebSocketFrames.frame(WebSocketFrames.PONG, frame.payload().toArray()));
+      case WebSocketFrames.PONG -> lastPongNanos = System.nanoTime();
+      case WebSocketFrames.CLOSE ->
+          closeFeed(WebSocketFrames.closeCode(frame.payload()), "closed by client");
+      case WebSocketFrames.TEXT, WebSocketFrames.BINARY, WebSocketFrames.CONTINUATION -> {
+        MessageAssembly.Outcome outcome = assembly.take(frame);
+        if (outcome instanceof MessageAssembly.Message message) {
+          onMessage(message.opcode(), message.payload());
+        } else if (outcome instanceof MessageAssembly.Violation violation) {
+          closeFeed(violation.code(), violation.reason());
+        }
+      }
+      default -> closeFeed(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "unknown opcode");
+    }
+  }
+
+  private void onMessage(int opcode, ByteString payload) {
+    if (opcode == WebSocketFrames.BINARY) {
+      // The official client sends a legacy binary header on disconnect: ignore, never fail.
+      log.debug(
+          "connection {} sent a binary frame of {} bytes; ignored", handle.id, payload.size());
+      return;
+    }
+    FeedRequest request;
+    try {
+      request = FeedRequest.parse(payload.utf8String());
+    } catch (FeedRequest.MalformedRequestException e) {
+      state.badRequests.incrementAndGet();
+      log.info(
+          "connection {} sent a request the broker would ignore: {}", handle.id, e.getMessage());
+      return;
+    }
+    if (request.code().isSubscribe()) {
+      subscribe(request);
+    } else if (request.code().isUnsubscribe()) {
+      state.unsubscribeMessages.incrementAndGet();
+      subscriptions.unsubscribe(request.instruments());
+      publish();
+    } else {
+      log.info("connection {} asked to disconnect", handle.id);
+      closeFeed(WebSocketFrames.CLOSE_NORMAL, "disconnect requested");
+    }
+  }
+
+  private void subscribe(FeedRequest request) {
+    state.subscribeMessages.incrementAndGet();
+    SessionSubscriptions.Outcome outcome = subscriptions.subscribe(request);
+    if (outcome instanceof SessionSubscriptions.OverLimit over) {
+      refuseOverLimit(over.what());
+      return;
+    }
+    ((SessionSubscriptions.Subscribed) outcome).previousCloses().forEach(this::sendPacket);
+    publish();
+  }
+
+  private void refuseOverLimit(String what) {
+    state.limitDisconnects.incrementAndGet();
+    log.info("connection {} exceeded the instrument limit ({}): 804", handle.id, what);
+    disconnect(DisconnectReason.INSTRUMENTS_EXCEED_LIMIT.code());
+  }
+
+  private void publish() {
+    if (handle != null) {
+      handle.publish(subscriptions.modes(), stalled);
+    }
+  }
+
+  @Override
+  public void onTimer(Object key) {
+    switch ((String) key) {
+      case HEAD_TIMER -> completeStage();
+      case RESET_TIMER -> failStage(new SimulatedReset("reset after upgrade"));
+      case PING_TIMER -> ping();
+      case TICK_TIMER -> tick();
+      case EXPIRY_TIMER -> onExpiryTimer();
+      default -> throw new IllegalStateException("unknown timer " + key);
+    }
+  }
+
+  private void ping() {
+    if (stalled || finishing) {
+      return;
+    }
+    if (System.nanoTime() - lastPongNanos > config.pongTimeout().toNanos()) {
+      state.pingTimeouts.incrementAndGet();
+      log.info("connection {} answered no ping for {}: closing", handle.id, config.pongTimeout());
+      closeFeed(WebSocketFrames.CLOSE_GOING_AWAY, "ping timeout");
+      return;
+    }
+    send(WebSocketFrames.frame(WebSocketFrames.PING, new byte[0]));
+  }
+
+  private void tick() {
+    if (stalled || finishing || outboxBytes > BACKLOG_LIMIT) {
+      return;
+    }
+    subscriptions.tick(Instant.now(), this::sendPacket);
+  }
+
+  private void onCommand(ConnectionCommand command) {
+    if (command instanceof ConnectionCommand.Drop) {
+      log.info("connection {} dropped (fault switch)", handle.id);
+      failStage(new SimulatedReset("dropped"));
+    } else if (command instanceof ConnectionCommand.Stall stall) {
+      stalled = stall.stalled();
+      lastPongNanos = System.nanoTime();
+      publish();
+      log.info("connection {} {}", handle.id, stalled ? "stalled (fault switch)" : "resumed");
+    } else if (command instanceof ConnectionCommand.Garbage) {
+      // An unknown response code, then 3 stray bytes: a decoder must skip one and flag the other.
+      byte[] unknown = FeedEncoder.rawPacket(99, 1, 1, new byte[4]);
+      byte[] frame = new byte[unknown.length + 3];
+      System.arraycopy(unknown, 0, frame, 0, unknown.length);
+      frame[unknown.length] = (byte) 0xFF;
+      sendBinary(frame);
+    } else if (command instanceof ConnectionCommand.Disconnect disconnect) {
+      log.info("connection {} disconnected with reason {}", handle.id, disconnect.reasonCode());
+      disconnect(disconnect.reasonCode());
+    } else if (command instanceof ConnectionCommand.TokenExpired) {
+      tokenExpired("expired by a call");
+    } else if (command instanceof ConnectionCommand.Shutdown) {
+      closeFeed(WebSocketFrames.CLOSE_GOING_AWAY, "simulator shutting down");
+    }
+  }
+
+  private void disconnect(int reasonCode) {
+    if (finishing) {
+      // Already closing (say, evicted and expired at once): nothing may follow the close frame.
+      return;
+    }
+    stalled = false;
+    sendPacket(new DisconnectPacket(reasonCode));
+    closeFeed(WebSocketFrames.CLOSE_NORMAL, "");
+  }
+
+  private void closeFeed(int code, String reason) {
+    if (finishing) {
+      return;
+    }
+    stalled = false;
+    send(WebSocketFrames.close(code, reason));
+    finishing = true;
+    cancelTimer(TICK_TIMER);
+    cancelTimer(PING_TIMER);
+    cancelTimer(EXPIRY_TIMER);
+    flush();
+  }
+
+  private void answerAndFinish(ByteString response) {
+    send(response);
+    finishing = true;
+    flush();
+  }
+
+  private void sendPacket(FeedPacket packet) {
+    sendBinary(FeedEncoder.encode(packet));
+  }
+
+  private void sendBinary(byte[] payload) {
+    if (stalled) {
+      return;
+    }
+    state.framesSent.incrementAndGet();
+    send(WebSocketFrames.frame(WebSocketFrames.BINARY, payload));
+  }
+
+  private void sendUnlessStalled(ByteString bytes) {
+    if (!stalled) {
+      send(bytes);
+    }
+  }
+
+  private void send(ByteString bytes) {
+    outbox.add(bytes);
+    outboxBytes += bytes.size();
+    flush();
+  }
+
+  private void flush() {
+    if (isAvailable(out) && !outbox.isEmpty()) {
+      ByteString all = outbox.poll();
+      while (!outbox.isEmpty()) {
+        all = all.concat(outbox.poll());
+      }
+      outboxBytes = 0;
+      push(out, all);
+    }
+    if (finishing && outbox.isEmpty() && !isTimerActive(RESET_TIMER)) {
+      completeStage();
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.tickshard.simulator;
+
+import io.tickshard.feed.DisconnectReason;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the simulator answers a connection's HTTP head, as the broker would: an admin call, a 404 or
+ * 426 at once, a refused handshake (the fault switch's 429 or 503), or the feed's upgrade and
+ * whether its credentials are accepted. Decisions only; a {@link ClientSession} acts on them.
+ */
+final class FeedDoor {
+  private static final Logger log = LoggerFactory.getLogger(FeedDoor.class);
+
+  private final SimulatorState state;
+  private final AdminApi admin;
+  private final String remoteAddress;
+
+  FeedDoor(SimulatorState state, AdminApi admin, String remoteAddress) {
+    this.state = state;
+    this.admin = admin;
+    this.remoteAddress = remoteAddress;
+  }
+
+  /** The answer to a head that is not the feed's WebSocket upgrade; empty: it is one. */
+  Optional<ByteString> answerOtherThanFeed(HttpHead head) {
+    if (head.path().startsWith("/admin")) {
+      AdminApi.Answer answer = admin.handle(head);
+      return Optional.of(
+          HttpHead.response(answer.status(), answer.reason(), "application/json", answer.json()));
+    }
+    if (!head.path().equals("/") && !head.path().isEmpty()) {
+      return Optional.of(HttpHead.response(404, "Not Found", "text/plain", "not found"));
+    }
+    if (!head.isWebSocketUpgrade()) {
+      return Optional.of(
+          HttpHead.response(426, "Upgrade Required", "text/plain", "this is a WebSocket feed"));
+    }
+    return Optional.empty();
+  }
+
+  /** The fault switch's HTTP answer to the handshake (429 or 503), if it holds one. */
+  Optional<ByteString> refusedHandshake(Optional<AuthRefusal> refusal) {
+    AuthRefusal.Style style = refusal.map(AuthRefusal::style).orElse(null);
+    if (style == AuthRefusal.Style.HTTP_429) {
+      state.authFailures.incrementAndGet();
+      state.handshakesRefused.incrementAndGet();
+      log.info("feed handshake from {} answered 429 (fault switch)", remoteAddress);
+      return Optional.of(
+          HttpHead.response(429, "Too Many Requests", "text/plain", "too many requests"));
+    }
+    if (style == AuthRefusal.Style.HTTP_503) {
+      state.handshakesRefused.incrementAndGet();
+      log.info("feed handshake from {} answered 503 (fault switch)", remoteAddress);
+      return Optional.of(
+          HttpHead.response(503, "Service Unavailable", "text/plain", "try again later"));
+    }
+    return Optional.empty();
+  }
+
+  /** Zero when the query's credentials are accepted, else the disconnect reason to send. */
+  int authenticate(HttpHead head, Instant now) {
+    Map<String, String> query = head.query();
+    String token = query.get("token");
+    state.countAuthAttempt(token);
+    if (!"2".equals(query.get("version")) || !"2".equals(query.get("authType"))) {
+      return DisconnectReason.AUTHENTICATION_FAILED.code();
+    }
+    return state.credentials.authenticate(query.get("clientId"), token, now);
+  }
+}
