@@ -35,6 +35,7 @@ final class ApiMetrics implements Extension {
 
   private final List<IntSupplier> viewers = new CopyOnWriteArrayList<>();
   private final Counter ticksDelivered;
+  private final Counter viewersBehind;
   private final Counter startRequests;
   private final Histogram startDuration;
 
@@ -49,6 +50,13 @@ final class ApiMetrics implements Extension {
         Counter.builder()
             .name("tickshard_ticks_delivered_total")
             .help("Tick events sent to SSE viewers on this node")
+            .register(registry);
+    viewersBehind =
+        Counter.builder()
+            .name("tickshard_sse_viewers_behind_total")
+            .help(
+                "Times an SSE viewer on this node fell more than its key's size behind, so that"
+                    + " what waited for it was conflated to the latest per instrument")
             .register(registry);
     startRequests =
         Counter.builder()
@@ -72,6 +80,10 @@ final class ApiMetrics implements Extension {
 
   void ticksDelivered(int ticks) {
     ticksDelivered.inc(ticks);
+  }
+
+  void viewerBehind() {
+    viewersBehind.inc();
   }
 
   /** A start answered {@code response}, or failed with {@code failure}, {@code nanos} after. */

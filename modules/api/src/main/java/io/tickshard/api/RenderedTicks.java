@@ -1,25 +1,27 @@
 package io.tickshard.api;
 
 import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickBatch;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Each tick's SSE event written once per node rather than once per viewer: the node's topic hands
- * the same {@link Tick} instance to every viewer of its key here, so a small cache keyed by that
- * instance (direct-mapped, a slot per identity hash) serves the second viewer on. A tick conflated
- * for a slow viewer is a new instance, and is written for that viewer alone. Measured by the
- * fan-out benchmark (docs/benchmarks.md): JSON writing was a fifth of a viewer node's CPU.
+ * Each batch's SSE events written once per node rather than once per viewer: the node's {@link
+ * io.tickshard.streams.ticks.TickViewer}s of a key are handed the same {@link TickBatch} instance,
+ * so a small cache keyed by that instance (direct-mapped, a slot per identity hash) serves the
+ * second viewer on, and the bytes are one chunk for all. Ticks are cached the same way: a batch a
+ * slow viewer's conflation made is new, but most of its ticks are not. Measured by the fan-out
+ * benchmark (docs/benchmarks.md): JSON writing was a fifth of a viewer node's CPU.
  */
 final class RenderedTicks {
-  private record Entry(Tick tick, ByteString event) {}
+  private record Entry(Object source, ByteString event) {}
 
   private final AtomicReferenceArray<Entry> slots;
   private final int mask;
   private final Function<Tick, ByteString> render;
 
-  /** {@code size} a power of two: enough slots for the ticks of the last few milliseconds. */
+  /** {@code size} a power of two: enough slots for the batches of the last few milliseconds. */
   RenderedTicks(int size, Function<Tick, ByteString> render) {
     if (Integer.bitCount(size) != 1) {
       throw new IllegalArgumentException("size must be a power of two, was " + size);
@@ -29,15 +31,32 @@ final class RenderedTicks {
     this.render = render;
   }
 
-  ByteString event(Tick tick) {
-    int slot = System.identityHashCode(tick) & mask;
-    Entry entry = slots.get(slot);
-    if (entry != null && entry.tick() == tick) {
-      return entry.event();
+  /** The batch's ticks as events, one after the other. */
+  ByteString events(TickBatch batch) {
+    ByteString known = cached(batch);
+    if (known != null) {
+      return known;
     }
-    ByteString event = render.apply(tick);
-    // Racing writers of one slot are harmless: an entry is whole, and a miss only writes again.
-    slots.lazySet(slot, new Entry(tick, event));
+    ByteString events = ByteString.emptyByteString();
+    for (Tick tick : batch.ticks()) {
+      events = events.concat(event(tick));
+    }
+    return keep(batch, events.compact());
+  }
+
+  ByteString event(Tick tick) {
+    ByteString known = cached(tick);
+    return known != null ? known : keep(tick, render.apply(tick));
+  }
+
+  private ByteString cached(Object source) {
+    Entry entry = slots.get(System.identityHashCode(source) & mask);
+    return entry != null && entry.source() == source ? entry.event() : null;
+  }
+
+  /** Racing writers of one slot are harmless: an entry is whole, and a miss only writes again. */
+  private ByteString keep(Object source, ByteString event) {
+    slots.lazySet(System.identityHashCode(source) & mask, new Entry(source, event));
     return event;
   }
 }

@@ -12,8 +12,7 @@ import io.tickshard.streams.registry.HealthReport;
 import io.tickshard.streams.registry.StreamListing;
 import io.tickshard.streams.registry.StreamRegistry;
 import io.tickshard.streams.registry.UpstreamListing;
-import io.tickshard.streams.ticks.Tick;
-import io.tickshard.streams.ticks.ViewerEvent;
+import io.tickshard.streams.ticks.TickViewer;
 import io.tickshard.streams.ticks.ViewerTopics;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +31,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
@@ -280,8 +278,7 @@ public final class StreamControl {
    * Subscribes {@code viewer} to the key's ticks and notices on this node; {@code status} is how
    * the stream stood when the viewer came.
    */
-  public CompletionStage<Done> attach(
-      StreamKey key, StreamStatus status, ActorRef<ViewerEvent> viewer) {
+  public CompletionStage<Done> attach(StreamKey key, StreamStatus status, TickViewer viewer) {
     return timed(
         AskPattern.ask(
             topics,
@@ -291,15 +288,9 @@ public final class StreamControl {
         "the tick topics");
   }
 
-  /** This node's topic actor for the key's ticks. */
-  public CompletionStage<ActorRef<Topic.Command<Tick>>> topic(StreamKey key) {
-    return timed(
-        AskPattern.ask(
-            topics,
-            replyTo -> new ViewerTopics.GetTopic(key, replyTo),
-            settings.askTimeout(),
-            system.scheduler()),
-        "the tick topics");
+  /** Hands {@code viewer} nothing more; idempotent. */
+  public void detach(StreamKey key, TickViewer viewer) {
+    topics.tell(new ViewerTopics.Detach(key, viewer));
   }
 
   /**

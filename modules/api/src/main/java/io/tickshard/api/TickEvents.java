@@ -6,18 +6,15 @@ import io.tickshard.streams.StreamStatus;
 import io.tickshard.streams.entity.StreamEntity;
 import io.tickshard.streams.ticks.FeedNotice;
 import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickBatch;
 import io.tickshard.streams.ticks.ViewerEvent;
-import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -25,12 +22,9 @@ import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -40,9 +34,12 @@ import org.apache.pekko.util.ByteString;
  * the stream's feed changes how it stands (reconnecting, lost with its node, running again, on
  * which node); a {@code stopped} event, with the reason, says it stopped, and the response ends.
  *
- * <p>Each viewer has its own bounded buffer behind the topic, and updates are conflated per
- * instrument while the viewer is slow: a slow browser sees fewer, fresher ticks; it never slows the
- * feed or any other viewer.
+ * <p>Ticks come a batch at a time (what one broker message brought), handed to each viewer on the
+ * node by its key's one subscriber ({@link io.tickshard.streams.ticks.ViewerTopics}), rendered once
+ * per node and written to each viewer as one chunk. What waits for a viewer is kept in order while
+ * it keeps up and conflated per instrument once it falls behind ({@link PendingEvents}): a slow
+ * browser sees fewer, fresher ticks; it never slows the feed or any other viewer, and a viewer that
+ * keeps up misses none.
  *
  * <p>Each viewer holds one of the node's {@link ViewerSeats} from the moment it is accepted until
  * its stream ends, however it ends; a viewer over the limit is answered 503 {@code
@@ -54,6 +51,9 @@ final class TickEvents extends AllDirectives {
   private final ApiMetrics metrics;
   private final RenderedTicks rendered = new RenderedTicks(4096, tick -> event("tick", tick));
 
+  /** How long a response may wait to be sent before its viewer is given up. */
+  private final Duration unsentFor;
+
   /**
    * Ends every viewer's stream when the node shuts down, once its port is unbound: a browser sees
    * the stream end and reconnects (to another node), where a cut connection would only be logged.
@@ -64,6 +64,12 @@ final class TickEvents extends AllDirectives {
     this.metrics = ApiMetrics.get(control.system());
     this.control = control;
     this.seats = seats;
+    this.unsentFor =
+        control
+            .system()
+            .settings()
+            .config()
+            .getDuration("pekko.stream.materializer.subscription-timeout.timeout");
     CoordinatedShutdown.get(control.system())
         .addTask(
             CoordinatedShutdown.PhaseServiceRequestsDone(),
@@ -125,56 +131,60 @@ final class TickEvents extends AllDirectives {
 
   private CompletionStage<Source<ByteString, NotUsed>> subscribe(
       StreamKey key, StreamStatus status, ViewerSeats.Seat seat) {
-    // Subscribed before asking for the snapshot, so no tick falls between the two, and a stop
+    ViewerFeed feed =
+        new ViewerFeed(
+            control.settings().sseBufferSize() + status.instruments(),
+            closed -> {
+              control.detach(key, closed);
+              seat.giveBack();
+            },
+            metrics::viewerBehind);
+    // Attached before asking for the snapshot, so no tick falls between the two, and a stop
     // after the status answer is either heard (a notice) or seen by the snapshot's answer.
-    Pair<ActorRef<ViewerEvent>, Source<ViewerEvent, NotUsed>> live =
-        ActorSource.<ViewerEvent>actorRef(
-                event -> false,
-                event -> Optional.empty(),
-                control.settings().sseBufferSize(),
-                OverflowStrategy.dropHead())
-            // Watched here, before it is pre-materialized, its end covers every way out: the
-            // client closes, the node stops, the stream stops, or a response dropped unsent (its
-            // source never subscribed is cancelled after
-            // pekko.stream.materializer.subscription-timeout).
-            .watchTermination(
-                (viewer, ended) -> {
-                  ended.whenComplete((done, failure) -> seat.giveBack());
-                  return viewer;
-                })
-            .preMaterialize(control.system());
-    return control
-        .attach(key, status, live.first())
-        .thenCompose(
-            attached ->
-                control
-                    .snapshot(key)
-                    // Slow to answer: no latest values, yet the viewer is subscribed, and a stop
-                    // is a notice it hears.
-                    .exceptionally(
-                        failure -> StreamEntity.SnapshotReply.running(List.of(), status.state())))
-        .thenApply(
-            snapshot -> {
-              if (snapshot.stopped() != null) {
-                live.first().tell(snapshot.stopped());
-              }
-              return events(key, snapshot.ticks(), live.second());
-            });
+    CompletionStage<Source<ByteString, NotUsed>> events =
+        control
+            .attach(key, status, feed)
+            .thenCompose(
+                attached ->
+                    control
+                        .snapshot(key)
+                        // Slow to answer: no latest values, yet the viewer is attached, and a
+                        // stop is a notice it hears.
+                        .exceptionally(
+                            failure ->
+                                StreamEntity.SnapshotReply.running(List.of(), status.state())))
+            .thenApply(
+                snapshot -> {
+                  if (snapshot.stopped() != null) {
+                    feed.tell(snapshot.stopped());
+                  }
+                  // A response dropped unsent never starts its events: the feed closes itself.
+                  control
+                      .system()
+                      .scheduler()
+                      .scheduleOnce(
+                          unsentFor, feed::abandonIfUnbound, control.system().executionContext());
+                  return events(key, snapshot.ticks(), Source.fromGraph(new LiveEvents(feed)));
+                });
+    events.whenComplete(
+        (source, failure) -> {
+          if (failure != null) {
+            feed.close();
+          }
+        });
+    return events;
   }
 
   /**
-   * What a viewer is sent. Whatever queued while its connection was busy is conflated (the latest
-   * per instrument) and goes out as one chunk of events: a burst of ticks costs one write, and the
-   * stream has few stages per event, as a node carries thousands of viewers (docs/benchmarks.md,
-   * fan-out). A stop is the last event.
+   * What a viewer is sent: whatever waited while its connection was busy goes out as one chunk of
+   * events, so a burst of ticks costs one write, and the stream has few stages, as a node carries
+   * thousands of viewers (docs/benchmarks.md, capacity). A stop is the last event.
    */
   private Source<ByteString, NotUsed> events(
-      StreamKey key, List<Tick> snapshot, Source<ViewerEvent, NotUsed> live) {
+      StreamKey key, List<Tick> snapshot, Source<List<ViewerEvent>, NotUsed> live) {
     CompletableFuture<Void> firstTick = new CompletableFuture<>();
     Source<ByteString, NotUsed> updates =
-        live.conflateWithSeed(Pending::of, Pending::add)
-            .takeWhile(pending -> !pending.stopped(), true)
-            .map(pending -> render(pending, firstTick));
+        live.takeWhile(TickEvents::noStop, true).map(events -> render(events, firstTick));
     return Source.single(event("snapshot", snapshot))
         .concat(again(key, updates, firstTick))
         // A comment line: proxies see traffic, browsers see no event.
@@ -209,20 +219,24 @@ final class TickEvents extends AllDirectives {
     return updates.merge(snapshot, true);
   }
 
-  /** The pending events, in order, as one chunk; a tick among them says the topic is known. */
-  private ByteString render(Pending pending, CompletableFuture<Void> firstTick) {
+  private static boolean noStop(List<ViewerEvent> events) {
+    return events.stream().noneMatch(e -> e instanceof FeedNotice notice && notice.stopped());
+  }
+
+  /** The events, in order, as one chunk; a tick among them says the topic is known. */
+  private ByteString render(List<ViewerEvent> events, CompletableFuture<Void> firstTick) {
     ByteString chunk = ByteString.emptyByteString();
     int ticks = 0;
-    for (ViewerEvent event : pending.events()) {
+    for (ViewerEvent event : events) {
       if (event instanceof FeedNotice notice) {
         if (notice.stopped()) {
           chunk = chunk.concat(event("stopped", FeedEventResponse.stopped(notice)));
           break; // the last event: the response ends with it
         }
         chunk = chunk.concat(event("feed", FeedEventResponse.feed(notice)));
-      } else {
-        chunk = chunk.concat(rendered.event((Tick) event));
-        ticks++;
+      } else if (event instanceof TickBatch batch) {
+        chunk = chunk.concat(rendered.events(batch));
+        ticks += batch.size();
       }
     }
     if (ticks > 0) {
@@ -230,56 +244,5 @@ final class TickEvents extends AllDirectives {
       firstTick.complete(null);
     }
     return chunk;
-  }
-
-  /**
-   * What waits for a slow viewer: the latest tick per instrument, and the latest word on the feed
-   * (a stop is never replaced), in the order they first came. One event alone, the usual case of a
-   * viewer that keeps up, is kept as it is, without a map.
-   */
-  private static final class Pending {
-    private static final Object NOTICE = new Object();
-    private ViewerEvent only;
-    private Map<Object, ViewerEvent> latest;
-    private boolean stopped;
-
-    static Pending of(ViewerEvent event) {
-      Pending pending = new Pending();
-      pending.only = event;
-      pending.stopped = isStop(event);
-      return pending;
-    }
-
-    Pending add(ViewerEvent event) {
-      if (latest == null) {
-        latest = new LinkedHashMap<>();
-        put(only);
-        only = null;
-      }
-      put(event);
-      stopped |= isStop(event);
-      return this;
-    }
-
-    private void put(ViewerEvent event) {
-      if (event instanceof Tick tick) {
-        latest.merge(tick.instrument(), tick, (older, newer) -> ((Tick) newer).over((Tick) older));
-      } else if (event instanceof FeedNotice notice) {
-        latest.merge(
-            NOTICE, notice, (older, newer) -> ((FeedNotice) older).stopped() ? older : newer);
-      }
-    }
-
-    private static boolean isStop(ViewerEvent event) {
-      return event instanceof FeedNotice notice && notice.stopped();
-    }
-
-    boolean stopped() {
-      return stopped;
-    }
-
-    Collection<ViewerEvent> events() {
-      return latest == null ? List.of(only) : latest.values();
-    }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tickshard.feed.ExchangeSegment;
 import io.tickshard.feed.QuotePacket;
 import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickBatch;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.util.ByteString;
@@ -60,6 +61,25 @@ class RenderedTicksTest {
     assertThat(renders).hasValue(2);
     Tick other = quote(1403f);
     assertThat(rendered.event(other).utf8String()).contains("\"ltp\":1403.0");
+  }
+
+  @Test
+  void a_batch_handed_to_many_viewers_is_one_chunk_written_once() {
+    TickBatch batch = TickBatch.of(quote(1402.5f), quote(1403f));
+    ByteString first = rendered.events(batch);
+    for (int viewer = 0; viewer < 20; viewer++) {
+      assertThat(rendered.events(batch)).isSameAs(first);
+    }
+    assertThat(renders).hasValue(2);
+    assertThat(first.utf8String())
+        .isEqualTo(
+            rendered
+                .event(batch.ticks().get(0))
+                .concat(rendered.event(batch.ticks().get(1)))
+                .utf8String());
+    // A batch of known ticks (a slow viewer's conflation) writes none of them again.
+    rendered.events(new TickBatch(batch.ticks()));
+    assertThat(renders).hasValue(2);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.tickshard.api.testkit.ApiPaths;
 import io.tickshard.api.testkit.ApiServer;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickBatch;
 import io.tickshard.streams.ticks.ViewerTopics;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -242,15 +243,15 @@ class TickEventsTest {
   /** How many viewers this node's topic for the key has. */
   private static int localViewers(String key) throws Exception {
     var system = server.kit.system();
-    ActorRef<Topic.Command<Tick>> topic =
-        AskPattern.<ViewerTopics.Request, ActorRef<Topic.Command<Tick>>>ask(
+    ActorRef<Topic.Command<TickBatch>> topic =
+        AskPattern.<ViewerTopics.Request, ActorRef<Topic.Command<TickBatch>>>ask(
                 server.topics,
                 replyTo -> new ViewerTopics.GetTopic(StreamKey.parse(key), replyTo),
                 WAIT,
                 system.scheduler())
             .toCompletableFuture()
             .get();
-    return AskPattern.<Topic.Command<Tick>, Topic.TopicStats>ask(
+    return AskPattern.<Topic.Command<TickBatch>, Topic.TopicStats>ask(
             topic, Topic::getTopicStats, WAIT, system.scheduler())
         .toCompletableFuture()
         .get()

@@ -26,7 +26,8 @@ public final class SharedCluster implements BeforeAllCallback, ParameterResolver
           // The broker's own limits (100 per request, 5,000 per socket, 5 sockets): it evicts
           // (805) beyond them. One tick per instrument per second keeps 5,000 instruments within
           // 2 cores.
-          .withSimulator(SimulatorConfig.defaults().withMarket(1, 23))
+          // Stamped: each instrument's quotes are numbered, so a viewer can tell a lost tick.
+          .withSimulator(SimulatorConfig.defaults().withMarket(1, 23).withStampedTicks(true))
           .withEnvironment("TICKSHARD_UPSTREAM_UNSUBSCRIBE_GRACE", GRACE.toSeconds() + "s")
           .withProperty("tickshard.health.schedule", "off")
           // Answer times are measured and reported, not asserted: a starved CI box should answer

@@ -4,6 +4,7 @@ import io.tickshard.feed.FeedMode;
 import io.tickshard.feed.Instrument;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickBatch;
 import io.tickshard.streams.upstream.TickSink;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,27 +18,36 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * Where a socket's ticks go: to the topic of every key that needs the instrument, cut down to that
- * key's mode ({@link Tick#in}), so that no viewer ever filters.
+ * key's mode ({@link Tick#in}), so that no viewer ever filters; what one broker message brought for
+ * a key goes out as one {@link TickBatch}.
  *
- * <p>{@link #publish} runs on the feed connection's thread, {@link #replace} on the socket's: the
- * routing is an immutable map swapped whole, and the per-key figures are atomic.
+ * <p>{@link #publish} and {@link #flush} run on the feed connection's thread, {@link #replace} on
+ * the socket's: the routing is an immutable map swapped whole, and the per-key figures are atomic.
+ * A key's batch being gathered belongs to the connection's thread alone.
  */
 final class SocketRoutes implements TickSink {
+  /**
+   * The most ticks one batch carries: some 110 KB serialized at most, well within Artery's maximum
+   * frame (256 KiB), beyond which a message between nodes is dropped.
+   */
+  static final int MAX_BATCH = 1_000;
 
   /** One key riding on this socket: its topic, its mode, and its figures here. */
   static final class Outlet {
     final StreamKey key;
     final FeedMode mode;
     final List<Instrument> instruments;
-    final ActorRef<Topic.Command<Tick>> topic;
+    final ActorRef<Topic.Command<TickBatch>> topic;
     private final AtomicLong ticks = new AtomicLong();
     private volatile Instant lastTickAt;
+    private final List<Tick> gathered = new ArrayList<>();
+    private boolean listed;
 
     Outlet(
         StreamKey key,
         FeedMode mode,
         List<Instrument> instruments,
-        ActorRef<Topic.Command<Tick>> topic) {
+        ActorRef<Topic.Command<TickBatch>> topic) {
       this.key = key;
       this.mode = mode;
       this.instruments = List.copyOf(instruments);
@@ -52,16 +62,36 @@ final class SocketRoutes implements TickSink {
       return lastTickAt;
     }
 
-    private void publish(Tick tick) {
-      for (Tick cut : tick.in(mode)) {
-        topic.tell(Topic.publish(cut));
+    /** Gathers the tick; says whether it is the first since the last {@link #flush}. */
+    private boolean gather(Tick tick) {
+      if (gathered.size() >= MAX_BATCH) {
+        publishGathered();
       }
+      gathered.addAll(tick.in(mode));
       ticks.incrementAndGet();
       lastTickAt = tick.receivedAt();
+      boolean first = !listed;
+      listed = true;
+      return first;
+    }
+
+    private void publishGathered() {
+      if (!gathered.isEmpty()) {
+        topic.tell(Topic.publish(new TickBatch(gathered)));
+        gathered.clear();
+      }
+    }
+
+    private void flush() {
+      publishGathered();
+      listed = false;
     }
   }
 
   private volatile Map<Instrument, Outlet[]> byInstrument = Map.of();
+
+  /** The keys with ticks gathered from the current broker message. */
+  private final List<Outlet> gathering = new ArrayList<>();
 
   @Override
   public void publish(Tick tick) {
@@ -71,9 +101,19 @@ final class SocketRoutes implements TickSink {
     Outlet[] outlets = byInstrument.get(tick.instrument());
     if (outlets != null) {
       for (Outlet outlet : outlets) {
-        outlet.publish(tick);
+        if (outlet.gather(tick)) {
+          gathering.add(outlet);
+        }
       }
     }
+  }
+
+  @Override
+  public void flush() {
+    for (Outlet outlet : gathering) {
+      outlet.flush();
+    }
+    gathering.clear();
   }
 
   /** From now on route to {@code outlets}. */

@@ -48,7 +48,7 @@ public record Tick(
     Float askPrice,
     Integer askQuantity,
     Instant receivedAt)
-    implements ViewerEvent, CborSerializable {
+    implements CborSerializable {
 
   public Instrument instrument() {
     return Instrument.of(ExchangeSegment.valueOf(segment), securityId);

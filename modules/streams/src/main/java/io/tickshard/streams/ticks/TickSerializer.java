@@ -8,19 +8,22 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * Ticks between nodes in a compact binary form of their own, not Jackson CBOR: every tick a viewer
- * on another node sees crosses the cluster once per node, thousands a second, and reading CBOR
- * (field names and all) was a quarter of a viewer node's CPU (docs/benchmarks.md, tick latency).
+ * Ticks and their batches between nodes in a compact binary form of their own, not Jackson CBOR:
+ * every batch a viewer on another node sees crosses the cluster once per node, thousands a second,
+ * and reading CBOR (field names and all) was a quarter of a viewer node's CPU (docs/benchmarks.md,
+ * tick latency).
  *
- * <p>Format 1: the format byte, the segment and kind as short strings, the security id, a bit per
- * optional field present, then the present fields in declaration order (floats and ints as 4 bytes,
- * instants as epoch seconds and nanos).
+ * <p>Format 1, a tick ({@code tick}): the format byte, the segment and kind as short strings, the
+ * security id, a bit per optional field present, then the present fields in declaration order
+ * (floats and ints as 4 bytes, instants as epoch seconds and nanos). A batch ({@code ticks}): the
+ * format byte, the count, then each tick as above without its format byte.
  */
 public final class TickSerializer extends SerializerWithStringManifest {
   /** Unique among the cluster's serializers; Pekko's own are below 100. */
   public static final int IDENTIFIER = 4_711_001;
 
-  private static final String MANIFEST = "tick";
+  private static final String TICK = "tick";
+  private static final String BATCH = "ticks";
   private static final byte FORMAT = 1;
 
   public TickSerializer(ExtendedActorSystem system) {}
@@ -32,25 +35,74 @@ public final class TickSerializer extends SerializerWithStringManifest {
 
   @Override
   public String manifest(Object o) {
-    return MANIFEST;
+    return o instanceof TickBatch ? BATCH : TICK;
   }
 
   @Override
   public byte[] toBinary(Object o) {
-    if (!(o instanceof Tick t)) {
-      throw new IllegalArgumentException("not a tick: " + o.getClass().getName());
+    if (o instanceof Tick tick) {
+      ByteBuffer out = ByteBuffer.allocate(1 + size(tick));
+      out.put(FORMAT);
+      put(out, tick);
+      return out.array();
     }
+    if (o instanceof TickBatch batch) {
+      int size = 1 + 4;
+      for (Tick tick : batch.ticks()) {
+        size += size(tick);
+      }
+      ByteBuffer out = ByteBuffer.allocate(size);
+      out.put(FORMAT);
+      out.putInt(batch.size());
+      batch.ticks().forEach(tick -> put(out, tick));
+      return out.array();
+    }
+    throw new IllegalArgumentException("not a tick: " + o.getClass().getName());
+  }
+
+  @Override
+  public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    boolean batch = BATCH.equals(manifest);
+    if (!batch && !TICK.equals(manifest)) {
+      throw new NotSerializableException("unknown manifest " + manifest);
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    byte format = in.get();
+    if (format != FORMAT) {
+      throw new NotSerializableException("unknown tick format " + format);
+    }
+    if (!batch) {
+      return get(in);
+    }
+    int count = in.getInt();
+    if (count <= 0 || count > in.remaining()) {
+      throw new NotSerializableException("a batch of " + count + " ticks");
+    }
+    Tick[] ticks = new Tick[count];
+    for (int i = 0; i < count; i++) {
+      ticks[i] = get(in);
+    }
+    return TickBatch.of(ticks);
+  }
+
+  private static int size(Tick t) {
+    int size = 2 + t.segment().length() + 2 + t.kind().length() + 4 + 4;
+    for (Object field : optionalFields(t)) {
+      if (field != null) {
+        size += field instanceof Instant ? 12 : 4;
+      }
+    }
+    return size;
+  }
+
+  private static void put(ByteBuffer out, Tick t) {
     Object[] fields = optionalFields(t);
     int mask = 0;
-    int size = 1 + 2 + t.segment().length() + 2 + t.kind().length() + 4 + 4;
     for (int i = 0; i < fields.length; i++) {
       if (fields[i] != null) {
         mask |= 1 << i;
-        size += fields[i] instanceof Instant ? 12 : 4;
       }
     }
-    ByteBuffer out = ByteBuffer.allocate(size);
-    out.put(FORMAT);
     putAscii(out, t.segment());
     putAscii(out, t.kind());
     out.putInt(t.securityId());
@@ -65,19 +117,9 @@ public final class TickSerializer extends SerializerWithStringManifest {
         out.putInt(at.getNano());
       }
     }
-    return out.array();
   }
 
-  @Override
-  public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-    if (!MANIFEST.equals(manifest)) {
-      throw new NotSerializableException("unknown manifest " + manifest);
-    }
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    byte format = in.get();
-    if (format != FORMAT) {
-      throw new NotSerializableException("unknown tick format " + format);
-    }
+  private static Tick get(ByteBuffer in) {
     String segment = getAscii(in);
     String kind = getAscii(in);
     int securityId = in.getInt();

@@ -6,7 +6,8 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * The pub-sub topic a stream's ticks are published on. The socket slots that carry its instruments
- * publish; any node that serves viewers spawns the same topic locally and subscribes.
+ * publish, a {@link TickBatch} per broker message; any node that serves viewers spawns the same
+ * topic locally and subscribes.
  */
 public final class TickTopic {
   private TickTopic() {}
@@ -15,7 +16,7 @@ public final class TickTopic {
     return "ticks:" + key.entityId();
   }
 
-  public static Behavior<Topic.Command<Tick>> create(StreamKey key) {
-    return Topic.create(Tick.class, name(key));
+  public static Behavior<Topic.Command<TickBatch>> create(StreamKey key) {
+    return Topic.create(TickBatch.class, name(key));
   }
 }

@@ -22,11 +22,12 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * This node's viewer side of the streams: one local tick topic actor per stream key, shared by
- * every viewer on the node, so that many browsers cost one receptionist registration; and the
- * stream notices ({@link StreamNotices}) handed to the viewers of their key here. When the node a
- * viewed stream runs on becomes unreachable, its viewers here are told at once that it is lost
- * (and, should the node come back, how it stood), since that node cannot say so itself.
+ * This node's viewer side of the streams: one local tick topic actor per stream key, and one {@link
+ * KeyViewers} subscribed to it that hands each batch to every viewer of the key here, so that many
+ * browsers cost one receptionist registration and one delivery; and the stream notices ({@link
+ * StreamNotices}) handed to the viewers of their key here. When the node a viewed stream runs on
+ * becomes unreachable, its viewers here are told at once that it is lost (and, should the node come
+ * back, how it stood), since that node cannot say so itself.
  *
  * <p>When streams stop once unused ({@code tickshard.streams.idle-stop-after}), it also says, every
  * presence interval, which keys have viewers on this node.
@@ -41,23 +42,22 @@ public final class ViewerTopics {
   public sealed interface Request extends Command {}
 
   /** Replies with this node's topic actor for the key, spawning it the first time. */
-  public record GetTopic(StreamKey key, ActorRef<ActorRef<Topic.Command<Tick>>> replyTo)
+  public record GetTopic(StreamKey key, ActorRef<ActorRef<Topic.Command<TickBatch>>> replyTo)
       implements Request {}
 
   /**
-   * Subscribes a viewer to the key's ticks and hands it the key's notices, until the viewer stops;
-   * replies once it is subscribed.
+   * Hands a viewer the key's ticks and notices until it is detached; replies once it is attached,
+   * so that whatever is published from then on reaches it.
    *
    * @param node where the stream runs, as its status said when the viewer came
    * @param state how it stood then
    */
   public record Attach(
-      StreamKey key,
-      String node,
-      StreamState state,
-      ActorRef<ViewerEvent> viewer,
-      ActorRef<Done> replyTo)
+      StreamKey key, String node, StreamState state, TickViewer viewer, ActorRef<Done> replyTo)
       implements Request {}
+
+  /** The viewer is gone: nothing more is handed to it. */
+  public record Detach(StreamKey key, TickViewer viewer) implements Request {}
 
   private record CountViewers() implements Command {}
 
@@ -65,19 +65,10 @@ public final class ViewerTopics {
 
   private record Noticed(FeedNotice notice) implements Command {}
 
-  private record ViewerGone(String entityId, ActorRef<ViewerEvent> viewer) implements Command {}
-
   private record Reachability(String node, boolean reachable) implements Command {}
 
-  /** A key viewed here: its viewers, and where and how its stream stands as last heard. */
-  private static final class Viewed {
-    final Set<ActorRef<ViewerEvent>> viewers = new HashSet<>();
-    FeedNotice last;
-
-    Viewed(FeedNotice last) {
-      this.last = last;
-    }
-  }
+  /** A key viewed here: the actor handing out its events, and its viewers. */
+  private record Viewed(ActorRef<KeyViewers.Command> handing, Set<TickViewer> viewers) {}
 
   /**
    * @param presenceInterval how often to say which keys have viewers here; empty: never
@@ -111,8 +102,9 @@ public final class ViewerTopics {
   private static final class Viewers {
     private final ActorContext<Command> context;
     private final Consumer<String> viewersPresent;
-    private final Map<String, ActorRef<Topic.Command<Tick>>> topics = new HashMap<>();
+    private final Map<String, ActorRef<Topic.Command<TickBatch>>> topics = new HashMap<>();
     private final Map<String, Viewed> viewed = new HashMap<>();
+    private long spawned;
 
     Viewers(ActorContext<Command> context, Consumer<String> viewersPresent) {
       this.context = context;
@@ -128,8 +120,8 @@ public final class ViewerTopics {
                 return Behaviors.same();
               })
           .onMessage(Attach.class, this::onAttach)
+          .onMessage(Detach.class, this::onDetach)
           .onMessage(Noticed.class, this::onNotice)
-          .onMessage(ViewerGone.class, this::onViewerGone)
           .onMessage(Reachability.class, this::onReachability)
           .onMessage(CountViewers.class, this::onCountViewers)
           .onMessage(
@@ -143,81 +135,69 @@ public final class ViewerTopics {
           .build();
     }
 
-    private ActorRef<Topic.Command<Tick>> topic(StreamKey key) {
+    private ActorRef<Topic.Command<TickBatch>> topic(StreamKey key) {
       return topics.computeIfAbsent(
           key.entityId(), id -> context.spawn(TickTopic.create(key), "topic-" + topics.size()));
     }
 
     private Behavior<Command> onAttach(Attach attach) {
       String entityId = attach.key().entityId();
-      // Never Topic.unsubscribe: the topic watches the subscriber, whose actor stops with its
-      // stream. Unsubscribing as well races that Terminated, and a topic that sees both for its
-      // last subscriber deregisters twice, which makes Pekko's cluster receptionist throw and
-      // stop for the whole node (no topic here would find a publisher again).
-      topic(attach.key()).tell(Topic.subscribe(attach.viewer().<Tick>narrow()));
-      viewed
-          .computeIfAbsent(
+      Viewed key =
+          viewed.computeIfAbsent(
               entityId,
               id ->
                   new Viewed(
-                      new FeedNotice(id, attach.state(), attach.node(), null, Instant.now())))
-          .viewers
-          .add(attach.viewer());
-      context.watchWith(attach.viewer(), new ViewerGone(entityId, attach.viewer()));
+                      context.spawn(
+                          KeyViewers.create(
+                              topic(attach.key()),
+                              new FeedNotice(
+                                  id, attach.state(), attach.node(), null, Instant.now())),
+                          "viewers-" + spawned++),
+                      new HashSet<>()));
+      if (key.viewers().add(attach.viewer())) {
+        // Told before the reply: whatever is published after the caller hears it reaches it.
+        key.handing().tell(new KeyViewers.Join(attach.viewer()));
+      }
       attach.replyTo().tell(Done.getInstance());
       return Behaviors.same();
     }
 
-    private Behavior<Command> onNotice(Noticed noticed) {
-      FeedNotice notice = noticed.notice();
-      Viewed key = viewed.get(notice.entityId());
-      if (key == null) {
-        return Behaviors.same(); // no viewer of it here
-      }
-      key.viewers.forEach(viewer -> viewer.tell(notice));
-      if (notice.stopped()) {
-        viewed.remove(notice.entityId()); // their streams end with it
-      } else {
-        key.last = notice;
-      }
-      return Behaviors.same();
-    }
-
-    private Behavior<Command> onViewerGone(ViewerGone gone) {
-      Viewed key = viewed.get(gone.entityId());
-      if (key != null && key.viewers.remove(gone.viewer()) && key.viewers.isEmpty()) {
-        viewed.remove(gone.entityId());
-      }
-      return Behaviors.same();
-    }
-
     /**
-     * The node a viewed stream runs on stopped answering: the stream is lost until sharding starts
-     * it elsewhere (whose first notice then follows). Back in touch, nothing moved: as it was.
+     * Its last viewer gone, the key's {@link KeyViewers} stops, which takes it off the topic. Never
+     * Topic.unsubscribe as well: the topic watches its subscriber, and a topic that sees both for
+     * its last subscriber deregisters twice, which makes Pekko's cluster receptionist throw and
+     * stop for the whole node (no topic here would find a publisher again).
      */
+    private Behavior<Command> onDetach(Detach detach) {
+      String entityId = detach.key().entityId();
+      Viewed key = viewed.get(entityId);
+      if (key == null || !key.viewers().remove(detach.viewer())) {
+        return Behaviors.same();
+      }
+      if (key.viewers().isEmpty()) {
+        context.stop(key.handing());
+        viewed.remove(entityId);
+      } else {
+        key.handing().tell(new KeyViewers.Leave(detach.viewer()));
+      }
+      return Behaviors.same();
+    }
+
+    private Behavior<Command> onNotice(Noticed noticed) {
+      Viewed key = viewed.get(noticed.notice().entityId());
+      if (key != null) {
+        key.handing().tell(new KeyViewers.Noticed(noticed.notice()));
+      }
+      return Behaviors.same();
+    }
+
     private Behavior<Command> onReachability(Reachability change) {
-      viewed.values().stream()
-          .filter(key -> change.node().equals(key.last.node()))
+      viewed
+          .values()
           .forEach(
-              key -> {
-                FeedNotice now =
-                    change.reachable()
-                        ? new FeedNotice(
-                            key.last.entityId(),
-                            key.last.state(),
-                            key.last.node(),
-                            key.last.reason(),
-                            Instant.now())
-                        : new FeedNotice(
-                            key.last.entityId(),
-                            StreamState.LOST,
-                            change.node(),
-                            "its node "
-                                + change.node()
-                                + " is unreachable; it starts again elsewhere unless it comes back",
-                            Instant.now());
-                key.viewers.forEach(viewer -> viewer.tell(now));
-              });
+              key ->
+                  key.handing()
+                      .tell(new KeyViewers.Reachability(change.node(), change.reachable())));
       return Behaviors.same();
     }
 

@@ -4,7 +4,7 @@ import io.tickshard.streams.upstream.FeedConnection.Close;
 import io.tickshard.streams.upstream.FeedConnection.CloseTimedOut;
 import io.tickshard.streams.upstream.FeedConnection.Command;
 import io.tickshard.streams.upstream.FeedConnection.CredentialsArrived;
-import io.tickshard.streams.upstream.FeedConnection.FrameReceived;
+import io.tickshard.streams.upstream.FeedConnection.FramesArrived;
 import io.tickshard.streams.upstream.FeedConnection.GetSnapshotOf;
 import io.tickshard.streams.upstream.FeedConnection.RestartConnection;
 import io.tickshard.streams.upstream.FeedConnection.Resubscribe;
@@ -42,7 +42,7 @@ final class FeedClosing {
         .onMessage(StreamEnded.class, link::told, ended -> Behaviors.stopped())
         .onMessage(CloseTimedOut.class, timedOut -> Behaviors.stopped())
         // Ticks still arriving are still published.
-        .onMessage(FrameReceived.class, link::told, this::onFrame)
+        .onMessage(FramesArrived.class, link::told, this::onFrames)
         // Asked again: no more waiting.
         .onMessage(Close.class, again -> Behaviors.stopped())
         .onMessage(Resubscribe.class, feed::keep)
@@ -56,8 +56,8 @@ final class FeedClosing {
         .build();
   }
 
-  private Behavior<Command> onFrame(FrameReceived frame) {
-    feed.decode(link, frame.bytes());
+  private Behavior<Command> onFrames(FramesArrived arrived) {
+    feed.decode(link);
     return Behaviors.same();
   }
 

@@ -4,7 +4,7 @@ import io.tickshard.streams.upstream.FeedConnection.Close;
 import io.tickshard.streams.upstream.FeedConnection.Command;
 import io.tickshard.streams.upstream.FeedConnection.Connected;
 import io.tickshard.streams.upstream.FeedConnection.CredentialsArrived;
-import io.tickshard.streams.upstream.FeedConnection.FrameReceived;
+import io.tickshard.streams.upstream.FeedConnection.FramesArrived;
 import io.tickshard.streams.upstream.FeedConnection.GetSnapshotOf;
 import io.tickshard.streams.upstream.FeedConnection.HeartbeatTick;
 import io.tickshard.streams.upstream.FeedConnection.RestartConnection;
@@ -74,7 +74,7 @@ final class FeedConnected {
 
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
-        .onMessage(FrameReceived.class, link::told, this::onFrame)
+        .onMessage(FramesArrived.class, link::told, this::onFrames)
         .onMessage(StreamEnded.class, link::told, this::onEnded)
         .onMessage(StaleCheck.class, this::onStaleCheck)
         .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
@@ -90,8 +90,8 @@ final class FeedConnected {
         .build();
   }
 
-  private Behavior<Command> onFrame(FrameReceived frame) {
-    feed.decode(link, frame.bytes());
+  private Behavior<Command> onFrames(FramesArrived arrived) {
+    feed.decode(link);
     return Behaviors.same();
   }
 

@@ -4,7 +4,7 @@ import io.tickshard.streams.upstream.FeedConnection.Close;
 import io.tickshard.streams.upstream.FeedConnection.Command;
 import io.tickshard.streams.upstream.FeedConnection.ConnectFailed;
 import io.tickshard.streams.upstream.FeedConnection.CredentialsArrived;
-import io.tickshard.streams.upstream.FeedConnection.FrameReceived;
+import io.tickshard.streams.upstream.FeedConnection.FramesArrived;
 import io.tickshard.streams.upstream.FeedConnection.GetSnapshotOf;
 import io.tickshard.streams.upstream.FeedConnection.RestartConnection;
 import io.tickshard.streams.upstream.FeedConnection.Resubscribe;
@@ -41,7 +41,7 @@ final class FeedConnecting {
     return Behaviors.receive(Command.class)
         .onMessage(Upgraded.class, link::told, this::onUpgraded)
         .onMessage(ConnectFailed.class, link::told, this::onConnectFailed)
-        .onMessage(FrameReceived.class, link::told, this::onFrame)
+        .onMessage(FramesArrived.class, link::told, this::onFrames)
         .onMessage(StreamEnded.class, link::told, this::onEnded)
         .onMessage(RestartConnection.class, this::onRestart)
         // Stopping aborts the socket (PostStop): the pending handshake is cancelled with it.
@@ -74,8 +74,8 @@ final class FeedConnecting {
         null);
   }
 
-  private Behavior<Command> onFrame(FrameReceived frame) {
-    feed.decode(link, frame.bytes());
+  private Behavior<Command> onFrames(FramesArrived arrived) {
+    feed.decode(link);
     return Behaviors.same();
   }
 

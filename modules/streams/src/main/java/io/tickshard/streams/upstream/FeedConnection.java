@@ -14,7 +14,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.util.ByteString;
 
 /**
  * The one broker WebSocket of a socket slot, as a child of its {@code UpstreamSocket}: connects,
@@ -65,7 +64,11 @@ public final class FeedConnection {
 
   record ConnectFailed(long generation, Throwable cause) implements SocketEvent {}
 
-  record FrameReceived(long generation, ByteString bytes) implements SocketEvent {}
+  /**
+   * Frames arrived on the socket: they wait in its {@link FeedLink}, and this says so once for all
+   * that arrive before the connection takes them, which it then decodes and publishes together.
+   */
+  record FramesArrived(long generation) implements SocketEvent {}
 
   record StreamEnded(long generation, Throwable cause) implements SocketEvent {}
 

@@ -114,8 +114,16 @@ final class FeedContext {
     return Behaviors.same();
   }
 
-  /** Publishes the frame's ticks; notes on {@code link} when it arrived and any disconnect. */
-  void decode(FeedLink link, ByteString bytes) {
+  /**
+   * Publishes the ticks of every frame that has arrived on {@code link}, what they bring for each
+   * key as one batch; notes on the link when a frame last arrived and any disconnect.
+   */
+  void decode(FeedLink link) {
+    link.takeFrames(bytes -> decode(link, bytes));
+    sink.flush();
+  }
+
+  private void decode(FeedLink link, ByteString bytes) {
     Instant now = Instant.now();
     link.frameAt(now);
     // The protocol is little-endian: order the view so the decoder need not copy it.

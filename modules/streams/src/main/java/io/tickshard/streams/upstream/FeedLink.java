@@ -4,14 +4,19 @@ import io.tickshard.feed.FeedRequest;
 import io.tickshard.streams.broker.BrokerCredentials;
 import io.tickshard.streams.upstream.FeedConnection.Command;
 import io.tickshard.streams.upstream.FeedConnection.ConnectFailed;
-import io.tickshard.streams.upstream.FeedConnection.FrameReceived;
+import io.tickshard.streams.upstream.FeedConnection.FramesArrived;
 import io.tickshard.streams.upstream.FeedConnection.SocketEvent;
 import io.tickshard.streams.upstream.FeedConnection.StreamEnded;
 import io.tickshard.streams.upstream.FeedConnection.Upgraded;
 import java.time.Instant;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.util.ByteString;
 
 /**
  * One socket as its connection sees it: the transport, the generation its messages carry, the
@@ -28,13 +33,29 @@ final class FeedLink {
   private final long generation;
   private final BrokerCredentials credentials;
   private final FeedSocket socket;
+
+  /**
+   * Frames in from the socket's thread, out on the connection's; {@code announced} while a {@link
+   * FramesArrived} is on its way, so a burst of frames costs the actor one message, and what one
+   * burst brings for a key travels on as one batch (docs/architecture.md, journey 1).
+   */
+  private final Queue<ByteString> frames;
+
+  private final AtomicBoolean announced;
   private Instant lastFrameAt;
   private Integer disconnectCode;
 
-  private FeedLink(long generation, BrokerCredentials credentials, FeedSocket socket) {
+  private FeedLink(
+      long generation,
+      BrokerCredentials credentials,
+      FeedSocket socket,
+      Queue<ByteString> frames,
+      AtomicBoolean announced) {
     this.generation = generation;
     this.credentials = credentials;
     this.socket = socket;
+    this.frames = frames;
+    this.announced = announced;
   }
 
   /** Opens a socket with the broker's credentials of the moment; its news comes to the actor. */
@@ -42,21 +63,39 @@ final class FeedLink {
     long generation = GENERATIONS.incrementAndGet();
     BrokerCredentials credentials = feed.broker.forConnect();
     ActorRef<Command> self = feed.actor.getSelf();
+    Queue<ByteString> frames = new ConcurrentLinkedQueue<>();
+    AtomicBoolean announced = new AtomicBoolean();
     FeedSocket socket =
         FeedSocket.open(
             feed.settings.connectUri(credentials),
             feed.settings.connectTimeout(),
-            bytes -> self.tell(new FrameReceived(generation, bytes)),
+            bytes -> {
+              frames.add(bytes);
+              if (announced.compareAndSet(false, true)) {
+                self.tell(new FramesArrived(generation));
+              }
+            },
             handshake -> self.tell(new Upgraded(generation, handshake)),
             failure -> self.tell(new ConnectFailed(generation, failure)));
     feed.actor.pipeToSelf(
         socket.ended(), (failure, unexpected) -> new StreamEnded(generation, failure));
-    return new FeedLink(generation, credentials, socket);
+    return new FeedLink(generation, credentials, socket, frames, announced);
   }
 
   /** Whether {@code event} came from this socket (and not from an earlier one). */
   boolean told(SocketEvent event) {
     return event.generation() == generation;
+  }
+
+  /**
+   * Hands over every frame that has arrived, in order. Announced again from the first one that
+   * arrives after this starts: none waits unannounced (one announced while this ran finds nothing).
+   */
+  void takeFrames(Consumer<ByteString> decode) {
+    announced.set(false);
+    for (ByteString frame = frames.poll(); frame != null; frame = frames.poll()) {
+      decode.accept(frame);
+    }
   }
 
   BrokerCredentials credentials() {

@@ -14,17 +14,19 @@ import io.tickshard.streams.market.MarketHours;
 import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
-import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickBatch;
+import io.tickshard.streams.ticks.TickViewer;
+import io.tickshard.streams.ticks.ViewerEvent;
 import io.tickshard.streams.ticks.ViewerTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,21 +108,25 @@ class IdleStopTest {
   void a_viewer_on_the_node_keeps_a_stream_running_until_it_leaves() throws Exception {
     StreamKey key = StreamScenarios.key("watched-by-a-viewer", 520);
     startAndAwaitSocket(key);
-    ActorRef<Topic.Command<Tick>> topic =
-        AskPattern.<ViewerTopics.Request, ActorRef<Topic.Command<Tick>>>ask(
-                streams.topics(),
-                replyTo -> new ViewerTopics.GetTopic(key, replyTo),
-                WAIT,
-                kit.scheduler())
-            .toCompletableFuture()
-            .get();
-    TestProbe<Tick> viewer = kit.createTestProbe();
-    topic.tell(Topic.subscribe(viewer.getRef()));
+    TestProbe<ViewerEvent> viewer = kit.createTestProbe();
+    TickViewer seat = viewer.getRef()::tell;
+    AskPattern.<ViewerTopics.Request, Done>ask(
+            streams.topics(),
+            replyTo -> new ViewerTopics.Attach(key, "here", StreamState.RUNNING, seat, replyTo),
+            WAIT,
+            kit.scheduler())
+        .toCompletableFuture()
+        .get();
 
     await().during(IDLE.multipliedBy(3)).atMost(IDLE.multipliedBy(4)).until(() -> socketOpen(key));
-    viewer.expectMessageClass(Tick.class); // it was a real viewer: ticks reached it
+    viewer.fishForMessage(
+        WAIT,
+        event ->
+            event instanceof TickBatch
+                ? FishingOutcomes.complete()
+                : FishingOutcomes.continueAndIgnore()); // it was a real viewer: ticks reached it
 
-    topic.tell(Topic.unsubscribe(viewer.getRef()));
+    streams.topics().tell(new ViewerTopics.Detach(key, seat));
     await().atMost(IDLE.multipliedBy(2).plusSeconds(3)).until(() -> !socketOpen(key));
     assertThat(scenarios.found(key).stopReason()).isEqualTo("idle");
   }

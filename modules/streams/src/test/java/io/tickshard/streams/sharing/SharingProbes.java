@@ -7,6 +7,8 @@ import io.tickshard.simulator.SimulatorState;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.ticks.Tick;
+import io.tickshard.streams.ticks.TickBatch;
+import io.tickshard.streams.ticks.TickProbes;
 import io.tickshard.streams.ticks.ViewerTopics;
 import java.time.Duration;
 import java.util.List;
@@ -33,8 +35,8 @@ final class SharingProbes {
 
   /** A viewer of {@code key}'s ticks on the node of {@code kit}, as the SSE side subscribes. */
   static TestProbe<Tick> viewer(ActorTestKit kit, Streams streams, StreamKey key, Duration wait) {
-    ActorRef<Topic.Command<Tick>> topic =
-        AskPattern.<ViewerTopics.Request, ActorRef<Topic.Command<Tick>>>ask(
+    ActorRef<Topic.Command<TickBatch>> topic =
+        AskPattern.<ViewerTopics.Request, ActorRef<Topic.Command<TickBatch>>>ask(
                 streams.topics(),
                 replyTo -> new ViewerTopics.GetTopic(key, replyTo),
                 wait,
@@ -42,7 +44,7 @@ final class SharingProbes {
             .toCompletableFuture()
             .join();
     TestProbe<Tick> viewer = kit.createTestProbe();
-    topic.tell(Topic.subscribe(viewer.getRef()));
+    topic.tell(Topic.subscribe(TickProbes.oneByOne(kit, viewer.getRef())));
     return viewer;
   }
 }

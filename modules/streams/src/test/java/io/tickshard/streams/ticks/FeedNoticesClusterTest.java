@@ -171,7 +171,7 @@ class FeedNoticesClusterTest {
                 streams.get(node - 1).topics(),
                 replyTo ->
                     new ViewerTopics.Attach(
-                        key, status.node(), status.state(), viewer.getRef(), replyTo),
+                        key, status.node(), status.state(), viewer.getRef()::tell, replyTo),
                 WAIT,
                 kit.system().scheduler())
             .toCompletableFuture()
@@ -181,7 +181,9 @@ class FeedNoticesClusterTest {
   }
 
   private static FishingOutcome tickSeen(ViewerEvent event) {
-    return event instanceof Tick ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
+    return event instanceof TickBatch
+        ? FishingOutcomes.complete()
+        : FishingOutcomes.continueAndIgnore();
   }
 
   private static FeedNotice awaitNotice(TestProbe<ViewerEvent> viewer, StreamState state) {

@@ -52,6 +52,34 @@ class TickSerializerTest {
   }
 
   @Test
+  void a_batch_of_every_kind_is_bound_to_it_and_comes_back_equal_in_order() throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    TickBatch batch = new TickBatch(everyKind());
+    var serializer = serialization.findSerializerFor(batch);
+    assertThat(serializer).isInstanceOf(TickSerializer.class);
+    byte[] bytes = serialization.serialize(batch).get();
+    Object back =
+        serialization
+            .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, batch))
+            .get();
+    assertThat(back).isEqualTo(batch);
+  }
+
+  @Test
+  void a_batch_whose_count_does_not_fit_its_bytes_is_refused() {
+    TickSerializer serializer = new TickSerializer(null);
+    TickBatch batch = new TickBatch(everyKind());
+    byte[] bytes = serializer.toBinary(batch);
+    bytes[1] = 0x7f; // the count's high byte: more ticks than bytes
+    assertThatThrownBy(() -> serializer.fromBinary(bytes, serializer.manifest(batch)))
+        .isInstanceOf(NotSerializableException.class);
+    byte[] none = serializer.toBinary(batch);
+    none[1] = none[2] = none[3] = none[4] = 0;
+    assertThatThrownBy(() -> serializer.fromBinary(none, serializer.manifest(batch)))
+        .isInstanceOf(NotSerializableException.class);
+  }
+
+  @Test
   void a_conflated_tick_with_merged_fields_comes_back_equal_and_smaller_than_cbor()
       throws Exception {
     Tick full = Tick.from(TickTest.fullPacket(), TickTest.RECEIVED);
