@@ -14,7 +14,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -318,30 +317,26 @@ public final class SseCrowd implements AutoCloseable {
       selector.wakeup();
     }
 
+    private void handle(SelectionKey key) {
+      Viewer viewer = (Viewer) key.attachment();
+      try {
+        if (key.isConnectable()) {
+          viewer.connected(key);
+        } else if (key.isReadable()) {
+          viewer.read(buffer);
+        }
+      } catch (IOException | RuntimeException e) {
+        viewer.lose(e.toString());
+      }
+    }
+
     private void serve() {
       try {
         while (running) {
-          selector.select(1_000);
+          // Each ready key handed over as it is found: no set of selected keys to fill and empty.
+          selector.select(this::handle, 1_000);
           for (Runnable task; (task = tasks.poll()) != null; ) {
             task.run();
-          }
-          Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-          while (ready.hasNext()) {
-            SelectionKey key = ready.next();
-            ready.remove();
-            Viewer viewer = (Viewer) key.attachment();
-            if (!key.isValid()) {
-              continue; // closed while handling another key
-            }
-            try {
-              if (key.isConnectable()) {
-                viewer.connected(key);
-              } else if (key.isReadable()) {
-                viewer.read(buffer);
-              }
-            } catch (IOException | RuntimeException e) {
-              viewer.lose(e.toString());
-            }
           }
         }
       } catch (IOException e) {

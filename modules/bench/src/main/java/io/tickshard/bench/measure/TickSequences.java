@@ -12,7 +12,8 @@ public final class TickSequences {
   /** What {@link #follow} answers for a tick that came again or before one already seen. */
   public static final long OUT_OF_ORDER = -1;
 
-  private final Map<Integer, Long> last = new HashMap<>(4);
+  /** The last sequence by security id, updated in place: no boxing per tick. */
+  private final Map<Integer, long[]> last = new HashMap<>(4);
 
   /**
    * Takes the next tick of its instrument; answers how many of the instrument's ticks were skipped
@@ -20,8 +21,14 @@ public final class TickSequences {
    * #OUT_OF_ORDER}.
    */
   public long follow(TickStamp stamp) {
-    Long previous = last.put(stamp.securityId(), stamp.sequence());
-    if (previous == null || stamp.sequence() == previous + 1) {
+    long[] seen = last.get(stamp.securityId());
+    if (seen == null) {
+      last.put(stamp.securityId(), new long[] {stamp.sequence()});
+      return 0;
+    }
+    long previous = seen[0];
+    seen[0] = stamp.sequence();
+    if (stamp.sequence() == previous + 1) {
       return 0;
     }
     return stamp.sequence() > previous ? stamp.sequence() - previous - 1 : OUT_OF_ORDER;
