@@ -103,12 +103,12 @@ final class Capacity extends Scenario {
 
   private KeyLayout layout;
   private Rig rig;
-  private Rig.Node node;
+  Rig.Node node;
   private final List<String> ids = new ArrayList<>();
   private final List<List<Step>> climbs = new ArrayList<>();
 
   /** One step of a climb: its figures, and why viewers were refused or lost, with how many. */
-  private record Step(int viewers, Figures figures, Histogram lag, Map<String, Long> problems) {
+  record Step(int viewers, Figures figures, Histogram lag, Map<String, Long> problems) {
     boolean allKeptUp() {
       return figures.get("viewers keeping up") == viewers;
     }
@@ -320,7 +320,7 @@ final class Capacity extends Scenario {
   }
 
   /** The climb in a few figures, for the table of runs and the goals. */
-  private Figures summary(List<Step> climb) {
+  Figures summary(List<Step> climb) {
     Figures summary = new Figures();
     Step best = null;
     for (Step step : climb) {
@@ -403,12 +403,19 @@ final class Capacity extends Scenario {
             maxLagMillis,
             at.get("viewers refused"),
             at.get("viewers lost"));
-    String why =
-        at.get("cpu % of the machine") >= BUSY * 100
-            ? "the machine was busy: the node had what the tool, the simulator and PostgreSQL"
-                + " left it of the same cores, so on a machine of its own it would carry more"
-            : "the machine was not busy: not the CPU, but the node itself (its log and heap say"
-                + " more)";
+    String why;
+    if (at.get("cpu % bench") >= BUSY * 100 * clientThreads) {
+      why =
+          "this tool's viewer threads were saturated: the limit is the tool's, not the node's"
+              + " (try more --client-threads, or a machine of its own for the tool)";
+    } else if (at.get("cpu % of the machine") >= BUSY * 100) {
+      why =
+          "the machine was busy: the node had what the tool, the simulator and PostgreSQL left it"
+              + " of the same cores, so on a machine of its own it would carry more";
+    } else {
+      why =
+          "the machine was not busy: not the CPU, but the node itself (its log and heap say more)";
+    }
     StringBuilder text =
         new StringBuilder("What bounds it: ")
             .append(who)
