@@ -18,7 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,9 +54,6 @@ final class Capacity extends Scenario {
 
   /** Seats beyond the last step: the node's limit is never what ends the climb. */
   private static final int SPARE_SEATS = 100;
-
-  /** The machine counts as busy from this share of all its cores. */
-  private static final double BUSY = 0.85;
 
   @Option(
       names = "--max-viewers",
@@ -103,16 +100,9 @@ final class Capacity extends Scenario {
 
   private KeyLayout layout;
   private Rig rig;
-  Rig.Node node;
+  private Rig.Node node;
   private final List<String> ids = new ArrayList<>();
-  private final List<List<Step>> climbs = new ArrayList<>();
-
-  /** One step of a climb: its figures, and why viewers were refused or lost, with how many. */
-  record Step(int viewers, Figures figures, Histogram lag, Map<String, Long> problems) {
-    boolean allKeptUp() {
-      return figures.get("viewers keeping up") == viewers;
-    }
-  }
+  private final List<Climb> climbs = new ArrayList<>();
 
   @Override
   String name() {
@@ -121,7 +111,7 @@ final class Capacity extends Scenario {
 
   @Override
   int phasesPerRun() {
-    return 2 * climb().size() + 1; // each step opens its viewers and measures; the heap at zero
+    return 2 * counts().size() + 1; // each step opens its viewers and measures; the heap at zero
   }
 
   @Override
@@ -147,7 +137,7 @@ final class Capacity extends Scenario {
   }
 
   /** The viewer counts of a climb: the listed steps below the last, then the last. */
-  List<Integer> climb() {
+  List<Integer> counts() {
     TreeSet<Integer> counts = new TreeSet<>(steps);
     List<Integer> climb = new ArrayList<>(counts.headSet(maxViewers));
     climb.add(maxViewers);
@@ -180,7 +170,7 @@ final class Capacity extends Scenario {
         keys,
         rate,
         rate,
-        climb().stream().map(n -> String.format("%,d", n)).collect(Collectors.joining(", ")),
+        counts().stream().map(n -> String.format("%,d", n)).collect(Collectors.joining(", ")),
         options.warmup().toSeconds(),
         options.duration().toSeconds(),
         maxLagMillis,
@@ -201,40 +191,35 @@ final class Capacity extends Scenario {
 
   @Override
   Figures run(int number, Path results) throws Exception {
-    List<Step> climb = new ArrayList<>();
+    Climb climb = new Climb(node.name(), maxLagMillis, clientThreads);
     long heapAtZero = ProcessHeap.usedAfterFullGc(node.pid());
     try (SseCrowd crowd = new SseCrowd(node.httpPort(), clientThreads)) {
-      for (int viewers : climb()) {
-        Step step = step(crowd, viewers, heapAtZero);
+      for (Iterator<Integer> counts = counts().iterator(); counts.hasNext() && climb.goesOn(); ) {
+        Climb.Step step = step(crowd, counts.next(), heapAtZero);
         climb.add(step);
         out()
             .printf(
                 "  %,d viewers: %,.0f keeping up, %.1f KB heap each, node %.0f%%, tool %.0f%%%n",
-                viewers,
+                step.viewers(),
                 step.figures().get("viewers keeping up"),
                 step.figures().get("heap per viewer KB"),
                 step.figures().get("cpu % " + node.name()),
                 step.figures().get("cpu % bench"));
-        if (!step.allKeptUp()) {
-          break;
-        }
       }
     }
-    Map<String, Histogram> plotted = new LinkedHashMap<>();
-    climb.forEach(step -> plotted.put(String.format("%,d viewers", step.viewers()), step.lag()));
     DistributionPlot.write(
         results.resolve("capacity-run" + number + ".png"),
         "Capacity: send-to-viewer lag per step (run " + number + ")",
-        plotted);
+        climb.lags());
     // The node gives its seats back as it sees the connections close.
     Thread.sleep(Viewers.TAIL.toMillis());
     if (number >= 1) {
       climbs.add(climb);
     }
-    return summary(climb);
+    return climb.summary();
   }
 
-  private Step step(SseCrowd crowd, int viewers, long heapAtZero) throws Exception {
+  private Climb.Step step(SseCrowd crowd, int viewers, long heapAtZero) throws Exception {
     List<String> paths = new ArrayList<>();
     for (int v = crowd.viewers().size(); v < viewers; v++) {
       paths.add("/api/v1/streams/" + ids.get(v % keys) + "/ticks");
@@ -292,7 +277,7 @@ final class Capacity extends Scenario {
     figures.put("viewers refused", refused);
     figures.put("viewers lost", lost);
     figures.put("viewers that missed ticks", missing);
-    figures.put("viewers with a tick later than " + maxLagMillis + " ms", late);
+    figures.put(Climb.lateViewers(maxLagMillis), late);
     figures.put("seconds to open the step's new viewers", openSeconds);
     figures.put("ticks/s delivered", received / seconds);
     figures.put("ticks/s per viewer", received / seconds / viewers);
@@ -306,7 +291,7 @@ final class Capacity extends Scenario {
         "node CPU ms per 1,000 ticks", received == 0 ? Double.NaN : nodeCpu * 1e6 / received);
     CpuShare.put(figures, cpuBefore, cpuAfter, seconds);
     figures.put("cpu % of the machine", machineShare(figures));
-    return new Step(viewers, figures, lag, problems);
+    return new Climb.Step(viewers, figures, lag, problems);
   }
 
   /** All the processes' CPU, in percent of all the machine's cores. */
@@ -317,32 +302,6 @@ final class Capacity extends Scenario {
             .mapToDouble(figures::get)
             .sum();
     return all / Runtime.getRuntime().availableProcessors();
-  }
-
-  /** The climb in a few figures, for the table of runs and the goals. */
-  Figures summary(List<Step> climb) {
-    Figures summary = new Figures();
-    Step best = null;
-    for (Step step : climb) {
-      if (step.allKeptUp()) {
-        best = step;
-      }
-    }
-    summary.put("most viewers all keeping up", best == null ? 0 : best.viewers());
-    if (best != null) {
-      Figures at = best.figures();
-      summary.put("heap per viewer KB there", at.get("heap per viewer KB"));
-      summary.put("node CPU ms per 1,000 ticks there", at.get("node CPU ms per 1,000 ticks"));
-      summary.put("ticks/s delivered there", at.get("ticks/s delivered"));
-      summary.put("cpu % " + node.name() + " there", at.get("cpu % " + node.name()));
-      summary.put("cpu % bench there", at.get("cpu % bench"));
-    }
-    Step last = climb.get(climb.size() - 1);
-    if (!last.allKeptUp()) {
-      summary.put("first step not all keeping up", last.viewers());
-      summary.put("viewers keeping up there", last.figures().get("viewers keeping up"));
-    }
-    return summary;
   }
 
   @Override
@@ -358,82 +317,11 @@ final class Capacity extends Scenario {
   String report(List<Figures> runs) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < climbs.size(); i++) {
-      List<Step> climb = climbs.get(i);
       out.append("## Climb ").append(i + 1).append("\n\n");
-      out.append(
-          RunTable.columns(
-              climb.stream().map(s -> String.format("%,d viewers", s.viewers())).toList(),
-              climb.stream().map(Step::figures).toList()));
-      out.append('\n').append(bound(climb)).append("\n\n");
+      out.append(climbs.get(i).table()).append("\n\n");
     }
     out.append("## The climbs\n\n").append(RunTable.markdown(runs, goals()));
     return out.toString();
-  }
-
-  /**
-   * What ended the climb, and whose CPU it was: the tool's viewers run on the cores the node runs
-   * on, so on a busy machine the figure is the node's share of it, not the node's own limit.
-   */
-  String bound(List<Step> climb) {
-    Step last = climb.get(climb.size() - 1);
-    Figures at = last.figures();
-    int cores = Runtime.getRuntime().availableProcessors();
-    String shares =
-        String.format(
-            "the node took %.0f%% of a core, this tool's viewers %.0f%%, all the processes %.0f%%"
-                + " of the machine's %d cores",
-            at.get("cpu % " + node.name()),
-            at.get("cpu % bench"),
-            at.get("cpu % of the machine"),
-            cores);
-    if (last.allKeptUp()) {
-      return String.format(
-          "What bounds it: not reached; every viewer kept up at every step, up to %,d (there %s)."
-              + " Raise --max-viewers to find the limit.",
-          last.viewers(), shares);
-    }
-    String who =
-        String.format(
-            "at %,d viewers %,.0f kept up (%,.0f missed ticks, %,.0f had a tick later than %d ms,"
-                + " %,.0f were refused, %,.0f lost)",
-            last.viewers(),
-            at.get("viewers keeping up"),
-            at.get("viewers that missed ticks"),
-            at.get("viewers with a tick later than " + maxLagMillis + " ms"),
-            maxLagMillis,
-            at.get("viewers refused"),
-            at.get("viewers lost"));
-    String why;
-    if (at.get("cpu % bench") >= BUSY * 100 * clientThreads) {
-      why =
-          "this tool's viewer threads were saturated: the limit is the tool's, not the node's"
-              + " (try more --client-threads, or a machine of its own for the tool)";
-    } else if (at.get("cpu % of the machine") >= BUSY * 100) {
-      why =
-          "the machine was busy: the node had what the tool, the simulator and PostgreSQL left it"
-              + " of the same cores, so on a machine of its own it would carry more";
-    } else {
-      why =
-          "the machine was not busy: not the CPU, but the node itself (its log and heap say more)";
-    }
-    StringBuilder text =
-        new StringBuilder("What bounds it: ")
-            .append(who)
-            .append("; ")
-            .append(shares)
-            .append(": ")
-            .append(why)
-            .append('.');
-    if (!last.problems().isEmpty()) {
-      text.append(" Refused or lost: ");
-      text.append(
-          last.problems().entrySet().stream()
-              .limit(5)
-              .map(e -> e.getKey() + " (" + e.getValue() + ")")
-              .collect(Collectors.joining("; ")));
-      text.append('.');
-    }
-    return text.toString();
   }
 
   /** One climb, and no settling climb before it, unless asked: a climb takes minutes. */
