@@ -22,7 +22,17 @@ class BenchMainTest {
   @Test
   void help_names_every_scenario() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("latency", "fanout", "control", "127.0.0.1 only");
+    assertThat(out.toString())
+        .contains("latency", "fanout", "control", "capacity", "127.0.0.1 only");
+  }
+
+  @Test
+  void capacity_climbs_once_by_default() {
+    assertThat(run("capacity", "--help")).isZero();
+    assertThat(out.toString())
+        .contains("--max-viewers", "default: 12500", "--steps", "1000,2500,5000,7500,10000")
+        .contains("measured runs, 1-20 (default: 1)")
+        .contains("(default: false)");
   }
 
   @Test
@@ -48,6 +58,8 @@ class BenchMainTest {
     assertThat(err.toString()).contains("--slow must be 0 to fewer than --viewers");
     assertThat(run("latency", "--instruments", "100", "--keys", "7")).isEqualTo(2);
     assertThat(err.toString()).contains("multiple of --keys");
+    assertThat(run("capacity", "--max-viewers", "30000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-viewers must be 1-25,000");
   }
 
   @Test

@@ -142,4 +142,44 @@ class BenchRunIT {
     }
     assertThat(results("control").resolve("control-run1.png")).isNotEmptyFile();
   }
+
+  @Test
+  void capacity_climbs_its_steps_and_says_what_bounds_it() throws Exception {
+    int exit =
+        bench(
+            "capacity",
+            "--warmup",
+            "1",
+            "--duration",
+            "2",
+            "--steps",
+            "20",
+            "--max-viewers",
+            "40",
+            "--keys",
+            "4",
+            // the mechanics are checked here, not the figure: a busy machine may lag a second
+            "--max-lag",
+            "5000");
+    assertThat(exit).as(printed.toString()).isZero();
+    String report = Files.readString(results("capacity").resolve("results.md"));
+    assertThat(report)
+        .contains("| figure | 20 viewers | 40 viewers |")
+        .contains("| viewers keeping up | 20.0 | 40.0 |")
+        .contains("| viewers refused | 0.00 | 0.00 |")
+        .contains("| viewers lost | 0.00 | 0.00 |")
+        .contains("| most viewers all keeping up | 40.0 |")
+        .contains("goal: >= 10,000 viewers, all keeping up: met in 0 of 1 runs")
+        .contains("What bounds it: not reached");
+    for (String row :
+        List.of(
+            "ticks/s delivered",
+            "heap per viewer KB",
+            "node CPU ms per 1,000 ticks",
+            "cpu % node1",
+            "cpu % bench")) {
+      assertThat(report).contains("| " + row + " |");
+    }
+    assertThat(results("capacity").resolve("capacity-run1.png")).isNotEmptyFile();
+  }
 }

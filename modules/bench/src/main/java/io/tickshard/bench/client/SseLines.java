@@ -31,15 +31,37 @@ public final class SseLines {
   }
 
   public void feed(byte[] bytes, int from, int to) {
+    int start = from;
+    while (start < to) {
+      int end = start;
+      boolean returns = false;
+      while (end < to && bytes[end] != '\n') {
+        returns |= bytes[end] == '\r';
+        end++;
+      }
+      append(bytes, start, end, returns);
+      if (end == to) {
+        return; // the line goes on in the next piece
+      }
+      endLine();
+      start = end + 1;
+    }
+  }
+
+  /** Adds to the line being read, a run of bytes at once; a \r is dropped wherever it is. */
+  private void append(byte[] bytes, int from, int to, boolean returns) {
+    int length = to - from;
+    if (lineLength + length > line.length) {
+      line = Arrays.copyOf(line, Math.max(lineLength + length, line.length * 2));
+    }
+    if (!returns) {
+      System.arraycopy(bytes, from, line, lineLength, length);
+      lineLength += length;
+      return;
+    }
     for (int i = from; i < to; i++) {
-      byte b = bytes[i];
-      if (b == '\n') {
-        endLine();
-      } else if (b != '\r') {
-        if (lineLength == line.length) {
-          line = Arrays.copyOf(line, line.length * 2);
-        }
-        line[lineLength++] = b;
+      if (bytes[i] != '\r') {
+        line[lineLength++] = bytes[i];
       }
     }
   }

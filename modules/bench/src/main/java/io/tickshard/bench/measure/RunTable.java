@@ -9,35 +9,18 @@ import java.util.Set;
 
 /**
  * The runs of a scenario as a Markdown table, a row per figure, a column per run, then the median
- * and the max over the runs; and each goal, met or not, per run and on the medians.
+ * and the max over the runs; and each goal, met or not, per run and on the medians. The steps of a
+ * climb in the same form, a column per step.
  */
 public final class RunTable {
   private RunTable() {}
 
   public static String markdown(List<Figures> runs, List<Goal> goals) {
-    Set<String> names = new LinkedHashSet<>();
-    runs.forEach(run -> names.addAll(run.names()));
-    StringBuilder out = new StringBuilder("| figure |");
+    List<String> headings = new ArrayList<>();
     for (int i = 1; i <= runs.size(); i++) {
-      out.append(" run ").append(i).append(" |");
+      headings.add("run " + i);
     }
-    out.append(" median | max |\n|---|");
-    out.append("---:|".repeat(runs.size() + 2)).append('\n');
-    for (String name : names) {
-      out.append("| ").append(name).append(" |");
-      List<Double> values = new ArrayList<>();
-      for (Figures run : runs) {
-        if (run.has(name)) {
-          values.add(run.get(name));
-          out.append(' ').append(format(run.get(name))).append(" |");
-        } else {
-          out.append(" – |");
-        }
-      }
-      out.append(' ').append(format(median(values))).append(" | ");
-      out.append(format(values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
-      out.append(" |\n");
-    }
+    StringBuilder out = table(headings, runs, true);
     Figures medians = medians(runs);
     for (Goal goal : goals) {
       long met = runs.stream().filter(run -> holds(goal, run)).count();
@@ -51,6 +34,52 @@ public final class RunTable {
           .append(holds(goal, medians) ? "met" : "NOT met");
     }
     return out.append('\n').toString();
+  }
+
+  /**
+   * Columns that are not repeats of one measurement (the steps of a climb), under their own
+   * headings: no median or max across them.
+   */
+  public static String columns(List<String> headings, List<Figures> columns) {
+    if (headings.size() != columns.size()) {
+      throw new IllegalArgumentException("a heading per column");
+    }
+    return table(headings, columns, false).toString();
+  }
+
+  private static StringBuilder table(
+      List<String> headings, List<Figures> columns, boolean medianAndMax) {
+    Set<String> names = new LinkedHashSet<>();
+    columns.forEach(column -> names.addAll(column.names()));
+    StringBuilder out = new StringBuilder("| figure |");
+    for (String heading : headings) {
+      out.append(' ').append(heading).append(" |");
+    }
+    if (medianAndMax) {
+      out.append(" median | max |");
+    }
+    out.append("\n|---|");
+    out.append("---:|".repeat(columns.size() + (medianAndMax ? 2 : 0))).append('\n');
+    for (String name : names) {
+      out.append("| ").append(name).append(" |");
+      List<Double> values = new ArrayList<>();
+      for (Figures column : columns) {
+        if (column.has(name)) {
+          values.add(column.get(name));
+          out.append(' ').append(format(column.get(name))).append(" |");
+        } else {
+          out.append(" – |");
+        }
+      }
+      if (medianAndMax) {
+        out.append(' ').append(format(median(values))).append(" | ");
+        out.append(
+            format(values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
+        out.append(" |");
+      }
+      out.append('\n');
+    }
+    return out;
   }
 
   private static boolean holds(Goal goal, Figures figures) {

@@ -4,6 +4,7 @@ import io.tickshard.feed.LastTradeTime;
 import io.tickshard.feed.QuotePacket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 
 /**
  * What a stamped quote says (simulator {@code --stamp-ticks}): the instrument, its place in the
@@ -41,10 +42,59 @@ public record TickStamp(int securityId, long sequence, long sentMicros) {
     while (to < length && json[to] != '"') {
       to++;
     }
-    long second =
-        Instant.parse(new String(json, from, to - from, StandardCharsets.US_ASCII))
-            .getEpochSecond();
-    return new TickStamp((int) id, volume, second * 1_000_000L + micros);
+    return new TickStamp((int) id, volume, epochSecond(json, from, to) * 1_000_000L + micros);
+  }
+
+  /**
+   * An ISO instant's second; {@code 2026-12-02T04:00:07Z}, the form tickshard writes a trade time
+   * in, read digit by digit: {@link Instant#parse} costs a microsecond, and a run of ten thousand
+   * viewers reads a hundred thousand ticks a second on the machine being measured.
+   */
+  static long epochSecond(byte[] text, int from, int to) {
+    if (to - from == 20
+        && text[from + 4] == '-'
+        && text[from + 7] == '-'
+        && text[from + 10] == 'T'
+        && text[from + 13] == ':'
+        && text[from + 16] == ':'
+        && text[from + 19] == 'Z') {
+      int year = digits(text, from, 4);
+      int month = digits(text, from + 5, 2);
+      int day = digits(text, from + 8, 2);
+      int hour = digits(text, from + 11, 2);
+      int minute = digits(text, from + 14, 2);
+      int second = digits(text, from + 17, 2);
+      if (year >= 0
+          && month >= 1
+          && month <= 12
+          && day >= 1
+          && day <= 31
+          && hour >= 0
+          && hour <= 23
+          && minute >= 0
+          && minute <= 59
+          && second >= 0
+          && second <= 59) {
+        return LocalDate.of(year, month, day).toEpochDay() * 86_400L
+            + hour * 3_600L
+            + minute * 60L
+            + second;
+      }
+    }
+    return Instant.parse(new String(text, from, to - from, StandardCharsets.US_ASCII))
+        .getEpochSecond();
+  }
+
+  /** The number {@code count} ASCII digits at {@code from} make, or -1. */
+  private static int digits(byte[] text, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      if (text[i] < '0' || text[i] > '9') {
+        return -1;
+      }
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
   }
 
   public static TickStamp parse(String json) {

@@ -1,7 +1,5 @@
 package io.tickshard.bench.measure;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -18,14 +16,14 @@ public final class ViewerTally {
   private final Histogram latency = newHistogram();
   private final Histogram staleness = newHistogram();
   private long receivedWhileOpen;
-  private final Map<Integer, Long> lastSequence = new HashMap<>();
+  private final TickSequences sequences = new TickSequences();
   private long received;
   private long missed;
   private long outOfOrder;
 
   /** Called for every stamped tick, counted or not: the sequence is followed throughout. */
   public synchronized void observe(TickStamp stamp, long receivedMicros, Window window) {
-    Long previous = lastSequence.put(stamp.securityId(), stamp.sequence());
+    long skipped = sequences.follow(stamp);
     if (window.isOpen()) {
       // What a viewer far behind still gets while the window is open, however old.
       receivedWhileOpen++;
@@ -41,12 +39,10 @@ public final class ViewerTally {
     latency.recordValue(
         Math.min(
             latency.getHighestTrackableValue(), Math.max(0, receivedMicros - stamp.sentMicros())));
-    if (previous != null) {
-      if (stamp.sequence() > previous + 1) {
-        missed += stamp.sequence() - previous - 1;
-      } else if (stamp.sequence() <= previous) {
-        outOfOrder++;
-      }
+    if (skipped == TickSequences.OUT_OF_ORDER) {
+      outOfOrder++;
+    } else {
+      missed += skipped;
     }
   }
 

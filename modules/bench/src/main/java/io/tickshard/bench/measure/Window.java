@@ -22,6 +22,11 @@ public final class Window {
     return sentMicros >= startMicros && sentMicros <= endMicros;
   }
 
+  /** A tick sent at {@code sentMicros} was sent after the window closed. */
+  public boolean closedBefore(long sentMicros) {
+    return sentMicros > endMicros;
+  }
+
   public boolean isOpen() {
     return startMicros != Long.MAX_VALUE && endMicros == Long.MAX_VALUE;
   }

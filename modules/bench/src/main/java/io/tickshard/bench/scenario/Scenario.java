@@ -50,6 +50,11 @@ abstract class Scenario implements Callable<Integer> {
 
   void tearDown() {}
 
+  /** What follows the heading in {@code results.md}: by default the table of the runs. */
+  String report(List<Figures> runs) {
+    return RunTable.markdown(runs, goals());
+  }
+
   Duration setUpAllowance() {
     return Duration.ofMinutes(5);
   }
@@ -94,7 +99,7 @@ abstract class Scenario implements Callable<Integer> {
         runs.add(figures);
         out().println("run " + i + ": " + figures);
       }
-      String table = RunTable.markdown(runs, goals());
+      String table = report(runs);
       Files.writeString(
           results.resolve("results.md"),
           "# "

@@ -7,6 +7,6 @@ public final class Scenarios {
   private Scenarios() {}
 
   public static List<Object> all() {
-    return List.of(new TickLatency(), new FanOut(), new ControlPlane());
+    return List.of(new TickLatency(), new FanOut(), new ControlPlane(), new Capacity());
   }
 }

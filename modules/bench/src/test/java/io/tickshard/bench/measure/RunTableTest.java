@@ -30,6 +30,20 @@ class RunTableTest {
   }
 
   @Test
+  void the_steps_of_a_climb_are_columns_of_their_own_without_median_or_max() {
+    String table =
+        RunTable.columns(
+            List.of("1,000 viewers", "2,500 viewers"),
+            List.of(run(12, 0.9), new Figures().put("p99 ms", 30)));
+    assertThat(table)
+        .isEqualTo(
+            "| figure | 1,000 viewers | 2,500 viewers |\n"
+                + "|---|---:|---:|\n"
+                + "| p99 ms | 12.0 | 30.0 |\n"
+                + "| ratio | 0.90 | – |\n");
+  }
+
+  @Test
   void a_goal_on_a_figure_a_run_lacks_is_not_met() {
     String table =
         RunTable.markdown(List.of(run(1, 1)), List.of(new Goal("needs x", f -> f.get("x") > 0)));

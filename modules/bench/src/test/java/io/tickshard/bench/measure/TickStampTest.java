@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tickshard.feed.ExchangeSegment;
 import io.tickshard.feed.LastTradeTime;
 import io.tickshard.feed.QuotePacket;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 
 class TickStampTest {
@@ -52,6 +54,23 @@ class TickStampTest {
   void anything_but_a_quote_carries_no_stamp() {
     assertThat(TickStamp.parse(TICKSHARD.replace("\"quote\"", "\"ticker\""))).isNull();
     assertThat(TickStamp.parse("{\"kind\":\"quote\",\"securityId\":1}")).isNull();
+  }
+
+  @Test
+  void a_trade_time_is_read_as_instant_parse_reads_it() {
+    for (String text :
+        new String[] {
+          "2026-12-02T04:00:07Z",
+          "1970-01-01T00:00:00Z",
+          "2028-02-29T23:59:59Z",
+          "2026-12-02T04:00:07.5Z",
+          "2026-12-02T09:30:07+05:30"
+        }) {
+      byte[] bytes = ("x\"" + text + "\"").getBytes(StandardCharsets.US_ASCII);
+      assertThat(TickStamp.epochSecond(bytes, 2, bytes.length - 1))
+          .as(text)
+          .isEqualTo(OffsetDateTime.parse(text).toEpochSecond());
+    }
   }
 
   @Test
