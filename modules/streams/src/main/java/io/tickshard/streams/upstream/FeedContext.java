@@ -43,6 +43,10 @@ final class FeedContext {
   final Broker broker;
   final NodeMetrics metrics;
   private final TickSink sink;
+
+  /** The longest a batch gathers: ticks wait for at most this much decoding of later ones. */
+  static final long BATCH_WINDOW_NANOS = 1_000_000;
+
   private final FeedDecoder decoder = new FeedDecoder();
   private final LatestValues latest = new LatestValues();
   private final EnumSet<MalformedFrame.Kind> reportedMalformed =
@@ -115,11 +119,21 @@ final class FeedContext {
   }
 
   /**
-   * Publishes the ticks of every frame that has arrived on {@code link}, what they bring for each
-   * key as one batch; notes on the link when a frame last arrived and any disconnect.
+   * Publishes the ticks of every frame that has arrived on {@code link}: what they bring for each
+   * key as one batch per {@link #BATCH_WINDOW_NANOS} of decoding at most, so a large burst's first
+   * ticks do not wait for its last; notes on the link when a frame last arrived and any disconnect.
    */
   void decode(FeedLink link) {
-    link.takeFrames(bytes -> decode(link, bytes));
+    long[] windowFrom = {System.nanoTime()};
+    link.takeFrames(
+        bytes -> {
+          decode(link, bytes);
+          long now = System.nanoTime();
+          if (now - windowFrom[0] >= BATCH_WINDOW_NANOS) {
+            sink.flush();
+            windowFrom[0] = now;
+          }
+        });
     sink.flush();
   }
 
