@@ -9,6 +9,7 @@ import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.TickBatch;
 import io.tickshard.streams.ticks.ViewerEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -129,6 +130,24 @@ final class TickEvents extends AllDirectives {
 
   private static final ByteString KEEP_ALIVE = ByteString.fromString(": keep-alive\n\n");
 
+  /**
+   * The most bytes one HTTP chunk carries. A 5,000-instrument snapshot, or a burst of a big key, is
+   * megabytes; clients and proxies limit a chunk (pekko-http's client to 1 MiB by default), and the
+   * event stream reads the same cut anywhere.
+   */
+  static final int MAX_CHUNK = 64 * 1024;
+
+  static List<ByteString> pieces(ByteString chunk) {
+    if (chunk.size() <= MAX_CHUNK) {
+      return List.of(chunk);
+    }
+    List<ByteString> pieces = new ArrayList<>(chunk.size() / MAX_CHUNK + 1);
+    for (int at = 0; at < chunk.size(); at += MAX_CHUNK) {
+      pieces.add(chunk.slice(at, Math.min(chunk.size(), at + MAX_CHUNK)));
+    }
+    return pieces;
+  }
+
   private CompletionStage<Source<ByteString, NotUsed>> subscribe(
       StreamKey key, StreamStatus status, ViewerSeats.Seat seat) {
     ViewerFeed feed =
@@ -189,6 +208,7 @@ final class TickEvents extends AllDirectives {
         .concat(again(key, updates, firstTick))
         // A comment line: proxies see traffic, browsers see no event.
         .keepAlive(control.settings().sseKeepAlive(), () -> KEEP_ALIVE)
+        .mapConcat(TickEvents::pieces)
         .via(ending.flow());
   }
 
