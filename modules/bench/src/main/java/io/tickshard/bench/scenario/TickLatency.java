@@ -188,7 +188,8 @@ final class TickLatency extends Scenario {
         new Goal(
             "socket's node: p50 <= baseline p50 + 2 ms and p99 <= baseline p99 + 5 ms",
             f ->
-                f.get("same node p50 over baseline ms") <= 2
+                f.get("same node viewers failed") == 0
+                    && f.get("same node p50 over baseline ms") <= 2
                     && f.get("same node p99 over baseline ms") <= 5),
         new Goal(
             "another node: p50 <= baseline p50 + 4 ms",
@@ -196,11 +197,13 @@ final class TickLatency extends Scenario {
                 !f.has("other node p50 over baseline ms")
                     || f.get("other node p50 over baseline ms") <= 4),
         new Goal(
-            "no tick lost for a viewer that keeps up",
+            "no tick lost for a viewer that keeps up, no viewer failed",
             f ->
                 f.get("same node ticks missed") == 0
+                    && f.get("same node viewers failed") == 0
                     && (!f.has("other node ticks missed")
-                        || f.get("other node ticks missed") == 0)));
+                        || f.get("other node ticks missed") == 0
+                            && f.get("other node viewers failed") == 0)));
   }
 
   @Override
