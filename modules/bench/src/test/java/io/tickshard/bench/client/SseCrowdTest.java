@@ -1,6 +1,7 @@
 package io.tickshard.bench.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tickshard.bench.measure.TickStamp;
 import io.tickshard.bench.measure.Window;
@@ -127,13 +128,19 @@ class SseCrowdTest {
       Window window = new Window();
       crowd.count(window);
       window.open();
-      Thread.sleep(300);
+      List<SseCrowd.Viewer> viewing = crowd.viewers().subList(2, 8);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> viewing.stream().allMatch(v -> v.pace().received() >= 10));
       window.close();
-      Thread.sleep(200);
+      // Every tick of the window has come once a tick sent after it has.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> viewing.stream().allMatch(v -> v.pace().keptUp(1_000_000)));
 
-      for (SseCrowd.Viewer viewer : crowd.viewers().subList(2, 8)) {
+      for (SseCrowd.Viewer viewer : viewing) {
         assertThat(viewer.pace().keptUp(1_000_000)).as(viewer.path()).isTrue();
-        assertThat(viewer.pace().received()).isBetween(10L, 40L);
+        assertThat(viewer.pace().received()).isGreaterThanOrEqualTo(10L);
         assertThat(viewer.pace().missed()).isZero();
       }
       assertThat(crowd.latencies().getTotalCount())
