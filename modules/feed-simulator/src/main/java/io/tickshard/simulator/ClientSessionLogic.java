@@ -5,10 +5,8 @@ import io.tickshard.feed.DisconnectReason;
 import io.tickshard.feed.FeedEncoder;
 import io.tickshard.feed.FeedPacket;
 import io.tickshard.feed.FeedRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Optional;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
@@ -24,18 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The logic of one {@link ClientSession}: the HTTP head, then an admin answer or the feed session
  * (auth, subscriptions, ticks, pings, limits, faults). What to answer a head is {@link FeedDoor}'s
- * decision, a connection's subscriptions {@link SessionSubscriptions}', its frames' joining into
- * messages {@link MessageAssembly}'s.
+ * decision, a connection's subscriptions {@link SessionSubscriptions}', reading what the client
+ * sent {@link Inbound}'s, what waits to be written {@link Outbox}'s.
  */
 final class ClientSessionLogic extends TimerGraphStageLogic {
   private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
-  private static final int MAX_HEAD_BYTES = 16 * 1024;
-  private static final int MAX_FRAME_BYTES = 1024 * 1024;
   private static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration RESET_DELAY = Duration.ofMillis(200);
-
-  /** Longest wait on one expiry timer; a far-off {@code exp} is re-armed rather than overflowed. */
-  private static final Duration MAX_EXPIRY_WAIT = Duration.ofHours(1);
 
   /** Bytes queued for a client beyond which market ticks are skipped rather than piled up. */
   private static final long BACKLOG_LIMIT = 1024 * 1024;
@@ -47,30 +40,21 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
   private final FeedDoor door;
   private final String remoteAddress;
 
-  /** Fails the stage so that the TCP connection is aborted (reset), not closed. */
-  private static final class SimulatedReset extends RuntimeException {
-    SimulatedReset(String why) {
-      super(why, null, false, false);
-    }
-  }
-
   private static final String HEAD_TIMER = "head-timeout";
   private static final String TICK_TIMER = "tick";
   private static final String PING_TIMER = "ping";
   private static final String RESET_TIMER = "reset";
   private static final String EXPIRY_TIMER = "token-expiry";
 
-  private ByteString buffer = ByteString.emptyByteString();
-  private final ArrayDeque<ByteString> outbox = new ArrayDeque<>();
-  private long outboxBytes;
+  private final Inbound inbound = new Inbound();
+  private final Outbox outbox = new Outbox();
   private boolean headRead;
   private boolean feedOpen;
   private boolean finishing;
   private boolean stalled;
   private long lastPongNanos;
-  private final MessageAssembly assembly = new MessageAssembly(MAX_FRAME_BYTES);
   private ConnectionHandle handle;
-  private Instant tokenExpiresAt;
+  private TokenExpiry expiry;
   private final SessionSubscriptions subscriptions;
   private final AsyncCallback<ConnectionCommand> commands = createAsyncCallback(this::onCommand);
 
@@ -93,7 +77,7 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
         new AbstractInHandler() {
           @Override
           public void onPush() {
-            buffer = buffer.concat(grab(in));
+            inbound.add(grab(in));
             if (!headRead) {
               readHead();
             }
@@ -144,26 +128,24 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
   }
 
   private void readHead() {
-    String text = buffer.decodeString(StandardCharsets.ISO_8859_1);
-    int end = text.indexOf("\r\n\r\n");
-    if (end < 0) {
-      if (buffer.size() > MAX_HEAD_BYTES) {
-        answerAndFinish(
-            HttpHead.response(
-                431, "Request Header Fields Too Large", "text/plain", "request head too large"));
-      }
-      return;
+    Inbound.Head read = inbound.head();
+    if (read instanceof Inbound.HeadTooLarge) {
+      answerAndFinish(
+          HttpHead.response(
+              431, "Request Header Fields Too Large", "text/plain", "request head too large"));
+    } else if (read instanceof Inbound.HeadRead complete) {
+      headRead = true;
+      cancelTimer(HEAD_TIMER);
+      complete
+          .head()
+          .ifPresentOrElse(
+              head ->
+                  door.answerOtherThanFeed(head)
+                      .ifPresentOrElse(this::answerAndFinish, () -> openFeed(head)),
+              () ->
+                  answerAndFinish(
+                      HttpHead.response(400, "Bad Request", "text/plain", "bad request")));
     }
-    headRead = true;
-    cancelTimer(HEAD_TIMER);
-    buffer = buffer.drop(end + 4);
-    Optional<HttpHead> parsed = HttpHead.parse(text.substring(0, end));
-    if (parsed.isEmpty()) {
-      answerAndFinish(HttpHead.response(400, "Bad Request", "text/plain", "bad request"));
-      return;
-    }
-    HttpHead head = parsed.get();
-    door.answerOtherThanFeed(head).ifPresentOrElse(this::answerAndFinish, () -> openFeed(head));
   }
 
   private void openFeed(HttpHead head) {
@@ -201,33 +183,21 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
             state.nextConnectionId(), clientId, token, now, remoteAddress, commands::invoke);
     state.register(handle, config.maxConnectionsPerClient());
     log.info("feed connection {} opened (client {}, from {})", handle.id, clientId, remoteAddress);
-    scheduleAtFixedRate(TICK_TIMER, tickInterval(), tickInterval());
+    scheduleAtFixedRate(TICK_TIMER, config.tickInterval(), config.tickInterval());
     scheduleAtFixedRate(PING_TIMER, config.pingInterval(), config.pingInterval());
     SimulatorCredentials.expiryOf(token)
         .ifPresent(
             expiresAt -> {
-              tokenExpiresAt = expiresAt;
-              armExpiry(now);
+              expiry = new TokenExpiry(expiresAt);
+              onExpiryTimer();
             });
   }
 
-  /**
-   * A timer of its own for a JWT's {@code exp} rather than a check on the tick or ping timer: both
-   * intervals are configurable (0.2 ticks a second, pings every 10 s), and the broker disconnects
-   * at {@code exp}, not some time after it.
-   */
-  private void armExpiry(Instant now) {
-    Duration left = Duration.between(now, tokenExpiresAt);
-    scheduleOnce(EXPIRY_TIMER, left.compareTo(MAX_EXPIRY_WAIT) > 0 ? MAX_EXPIRY_WAIT : left);
-  }
-
   private void onExpiryTimer() {
-    Instant now = Instant.now();
-    if (now.isBefore(tokenExpiresAt)) {
-      armExpiry(now);
-    } else {
-      tokenExpired("its exp passed");
-    }
+    expiry
+        .waitFrom(Instant.now())
+        .ifPresentOrElse(
+            wait -> scheduleOnce(EXPIRY_TIMER, wait), () -> tokenExpired("its exp passed"));
   }
 
   private void tokenExpired(String why) {
@@ -239,49 +209,24 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
     disconnect(DisconnectReason.ACCESS_TOKEN_EXPIRED.code());
   }
 
-  private Duration tickInterval() {
-    return Duration.ofNanos(
-        Math.max(1_000_000L, (long) (1_000_000_000L / config.ticksPerSecond())));
-  }
-
   private void readFrames() {
     while (!finishing) {
-      long needed = WebSocketFrames.frameLength(buffer);
-      if (needed > MAX_FRAME_BYTES) {
-        closeFeed(WebSocketFrames.CLOSE_TOO_BIG, "frame too large");
+      Optional<Inbound.Read> next = inbound.next();
+      if (next.isEmpty()) {
         return;
       }
-      if (needed < 0 || buffer.size() < needed) {
-        return;
+      Inbound.Read read = next.get();
+      if (read instanceof Inbound.Ping ping) {
+        sendUnlessStalled(WebSocketFrames.frame(WebSocketFrames.PONG, ping.payload().toArray()));
+      } else if (read instanceof Inbound.Pong) {
+        lastPongNanos = System.nanoTime();
+      } else if (read instanceof Inbound.Closed closed) {
+        closeFeed(closed.code(), "closed by client");
+      } else if (read instanceof Inbound.Message message) {
+        onMessage(message.opcode(), message.payload());
+      } else if (read instanceof Inbound.Broken broken) {
+        closeFeed(broken.code(), broken.reason());
       }
-      WebSocketFrames.Frame frame;
-      try {
-        frame = WebSocketFrames.read(buffer.take((int) needed));
-      } catch (WebSocketFrames.ProtocolViolation violation) {
-        closeFeed(violation.closeCode, violation.getMessage());
-        return;
-      }
-      buffer = buffer.drop((int) needed);
-      onFrame(frame);
-    }
-  }
-
-  private void onFrame(WebSocketFrames.Frame frame) {
-    switch (frame.opcode()) {
-      case WebSocketFrames.PING ->
-          sendUnlessStalled(WebSocketFrames.frame(WebSocketFrames.PONG, frame.payload().toArray()));
-      case WebSocketFrames.PONG -> lastPongNanos = System.nanoTime();
-      case WebSocketFrames.CLOSE ->
-          closeFeed(WebSocketFrames.closeCode(frame.payload()), "closed by client");
-      case WebSocketFrames.TEXT, WebSocketFrames.BINARY, WebSocketFrames.CONTINUATION -> {
-        MessageAssembly.Outcome outcome = assembly.take(frame);
-        if (outcome instanceof MessageAssembly.Message message) {
-          onMessage(message.opcode(), message.payload());
-        } else if (outcome instanceof MessageAssembly.Violation violation) {
-          closeFeed(violation.code(), violation.reason());
-        }
-      }
-      default -> closeFeed(WebSocketFrames.CLOSE_PROTOCOL_ERROR, "unknown opcode");
     }
   }
 
@@ -362,7 +307,7 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
   }
 
   private void tick() {
-    if (stalled || finishing || outboxBytes > BACKLOG_LIMIT) {
+    if (stalled || finishing || outbox.bytes() > BACKLOG_LIMIT) {
       return;
     }
     subscriptions.tick(Instant.now(), this::sendPacket);
@@ -378,12 +323,7 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
       publish();
       log.info("connection {} {}", handle.id, stalled ? "stalled (fault switch)" : "resumed");
     } else if (command instanceof ConnectionCommand.Garbage) {
-      // An unknown response code, then 3 stray bytes: a decoder must skip one and flag the other.
-      byte[] unknown = FeedEncoder.rawPacket(99, 1, 1, new byte[4]);
-      byte[] frame = new byte[unknown.length + 3];
-      System.arraycopy(unknown, 0, frame, 0, unknown.length);
-      frame[unknown.length] = (byte) 0xFF;
-      sendBinary(frame);
+      sendBinary(ConnectionCommand.Garbage.frame());
     } else if (command instanceof ConnectionCommand.Disconnect disconnect) {
       log.info("connection {} disconnected with reason {}", handle.id, disconnect.reasonCode());
       disconnect(disconnect.reasonCode());
@@ -443,18 +383,12 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
 
   private void send(ByteString bytes) {
     outbox.add(bytes);
-    outboxBytes += bytes.size();
     flush();
   }
 
   private void flush() {
     if (isAvailable(out) && !outbox.isEmpty()) {
-      ByteString all = outbox.poll();
-      while (!outbox.isEmpty()) {
-        all = all.concat(outbox.poll());
-      }
-      outboxBytes = 0;
-      push(out, all);
+      push(out, outbox.takeAll());
     }
     if (finishing && outbox.isEmpty() && !isTimerActive(RESET_TIMER)) {
       completeStage();

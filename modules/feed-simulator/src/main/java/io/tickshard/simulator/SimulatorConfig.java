@@ -109,6 +109,11 @@ public record SimulatorConfig(
         stampTicks);
   }
 
+  /** How often each subscribed instrument ticks: 1 ms at the most. */
+  public Duration tickInterval() {
+    return Duration.ofNanos(Math.max(1_000_000L, (long) (1_000_000_000L / ticksPerSecond)));
+  }
+
   public SimulatorConfig withMarket(double newTicksPerSecond, long newSeed) {
     return new SimulatorConfig(
         host,
