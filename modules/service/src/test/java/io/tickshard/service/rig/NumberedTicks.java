@@ -1,17 +1,10 @@
 package io.tickshard.service.rig;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.stream.Stream;
 
 /**
  * A viewer of a key whose quotes the simulator numbers per instrument ({@code --stamp-ticks}: the
@@ -23,7 +16,7 @@ public final class NumberedTicks implements AutoCloseable {
   private static final int GAPS_KEPT = 20;
 
   private final NodeProcess node;
-  private final CompletableFuture<HttpResponse<Stream<String>>> response;
+  private final EventStream stream;
   private final Map<Integer, Integer> last = new HashMap<>();
   private final List<String> gaps = new ArrayList<>();
   private long ticks;
@@ -31,34 +24,19 @@ public final class NumberedTicks implements AutoCloseable {
 
   public NumberedTicks(NodeProcess node, String key) {
     this.node = node;
-    response =
-        StreamsApi.HTTP.sendAsync(
-            HttpRequest.newBuilder(URI.create(node.api() + StreamsApi.path(key) + "/ticks"))
-                .header("Accept", "text/event-stream")
-                .build(),
-            HttpResponse.BodyHandlers.ofLines());
-    Thread reader = new Thread(this::read, "numbered-ticks-" + node.node());
-    reader.setDaemon(true);
-    reader.start();
-  }
-
-  private void read() {
     boolean[] tick = {false};
-    try {
-      response
-          .join()
-          .body()
-          .forEach(
-              line -> {
-                if (line.startsWith("event:")) {
-                  tick[0] = line.substring(6).trim().equals("tick");
-                } else if (tick[0] && line.startsWith("data:")) {
-                  count(StreamsApi.parse(line.substring(5).trim()));
-                }
-              });
-    } catch (UncheckedIOException | CompletionException closed) {
-      // close() ended the stream under the reader, or the node went away.
-    }
+    stream =
+        new EventStream(
+            node,
+            key,
+            "numbered-ticks-" + node.node(),
+            line -> {
+              if (line.startsWith("event:")) {
+                tick[0] = line.substring(6).trim().equals("tick");
+              } else if (tick[0] && line.startsWith("data:")) {
+                count(StreamsApi.parse(line.substring(5).trim()));
+              }
+            });
   }
 
   private synchronized void count(JsonNode tick) {
@@ -107,14 +85,7 @@ public final class NumberedTicks implements AutoCloseable {
 
   @Override
   public void close() {
-    response.thenAccept(
-        answer -> {
-          try {
-            answer.body().close();
-          } catch (UncheckedIOException closedUnderTheReader) {
-            // nothing left to read either way
-          }
-        });
+    stream.close();
   }
 
   @Override

@@ -3,18 +3,12 @@ package io.tickshard.service.rig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -29,49 +23,31 @@ public final class SseViewer implements AutoCloseable {
   private final String key;
   private final NodeProcess node;
   private final List<Event> events = new CopyOnWriteArrayList<>();
-  private final CompletableFuture<HttpResponse<Stream<String>>> response;
+  private final EventStream stream;
 
   public SseViewer(NodeProcess node, String key) {
     this.key = key;
     this.node = node;
-    response =
-        StreamsApi.HTTP.sendAsync(
-            HttpRequest.newBuilder(URI.create(node.api() + StreamsApi.path(key) + "/ticks"))
-                .header("Accept", "text/event-stream")
-                .build(),
-            HttpResponse.BodyHandlers.ofLines());
-    // A thread of its own: reading the event stream blocks until it ends.
-    Thread reader = new Thread(this::read, "viewer-" + key);
-    reader.setDaemon(true);
-    reader.start();
-  }
-
-  private void read() {
     String[] name = {null};
     StringBuilder data = new StringBuilder();
-    try {
-      response
-          .join()
-          .body()
-          .forEach(
-              line -> {
-                if (line.isEmpty()) {
-                  if (data.length() > 0) {
-                    events.add(
-                        new Event(Instant.now(), name[0], StreamsApi.parse(data.toString())));
-                  }
-                  name[0] = null;
-                  data.setLength(0);
-                } else if (line.startsWith("event:")) {
-                  name[0] = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                  data.append(line.substring(5).trim());
+    stream =
+        new EventStream(
+            node,
+            key,
+            "viewer-" + key,
+            line -> {
+              if (line.isEmpty()) {
+                if (data.length() > 0) {
+                  events.add(new Event(Instant.now(), name[0], StreamsApi.parse(data.toString())));
                 }
-              });
-    } catch (UncheckedIOException | CompletionException closed) {
-      // close() ended the stream under the reader, or the node went away. Left uncaught,
-      // Awaitility would report it as the failure of whatever the test awaits next.
-    }
+                name[0] = null;
+                data.setLength(0);
+              } else if (line.startsWith("event:")) {
+                name[0] = line.substring(6).trim();
+              } else if (line.startsWith("data:")) {
+                data.append(line.substring(5).trim());
+              }
+            });
   }
 
   public String key() {
@@ -84,7 +60,7 @@ public final class SseViewer implements AutoCloseable {
 
   /** The HTTP status of the event stream's answer (waits for it). */
   public int status() {
-    return response.join().statusCode();
+    return stream.status();
   }
 
   public List<JsonNode> ticks() {
@@ -171,14 +147,7 @@ public final class SseViewer implements AutoCloseable {
 
   @Override
   public void close() {
-    response.thenAccept(
-        answer -> {
-          try {
-            answer.body().close();
-          } catch (UncheckedIOException closedUnderTheReader) {
-            // nothing left to read either way
-          }
-        });
+    stream.close();
   }
 
   @Override
