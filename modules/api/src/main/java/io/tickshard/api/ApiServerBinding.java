@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds a node's routes with its {@link ConnectionLimits}: {@code tickshard.http.max-connections}
- * set onto pekko-http's {@code max-connections}, and each connection behind a {@link
- * RequestHeadTimeout}. The rest of {@code pekko.http.server} applies as configured (the parsing
- * error handler, idle-timeout, request-timeout); the binding is pekko-http's own, so unbinding and
- * {@code addToCoordinatedShutdown} work as for {@code bind(route)}.
+ * set onto pekko-http's {@code max-connections}, {@code tickshard.http.backlog} onto its listen
+ * backlog, and each connection behind a {@link RequestHeadTimeout}. The rest of {@code
+ * pekko.http.server} applies as configured (the parsing error handler, idle-timeout,
+ * request-timeout); the binding is pekko-http's own, so unbinding and {@code
+ * addToCoordinatedShutdown} work as for {@code bind(route)}.
  */
 public final class ApiServerBinding {
   private static final Logger log = LoggerFactory.getLogger(ApiServerBinding.class);
@@ -39,8 +40,23 @@ public final class ApiServerBinding {
                     limits.maxConnections());
               }
             });
+    ConnectionLimits.kernelBacklogCap()
+        .ifPresent(
+            cap -> {
+              if (cap < limits.backlog()) {
+                log.warn(
+                    "the kernel caps listen backlogs at {} (net.core.somaxconn), below"
+                        + " tickshard.http.backlog = {}: a burst of new connections past {} is"
+                        + " dropped or reset; raise net.core.somaxconn",
+                    cap,
+                    limits.backlog(),
+                    cap);
+              }
+            });
     ServerSettings settings =
-        ServerSettings.create(config).withMaxConnections(limits.maxConnections());
+        ServerSettings.create(config)
+            .withMaxConnections(limits.maxConnections())
+            .withBacklog(limits.backlog());
     // routes.flow is what bind(route) runs per connection: one request at a time.
     return Http.get(system)
         .newServerAt(host, port)

@@ -2,8 +2,12 @@ package io.tickshard.api;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import com.typesafe.config.Config;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -13,9 +17,10 @@ import java.util.OptionalLong;
  * @param maxConnections open connections at once, SSE viewers included; more wait unaccepted
  * @param headerTimeout how long a new connection may take to send its first complete request head
  * @param keepAliveTimeout how long a connection may take, after an answer, to send the next head
+ * @param backlog connections the OS holds for the node to accept (listen backlog)
  */
 public record ConnectionLimits(
-    int maxConnections, Duration headerTimeout, Duration keepAliveTimeout) {
+    int maxConnections, Duration headerTimeout, Duration keepAliveTimeout, int backlog) {
   /** Files a node holds besides its HTTP connections: jars, journal pool, cluster, feeds. */
   public static final int FILES_BESIDES_HTTP = 1024;
 
@@ -24,6 +29,10 @@ public record ConnectionLimits(
       throw new IllegalArgumentException(
           "tickshard.http.max-connections (TICKSHARD_HTTP_MAX_CONNECTIONS) must be at least 1, not "
               + maxConnections);
+    }
+    if (backlog < 1) {
+      throw new IllegalArgumentException(
+          "tickshard.http.backlog must be at least 1, not " + backlog);
     }
     if (headerTimeout.isNegative() || headerTimeout.isZero()) {
       throw new IllegalArgumentException(
@@ -49,7 +58,8 @@ public record ConnectionLimits(
         new ConnectionLimits(
             http.getInt("max-connections"),
             http.getDuration("header-timeout"),
-            http.getDuration("keep-alive-timeout"));
+            http.getDuration("keep-alive-timeout"),
+            http.getInt("backlog"));
     int viewers = root.getInt("tickshard.api.max-sse-viewers");
     if (viewers >= limits.maxConnections()) {
       throw new IllegalArgumentException(
@@ -67,6 +77,21 @@ public record ConnectionLimits(
     return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
         ? OptionalLong.of(unix.getMaxFileDescriptorCount())
         : OptionalLong.empty();
+  }
+
+  /** The kernel's cap on any listen backlog ({@code net.core.somaxconn}), where Linux tells. */
+  public static OptionalInt kernelBacklogCap() {
+    try {
+      return OptionalInt.of(
+          // readString trusts the size /proc reports, and reads too little.
+          Integer.parseInt(
+              Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).trim()));
+    } catch (IOException
+        | NumberFormatException
+        | IndexOutOfBoundsException
+        | SecurityException unknown) {
+      return OptionalInt.empty();
+    }
   }
 
   /** The file limit this node needs: every connection is a file, and the node has its own. */

@@ -25,6 +25,15 @@ class ConnectionLimitsTest {
     assertThat(ConfigFactory.load().getDuration("pekko.http.server.idle-timeout"))
         .isGreaterThan(limits.keepAliveTimeout());
     assertThat(ApiSettings.fromConfig(ConfigFactory.load()).maxSseViewers()).isEqualTo(6000);
+    // Room for a market-open burst of new connections, where pekko-http's own default is 100.
+    assertThat(limits.backlog()).isEqualTo(1024);
+  }
+
+  @Test
+  void a_backlog_of_zero_is_refused() {
+    assertThatThrownBy(() -> with("tickshard.http.backlog = 0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tickshard.http.backlog");
   }
 
   @Test

@@ -21,8 +21,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * channel it opened is closed by {@link #close()}.
  */
 final class HeldConnections implements AutoCloseable {
-  /** A connection whose response head was read; the rest of the answer is left unread. */
-  record Held(SocketChannel channel, int status) {}
+  /**
+   * A connection whose response head was read; the rest of the answer is left unread.
+   *
+   * @param handshake how long its connect took: a second or more means the kernel dropped its
+   *     handshake and the client sent it again (the initial retransmit timeout is 1 s)
+   */
+  record Held(SocketChannel channel, int status, Duration handshake) {}
+
+  /** A connection waiting for its response head. */
+  private record Waiting(StringBuilder head, Duration handshake) {}
 
   private final InetSocketAddress server;
   private final ConcurrentLinkedQueue<SocketChannel> opened = new ConcurrentLinkedQueue<>();
@@ -65,9 +73,12 @@ final class HeldConnections implements AutoCloseable {
       int started = 0;
       while (held.size() < count) {
         while (started < count && selector.keys().size() < inFlight) {
+          long connecting = System.nanoTime();
           SocketChannel channel = connect();
+          Duration handshake = Duration.ofNanos(System.nanoTime() - connecting);
           writeFully(channel, ByteBuffer.wrap(bytes));
-          channel.register(selector, SelectionKey.OP_READ, new StringBuilder());
+          channel.register(
+              selector, SelectionKey.OP_READ, new Waiting(new StringBuilder(), handshake));
           started++;
         }
         if (System.nanoTime() > deadline) {
@@ -81,7 +92,8 @@ final class HeldConnections implements AutoCloseable {
           int status = readHead(key);
           if (status != 0) {
             key.cancel();
-            held.add(new Held((SocketChannel) key.channel(), status));
+            Waiting waiting = (Waiting) key.attachment();
+            held.add(new Held((SocketChannel) key.channel(), status, waiting.handshake()));
           }
         }
         selector.selectNow(); // flushes cancelled keys out of keys()
@@ -95,7 +107,7 @@ final class HeldConnections implements AutoCloseable {
   /** The status once the whole head is in, 0 before, -1 when the server closed first. */
   private static int readHead(SelectionKey key) throws IOException {
     SocketChannel channel = (SocketChannel) key.channel();
-    StringBuilder head = (StringBuilder) key.attachment();
+    StringBuilder head = ((Waiting) key.attachment()).head();
     ByteBuffer buffer = ByteBuffer.allocate(4096);
     int n;
     try {
