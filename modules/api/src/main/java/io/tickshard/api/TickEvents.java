@@ -50,7 +50,7 @@ final class TickEvents extends AllDirectives {
   private final StreamControl control;
   private final ViewerSeats seats;
   private final ApiMetrics metrics;
-  private final RenderedTicks rendered = new RenderedTicks(4096, tick -> event("tick", tick));
+  private final RenderedTicks rendered = new RenderedTicks(4096, TickJson::event);
 
   /** How long a response may wait to be sent before its viewer is given up. */
   private final Duration unsentFor;
