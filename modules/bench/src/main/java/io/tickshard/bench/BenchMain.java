@@ -5,9 +5,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The load tool: {@code bin/bench latency|fanout|control|capacity [options]}. Each scenario starts
- * what it measures on 127.0.0.1 (PostgreSQL, the simulator, tickshard nodes from the packaged jar,
- * a baseline server), measures, writes a table and PNG plots, and stops all it started.
+ * The load tool: {@code bin/bench latency|fanout|control|storm|capacity [options]}. Each scenario
+ * starts what it measures on 127.0.0.1 (PostgreSQL, the simulator, tickshard nodes from the
+ * packaged jar, a baseline server), measures, writes a table and PNG plots, and stops all it
+ * started.
  */
 @Command(
     name = "bench",
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = BenchMain.Version.class,
     description = {
       "Measures tickshard against baselines in the same run, on 127.0.0.1 only;",
+      "storm: a start storm's answer times, every start sent at once;",
       "capacity: the most SSE viewers one node carries while every one keeps up.",
       "Results, in <out>/<scenario>-<time>/: a Markdown table of the runs (median,",
       "max, ratios; for capacity, of each climb's steps) and PNG plots per run.",

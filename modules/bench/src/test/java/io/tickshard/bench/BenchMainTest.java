@@ -23,7 +23,7 @@ class BenchMainTest {
   void help_names_every_scenario() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString())
-        .contains("latency", "fanout", "control", "capacity", "127.0.0.1 only");
+        .contains("latency", "fanout", "control", "storm", "capacity", "127.0.0.1 only");
   }
 
   @Test
@@ -60,6 +60,8 @@ class BenchMainTest {
     assertThat(err.toString()).contains("multiple of --keys");
     assertThat(run("capacity", "--max-viewers", "30000")).isEqualTo(2);
     assertThat(err.toString()).contains("--max-viewers must be 1-25,000");
+    assertThat(run("storm", "--requests", "10", "--keys", "20")).isEqualTo(2);
+    assertThat(err.toString()).contains("--keys must be at most --requests");
   }
 
   @Test

@@ -89,6 +89,57 @@ public final class TickshardApi {
         running + " of " + streams + " streams running and ticking after " + timeout);
   }
 
+  /**
+   * Stops every stream of the cluster ({@code POST /api/v1/streams/stop-all}), asking each node in
+   * turn until one answers 200.
+   */
+  public void stopAll(List<String> apis) throws InterruptedException {
+    List<String> refused = new ArrayList<>();
+    for (String api : apis) {
+      try {
+        HttpResponse<String> answer =
+            http.send(
+                HttpRequest.newBuilder(URI.create(api + "/api/v1/streams/stop-all"))
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() == 200) {
+          return;
+        }
+        refused.add(api + " answered " + answer.statusCode() + ": " + answer.body());
+      } catch (IOException noAnswer) {
+        refused.add(api + ": " + noAnswer);
+      }
+    }
+    throw new IllegalStateException("no node stopped every stream: " + refused);
+  }
+
+  /**
+   * Waits until no stream is listed and no broker socket is open (a socket closes once the
+   * unsubscribe grace of its last instruments is over): the cluster as it stands before the market
+   * opens. Asks the nodes in turn, so that one that does not answer does not hold it up.
+   */
+  public void awaitIdle(List<String> apis, Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    String last = "";
+    for (int poll = 0; Instant.now().isBefore(deadline); poll++) {
+      String api = apis.get(poll % apis.size());
+      try {
+        JsonNode streams = get(api + "/api/v1/streams").path("streams");
+        JsonNode sockets = get(api + "/api/v1/upstream").path("sockets");
+        if (streams.isEmpty() && sockets.isEmpty()) {
+          return;
+        }
+        last = streams.size() + " streams listed, " + sockets.size() + " broker sockets open";
+      } catch (IOException | IllegalStateException notAnswered) {
+        last = api + ": " + notAnswered;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("still not idle after " + timeout + ": " + last);
+  }
+
   /** The node (host:port of its remoting) that holds the cluster's first broker socket. */
   public String socketOwner(String api) throws Exception {
     JsonNode sockets = get(api + "/api/v1/upstream").path("sockets");

@@ -59,6 +59,11 @@ abstract class Scenario implements Callable<Integer> {
     return Duration.ofMinutes(5);
   }
 
+  /** The longest the scenario may take, set-up included, before the watchdog ends it. */
+  Duration limit() {
+    return options.limit(phasesPerRun(), setUpAllowance());
+  }
+
   PrintStream out() {
     return System.out;
   }
@@ -74,7 +79,7 @@ abstract class Scenario implements Callable<Integer> {
                 name()
                     + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Duration limit = options.limit(phasesPerRun(), setUpAllowance());
+    Duration limit = limit();
     ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     watchdog.schedule(
         () -> {

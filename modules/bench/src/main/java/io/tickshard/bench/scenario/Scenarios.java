@@ -7,6 +7,7 @@ public final class Scenarios {
   private Scenarios() {}
 
   public static List<Object> all() {
-    return List.of(new TickLatency(), new FanOut(), new ControlPlane(), new Capacity());
+    return List.of(
+        new TickLatency(), new FanOut(), new ControlPlane(), new StartStorm(), new Capacity());
   }
 }
