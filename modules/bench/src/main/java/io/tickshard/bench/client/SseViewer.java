@@ -37,6 +37,10 @@ public final class SseViewer {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Window window;
   private CompletionStage<Done> ended;
+  // When the piece being read arrived: its ticks reached the viewer then. Stamping each tick as
+  // it is parsed instead charged a piece's later ticks with the tool's own parsing of the earlier
+  // ones, and of the other viewers' pieces queued on the tool's threads meanwhile.
+  private long arrivedMicros;
 
   private SseViewer(Window window) {
     this.window = window;
@@ -72,6 +76,7 @@ public final class SseViewer {
                   return read(system, response, bytesPerSecond, stop)
                       .runForeach(
                           chunk -> {
+                            viewer.arrivedMicros = TickStamp.nowMicros();
                             byte[] bytes = chunk.toArrayUnsafe();
                             lines.feed(bytes, 0, bytes.length);
                           },
@@ -118,7 +123,7 @@ public final class SseViewer {
     }
     TickStamp stamp = TickStamp.parse(data, length);
     if (stamp != null) {
-      tally.observe(stamp, TickStamp.nowMicros(), window);
+      tally.observe(stamp, arrivedMicros, window);
     }
   }
 

@@ -39,9 +39,9 @@ import picocli.CommandLine.Option;
  * scenario, so that the starts again and later runs ride on connections already open: what the
  * answers cost without the connects.
  *
- * <p>The baseline server listens with a backlog of 1,024 (BaselineMain), the nodes with pekko's
- * default of 100: connects that overflow a node's queue wait for their SYN to be sent again (1 s,
- * then 3 s) where the baseline's would not. The listen-overflow figures say when that happened.
+ * <p>The baseline server and the nodes listen with a backlog of 1,024 (BaselineMain, and the nodes'
+ * {@code tickshard.http.backlog}): a connect that overflows a queue waits for its SYN to be sent
+ * again (1 s, then 3 s). The listen-overflow figures say when that happened anyway.
  */
 @Command(
     name = "storm",
