@@ -147,10 +147,7 @@ public final class StreamControl {
   public CompletionStage<StartReply> start(StreamSpec spec) {
     Instant answerBy = answerBy();
     return timedWrite(
-        askEntity(
-            spec.key(),
-            replyTo -> new StreamEntity.Start(spec, replyTo, answerBy),
-            StartReply.class),
+        askEntity(spec.key(), replyTo -> new StreamEntity.Start(spec, replyTo, answerBy)),
         "the stream");
   }
 
@@ -159,8 +156,7 @@ public final class StreamControl {
    * journal failed, or moves), the registry's view of it, as of its last report.
    */
   public CompletionStage<StreamEntity.StatusReply> status(StreamKey key) {
-    CompletionStage<StreamEntity.StatusReply> asked =
-        askEntity(key, StreamEntity.GetStatus::new, StreamEntity.StatusReply.class);
+    CompletionStage<StreamEntity.StatusReply> asked = askEntity(key, StreamEntity.GetStatus::new);
     return timed(
         asked.exceptionallyCompose(
             failure ->
@@ -189,9 +185,7 @@ public final class StreamControl {
   public CompletionStage<StopReply> stop(StreamKey key, String reason) {
     Instant answerBy = answerBy();
     return timedWrite(
-        askEntity(
-            key, replyTo -> new StreamEntity.Stop(reason, replyTo, answerBy), StopReply.class),
-        "the stream");
+        askEntity(key, replyTo -> new StreamEntity.Stop(reason, replyTo, answerBy)), "the stream");
   }
 
   /**
@@ -199,16 +193,11 @@ public final class StreamControl {
    * until it answers: a rebalance that drops it is not the caller's problem (see ResentAsk).
    */
   private <R> CompletionStage<R> askEntity(
-      StreamKey key, Function<ActorRef<R>, StreamEntity.Command> command, Class<R> answer) {
+      StreamKey key, Function<ActorRef<R>, StreamEntity.Command> command) {
     Duration third = settings.askTimeout().dividedBy(3);
     Duration resend = third.compareTo(MIN_RESEND) < 0 ? MIN_RESEND : third;
     return ResentAsk.ask(
-        system,
-        StreamEntity.entityRefFor(system, key),
-        command,
-        answer,
-        settings.askTimeout(),
-        resend);
+        system, StreamEntity.entityRefFor(system, key), command, settings.askTimeout(), resend);
   }
 
   /** The latest values per instrument, and whether the stream stopped meanwhile. */

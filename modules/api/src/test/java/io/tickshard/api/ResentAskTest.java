@@ -43,7 +43,6 @@ class ResentAskTest {
             kit.system(),
             entity(probe),
             StreamEntity.GetStatus::new,
-            StreamEntity.StatusReply.class,
             Duration.ofSeconds(5),
             Duration.ofMillis(200));
 
@@ -67,7 +66,6 @@ class ResentAskTest {
             kit.system(),
             entity(probe),
             StreamEntity.GetStatus::new,
-            StreamEntity.StatusReply.class,
             Duration.ofMillis(1000),
             Duration.ofMillis(400));
 
