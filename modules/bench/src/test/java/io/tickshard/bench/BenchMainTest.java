@@ -60,6 +60,8 @@ class BenchMainTest {
     assertThat(err.toString()).contains("multiple of --keys");
     assertThat(run("capacity", "--max-viewers", "30000")).isEqualTo(2);
     assertThat(err.toString()).contains("--max-viewers must be 1-25,000");
+    assertThat(run("control", "--instruments", "5000")).isEqualTo(2); // 50 keys of 5,000
+    assertThat(err.toString()).contains("--keys x --instruments at most 25,000");
     assertThat(run("storm", "--requests", "10", "--keys", "20")).isEqualTo(2);
     assertThat(err.toString()).contains("--keys must be at most --requests");
   }
