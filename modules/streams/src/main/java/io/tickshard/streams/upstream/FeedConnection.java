@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -100,12 +101,18 @@ public final class FeedConnection {
 
   public record Snapshot(List<Tick> ticks) {}
 
-  /** A socket that subscribes {@code subscription} (changed later by {@link Resubscribe}). */
+  /**
+   * A socket that subscribes {@code subscription} (changed later by {@link Resubscribe}). The
+   * subscription as last changed outlives a supervisor's restart of the behavior: a restarted
+   * connection subscribes what its parent last asked for, not what it was created with (its parent
+   * sends changes once).
+   */
   public static Behavior<Command> create(
       FeedSubscription subscription,
       FeedSettings settings,
       TickSink sink,
       ActorRef<Update> parent) {
+    AtomicReference<FeedSubscription> current = new AtomicReference<>(subscription);
     return Behaviors.setup(
         context ->
             Behaviors.withMdc(
@@ -125,7 +132,7 @@ public final class FeedConnection {
                                       Broker.CredentialsChanged.class,
                                       changed -> new CredentialsArrived(changed.current()))));
                       FeedContext feed =
-                          new FeedContext(context, timers, subscription, settings, sink, parent);
+                          new FeedContext(context, timers, current, settings, sink, parent);
                       return FeedConnecting.start(feed, 0);
                     })));
   }

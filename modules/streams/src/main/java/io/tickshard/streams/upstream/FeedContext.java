@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -52,7 +53,8 @@ final class FeedContext {
   private final EnumSet<MalformedFrame.Kind> reportedMalformed =
       EnumSet.noneOf(MalformedFrame.Kind.class);
 
-  private FeedSubscription subscription;
+  /** Shared with the next incarnation should a supervisor restart the connection. */
+  private final AtomicReference<FeedSubscription> subscription;
 
   private long ticks;
   private Instant lastTickAt;
@@ -61,14 +63,14 @@ final class FeedContext {
   FeedContext(
       ActorContext<Command> actor,
       TimerScheduler<Command> timers,
-      FeedSubscription subscription,
+      AtomicReference<FeedSubscription> subscription,
       FeedSettings settings,
       TickSink sink,
       ActorRef<Update> parent) {
     this.actor = actor;
     this.timers = timers;
     this.subscription = subscription;
-    this.label = subscription.label();
+    this.label = subscription.get().label();
     this.settings = settings;
     this.sink = sink;
     this.parent = parent;
@@ -83,12 +85,12 @@ final class FeedContext {
 
   /** What a connect subscribes: the last {@link Resubscribe}'s, else the first. */
   FeedSubscription subscription() {
-    return subscription;
+    return subscription.get();
   }
 
   /** What every connect from now on subscribes. */
   void subscribeFromNowOn(FeedSubscription next) {
-    subscription = next;
+    subscription.set(next);
   }
 
   /** Off the socket, a change is only kept: the next connect subscribes it whole. */

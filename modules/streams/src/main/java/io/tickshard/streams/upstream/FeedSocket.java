@@ -138,8 +138,29 @@ final class FeedSocket {
         lastSend
             .thenCompose(previous -> socket)
             .thenCompose(webSocket -> webSocket.sendText(json, true))
-            .whenComplete((sent, failure) -> pending.decrementAndGet());
+            .whenComplete(
+                (sent, failure) -> {
+                  pending.decrementAndGet();
+                  if (failure != null) {
+                    sendFailed(failure);
+                  }
+                });
     return Sent.QUEUED;
+  }
+
+  /**
+   * A request that could not be written leaves the broker's view of the subscription unknown, and
+   * every request queued behind it would fail unsent: the socket ends with the failure, and the
+   * next connect subscribes the whole set.
+   */
+  private synchronized void sendFailed(Throwable failure) {
+    if (ended.isDone()) {
+      return; // the socket ended first: that is why the request failed
+    }
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    requestsEnded = true;
+    socket.thenAccept(WebSocket::abort);
+    ended.complete(cause);
   }
 
   /**
