@@ -183,6 +183,14 @@ function connect(key) {
   source.addEventListener('stopped', (event) => {
     if (mine()) markStopped(parseJson(event.data)?.reason);
   });
+  // Its node is shutting down (a roll): EventSource reconnects after the event's retry hint, to
+  // another node behind the same address, and a fresh snapshot follows.
+  source.addEventListener('leaving', (event) => {
+    if (!mine()) return;
+    live.link = 'reconnecting';
+    live.linkDetail = `node ${parseJson(event.data)?.node ?? ''} is shutting down`;
+    paintState();
+  });
   source.onerror = () => {
     if (!mine()) return;
     if (source.readyState === EventSource.CONNECTING) {

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
  * @param allowedOrigins with no token, the other origins (normalised {@code scheme://host:port})
  *     whose pages may still change streams; see {@link BrowserOrigin}
  * @param streamingDisabledReason when present, starts answer 503 with this reason
+ * @param sseLeavingRetry the longest {@code retry:} hint of a viewer's {@code leaving} event
  * @param maxSseViewers open tick viewers this node serves at once; one more is a 503
  * @param instrumentsFile the broker's instrument list to read at start
  * @param instrumentSample with no file, the shipped sample
@@ -30,6 +31,7 @@ public record ApiSettings(
     FeedMode defaultMode,
     Duration sseKeepAlive,
     int sseBufferSize,
+    Duration sseLeavingRetry,
     int maxSseViewers,
     Optional<Path> instrumentsFile,
     boolean instrumentSample) {
@@ -50,6 +52,7 @@ public record ApiSettings(
         FeedSettings.defaultModeFrom(root),
         api.getDuration("sse-keep-alive"),
         api.getInt("sse-buffer-size"),
+        api.getDuration("sse-leaving-retry"),
         api.getInt("max-sse-viewers"),
         Optional.of(root.getString("tickshard.instruments.file"))
             .filter(file -> !file.isBlank())

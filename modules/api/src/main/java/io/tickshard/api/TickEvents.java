@@ -13,9 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -23,8 +21,6 @@ import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
@@ -55,11 +51,8 @@ final class TickEvents extends AllDirectives {
   /** How long a response may wait to be sent before its viewer is given up. */
   private final Duration unsentFor;
 
-  /**
-   * Ends every viewer's stream when the node shuts down, once its port is unbound: a browser sees
-   * the stream end and reconnects (to another node), where a cut connection would only be logged.
-   */
-  private final SharedKillSwitch ending = KillSwitches.shared("tick-viewers");
+  /** Ends every viewer's stream, with a {@code leaving} event, when the node shuts down. */
+  private final ViewersLeaving leaving;
 
   TickEvents(StreamControl control, ViewerSeats seats) {
     this.metrics = ApiMetrics.get(control.system());
@@ -71,14 +64,7 @@ final class TickEvents extends AllDirectives {
             .settings()
             .config()
             .getDuration("pekko.stream.materializer.subscription-timeout.timeout");
-    CoordinatedShutdown.get(control.system())
-        .addTask(
-            CoordinatedShutdown.PhaseServiceRequestsDone(),
-            "end-tick-viewers",
-            () -> {
-              ending.shutdown();
-              return CompletableFuture.completedFuture(Done.getInstance());
-            });
+    this.leaving = new ViewersLeaving(control.system(), control.settings().sseLeavingRetry());
   }
 
   Route route(String keyText) {
@@ -204,12 +190,12 @@ final class TickEvents extends AllDirectives {
     CompletableFuture<Void> firstTick = new CompletableFuture<>();
     Source<ByteString, NotUsed> updates =
         live.takeWhile(TickEvents::noStop, true).map(events -> render(events, firstTick));
-    return Source.single(event("snapshot", snapshot))
-        .concat(again(key, updates, firstTick))
-        // A comment line: proxies see traffic, browsers see no event.
-        .keepAlive(control.settings().sseKeepAlive(), () -> KEEP_ALIVE)
-        .mapConcat(TickEvents::pieces)
-        .via(ending.flow());
+    return leaving.endingWith(
+        Source.single(event("snapshot", snapshot))
+            .concat(again(key, updates, firstTick))
+            // A comment line: proxies see traffic, browsers see no event.
+            .keepAlive(control.settings().sseKeepAlive(), () -> KEEP_ALIVE)
+            .mapConcat(TickEvents::pieces));
   }
 
   /**

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /** Reads a text/event-stream with the JDK's HTTP client, collecting named events. */
 final class SseClient implements AutoCloseable {
-  record Event(String name, String data) {}
+  /** One event; {@code retry} its {@code retry:} field, null when it had none. */
+  record Event(String name, String data, String retry) {}
 
   final List<Event> events = new CopyOnWriteArrayList<>();
 
@@ -39,6 +40,7 @@ final class SseClient implements AutoCloseable {
 
   private void readEvents(HttpResponse<Stream<String>> answer) {
     String[] name = {null};
+    String[] retry = {null};
     StringBuilder data = new StringBuilder();
     answer
         .body()
@@ -46,12 +48,16 @@ final class SseClient implements AutoCloseable {
             line -> {
               if (line.isEmpty()) {
                 if (data.length() > 0) {
-                  events.add(new Event(name[0] == null ? "message" : name[0], data.toString()));
+                  events.add(
+                      new Event(name[0] == null ? "message" : name[0], data.toString(), retry[0]));
                 }
                 name[0] = null;
+                retry[0] = null;
                 data.setLength(0);
               } else if (line.startsWith("event:")) {
                 name[0] = line.substring(6).trim();
+              } else if (line.startsWith("retry:")) {
+                retry[0] = line.substring(6).trim();
               } else if (line.startsWith("data:")) {
                 data.append(data.length() > 0 ? "\n" : "").append(line.substring(5).trim());
               }

@@ -41,7 +41,11 @@ final class NodeConfig {
       boolean simulatorInProcess,
       boolean embeddedDatabase,
       String marketHours,
-      List<String> seedNodes) {}
+      List<String> seedNodes,
+      String appVersion) {}
+
+  /** Pekko's own default: no version was given. */
+  private static final String NO_APP_VERSION = "0.0.0";
 
   private NodeConfig() {}
 
@@ -60,7 +64,22 @@ final class NodeConfig {
         simulator,
         config.getString("tickshard.db.url").isBlank(),
         hours.isBlank() ? (credentials ? "nse" : "always") : hours,
-        seedNodes(config));
+        seedNodes(config),
+        appVersion(config));
+  }
+
+  /**
+   * The version this node tells the cluster ({@code pekko.cluster.app-version}): the one given
+   * ({@code TICKSHARD_APP_VERSION}), else the build's. In a rolling upgrade sharding then allocates
+   * shards to the nodes of the newest version, so streams move once, onto upgraded nodes.
+   */
+  private static String appVersion(Config config) {
+    String given = config.getString("pekko.cluster.app-version");
+    if (!given.equals(NO_APP_VERSION)) {
+      return given;
+    }
+    String built = Usage.version();
+    return built.equals("unknown") ? NO_APP_VERSION : built;
   }
 
   /** The feed when it is not the in-process simulator. */
@@ -130,6 +149,7 @@ final class NodeConfig {
     decided.put("tickshard.market-hours", plan.marketHours());
     // The simulator plays the sample's instruments; with the broker, its list is the operator's.
     decided.put("tickshard.instruments.sample", !feed.broker());
+    decided.put("pekko.cluster.app-version", plan.appVersion());
     decided.put(
         "pekko.cluster.seed-nodes",
         plan.seedNodes().stream().map(seed -> "pekko://tickshard@" + seed).toList());

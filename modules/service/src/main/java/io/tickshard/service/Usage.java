@@ -121,7 +121,12 @@ final class Usage {
               "TICKSHARD_UPSTREAM_UNSUBSCRIBE_GRACE",
               "tickshard.upstream.unsubscribe-grace",
               "10s",
-              "shared: an instrument no key needs is unsubscribed this long after"));
+              "shared: an instrument no key needs is unsubscribed this long after"),
+          new Variable(
+              "TICKSHARD_APP_VERSION",
+              "pekko.cluster.app-version",
+              "the build's",
+              "the version the cluster sees; shards go to the newest in a rolling upgrade"));
 
   private static final Set<String> HELP = Set.of("--help", "-h");
   private static final String VERSION = "--version";

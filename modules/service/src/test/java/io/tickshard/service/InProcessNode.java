@@ -33,7 +33,8 @@ final class InProcessNode implements AutoCloseable {
     int clusterPort = FreePorts.next();
     int managementPort = FreePorts.next();
     NodeConfig.Plan plan =
-        new NodeConfig.Plan(false, false, false, "always", List.of("127.0.0.1:" + clusterPort));
+        new NodeConfig.Plan(
+            false, false, false, "always", List.of("127.0.0.1:" + clusterPort), Usage.version());
     Map<String, Object> settings = new HashMap<>();
     settings.put("tickshard.http.port", 0);
     settings.put("tickshard.cluster-port", clusterPort);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.util.Version;
 import org.junit.jupiter.api.Test;
 
 /** What a node decides from its configuration before it starts anything: the feed. */
@@ -42,5 +43,22 @@ class NodeConfigTest {
   void a_token_file_without_a_client_id_is_not_enough() {
     NodeConfig.Plan plan = NodeConfig.plan(with("tickshard.broker.token-file = \"/run/token\""));
     assertThat(plan.brokerCredentials()).isFalse();
+  }
+
+  @Test
+  void the_node_tells_the_cluster_the_build_s_version_unless_one_is_given() {
+    NodeConfig.Plan built = NodeConfig.plan(with(""));
+    assertThat(built.appVersion()).isEqualTo(Usage.version()).isNotEqualTo("unknown");
+    // Sharding compares them: a version it cannot read would leave the upgrade's order to chance.
+    assertThat(new Version(built.appVersion()).compareTo(new Version("0.0.1"))).isPositive();
+
+    NodeConfig.Plan given = NodeConfig.plan(with("pekko.cluster.app-version = \"2.4.1\""));
+    assertThat(given.appVersion()).isEqualTo("2.4.1");
+    Config running =
+        NodeConfig.finalConfig(
+            given,
+            NodeConfig.externalFeed(with("")),
+            new NodeConfig.Database("jdbc:postgresql://127.0.0.1:5432/x", "u", "", false));
+    assertThat(running.getString("pekko.cluster.app-version")).isEqualTo("2.4.1");
   }
 }

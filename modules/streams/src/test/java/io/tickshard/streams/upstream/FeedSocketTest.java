@@ -35,7 +35,8 @@ class FeedSocketTest {
     CompletableFuture<FeedSocket.Handshake> upgraded = new CompletableFuture<>();
     FeedSocket socket =
         FeedSocket.open(
-            simulator.feedUrl(SimulatorConfig.DEFAULT_CLIENT_ID, SimulatorConfig.DEFAULT_ACCESS_TOKEN),
+            simulator.feedUrl(
+                SimulatorConfig.DEFAULT_CLIENT_ID, SimulatorConfig.DEFAULT_ACCESS_TOKEN),
             Duration.ofSeconds(5),
             frame -> {},
             upgraded::complete,
