@@ -64,7 +64,8 @@ final class TickEvents extends AllDirectives {
             .settings()
             .config()
             .getDuration("pekko.stream.materializer.subscription-timeout.timeout");
-    this.leaving = new ViewersLeaving(control.system(), control.settings().sseLeavingRetry());
+    this.leaving =
+        new ViewersLeaving(control.system(), control.settings().sseLeavingRetry(), seats::taken);
   }
 
   Route route(String keyText) {

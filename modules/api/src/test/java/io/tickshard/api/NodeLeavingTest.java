@@ -28,6 +28,7 @@ class NodeLeavingTest {
   void a_node_shutting_down_ends_each_viewer_with_a_leaving_event_and_a_retry_hint()
       throws Exception {
     try (ApiServer server = ApiServer.start(Map.of("tickshard.api.sse-leaving-retry", "400ms"))) {
+      server.terminateOnShutdown(Duration.ofSeconds(10));
       String body = "{\"screenerType\":\"leaving\",\"instruments\":[\"1333\",\"2885\"]}";
       assertThat(server.postJson("/api/v1/streams", body).statusCode()).isIn(200, 201);
       String key = "type:leaving|ids:1333,2885";

@@ -119,6 +119,14 @@ public final class ApiServer implements AutoCloseable {
     return start(Map.of());
   }
 
+  /**
+   * Unbinds and terminates the HTTP server in the node's coordinated shutdown, as a node does
+   * ({@code Node}): for tests of what a shutdown does to open connections.
+   */
+  public void terminateOnShutdown(Duration hardDeadline) {
+    binding.addToCoordinatedShutdown(hardDeadline, kit.system());
+  }
+
   /** Tick viewers (SSE) this server holds open now. */
   public int openViewers() {
     return routes.openViewers();
