@@ -170,7 +170,7 @@ public final class Cluster implements AutoCloseable {
     nodes.clear();
     for (int i = 0; i < spec.size(); i++) {
       ports[i] = seedPorts[i];
-      nodes.add(launch(i));
+      nodes.add(launch(i, environment));
     }
     for (NodeProcess node : nodes) {
       node.awaitReady();
@@ -184,16 +184,27 @@ public final class Cluster implements AutoCloseable {
    */
   public NodeProcess replace(int index) throws Exception {
     ports[index] = FreePorts.next();
-    NodeProcess node = launch(index);
+    // Its seeds are the nodes alive now: after a roll none of the first ones may be left, and a
+    // node restarted on a new port would find no seed (as it would on the same address).
+    List<String> alive =
+        alive().stream()
+            .filter(n -> n != nodes.get(index))
+            .map(n -> "127.0.0.1:" + n.clusterPort())
+            .toList();
+    Map<String, String> joining = new HashMap<>(environment);
+    if (!alive.isEmpty()) {
+      joining.put("TICKSHARD_SEED_NODES", String.join(",", alive));
+    }
+    NodeProcess node = launch(index, joining);
     nodes.set(index, node);
     return node;
   }
 
-  private NodeProcess launch(int index) throws Exception {
+  private NodeProcess launch(int index, Map<String, String> env) throws Exception {
     return NodeProcess.start(
         "node" + (index + 1) + "-" + System.nanoTime(),
         ports[index],
-        environment,
+        env,
         List.of(),
         spec.properties(),
         logs);

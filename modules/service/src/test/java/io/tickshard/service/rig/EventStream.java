@@ -32,9 +32,10 @@ final class EventStream implements AutoCloseable {
   private void read(Consumer<String> lines) {
     try {
       response.join().body().forEach(lines);
-    } catch (UncheckedIOException | CompletionException closed) {
-      // close() ended the stream under the reader, or the node went away. Left uncaught,
-      // Awaitility would report it as the failure of whatever the test awaits next.
+    } catch (UncheckedIOException | CompletionException | IllegalStateException closed) {
+      // close() ended the stream under the reader (or before it began to read: the lines' stream
+      // is then closed), or the node went away. Left uncaught, Awaitility would report it as the
+      // failure of whatever the test awaits next.
     }
   }
 

@@ -129,6 +129,16 @@ public final class SseViewer implements AutoCloseable {
             });
   }
 
+  /** The events of one name ({@code leaving}, {@code feed}, ...), in the order they arrived. */
+  public List<Event> named(String name) {
+    return events.stream().filter(e -> name.equals(e.name())).toList();
+  }
+
+  /** When the first tick arrived here, or null. */
+  public Instant firstTick() {
+    return arrivals().stream().findFirst().orElse(null);
+  }
+
   /** A tick arrived here after {@code moment}. */
   public boolean tickArrivedAfter(Instant moment) {
     return arrivals().stream().anyMatch(a -> a.isAfter(moment));
