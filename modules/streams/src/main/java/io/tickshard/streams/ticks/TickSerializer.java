@@ -119,11 +119,21 @@ public final class TickSerializer extends SerializerWithStringManifest {
     }
   }
 
-  private static Tick get(ByteBuffer in) {
+  /** The bits of the optional fields this version knows ({@link #optionalFields}). */
+  private static final int KNOWN_FIELDS = (1 << 18) - 1;
+
+  private static Tick get(ByteBuffer in) throws NotSerializableException {
     String segment = getAscii(in);
     String kind = getAscii(in);
     int securityId = in.getInt();
     int mask = in.getInt();
+    if ((mask & ~KNOWN_FIELDS) != 0) {
+      // A newer version's field, of a size this one cannot know: refused whole (Artery drops the
+      // message and logs it) rather than read out of step. A new field needs a new format that
+      // the version before it reads first (docs/operations.md, "Rolling upgrades").
+      throw new NotSerializableException(
+          "a tick with fields this version does not know (mask " + Integer.toHexString(mask) + ")");
+    }
     return new Tick(
         segment,
         securityId,

@@ -8,6 +8,7 @@ import io.tickshard.feed.MarketPacket;
 import io.tickshard.feed.OiPacket;
 import io.tickshard.feed.TickerPacket;
 import java.io.NotSerializableException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.serialization.Serialization;
@@ -105,5 +106,18 @@ class TickSerializerTest {
         .isInstanceOf(NotSerializableException.class);
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "other"))
         .isInstanceOf(NotSerializableException.class);
+  }
+
+  @Test
+  void a_tick_with_a_field_this_version_does_not_know_is_refused_not_misread() {
+    TickSerializer serializer = new TickSerializer(null);
+    byte[] bytes = serializer.toBinary(everyKind().get(0));
+    // format, segment (2 + 6), kind (2 + 6), security id: then the field mask
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    int maskAt = 1 + 2 + "NSE_EQ".length() + 2 + "ticker".length() + 4;
+    buffer.putInt(maskAt, buffer.getInt(maskAt) | 1 << 20);
+    assertThatThrownBy(() -> serializer.fromBinary(bytes, "tick"))
+        .isInstanceOf(NotSerializableException.class)
+        .hasMessageContaining("does not know");
   }
 }
