@@ -206,7 +206,16 @@ public final class Main {
     }
     block.append('\n');
     block.append("  market hours  ").append(plan.marketHours()).append('\n');
-    block.append("  seed nodes    ").append(String.join(", ", plan.seedNodes())).append('\n');
+    if (plan.discovery().enabled()) {
+      block
+          .append("  discovery     ")
+          .append(plan.discovery().method())
+          .append(" (cluster bootstrap, ")
+          .append(plan.discovery().contactPoints())
+          .append(" contact points to form a cluster)\n");
+    } else {
+      block.append("  seed nodes    ").append(String.join(", ", plan.seedNodes())).append('\n');
+    }
     block
         .append("  common pool   ")
         .append(CommonPool.parallelism())

@@ -17,14 +17,16 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One tickshard node on an actor system: stream sharding and the registry, this node's tick topics,
- * the HTTP API and pekko-management. Cluster joining follows {@code pekko.cluster.seed-nodes};
- * shutdown is coordinated (unbind, hand off entities, close sockets, leave).
+ * the HTTP API and pekko-management. Cluster joining follows {@code pekko.cluster.seed-nodes}, or
+ * cluster bootstrap when {@code tickshard.discovery} names a discovery method; shutdown is
+ * coordinated (unbind, hand off entities, close sockets, leave).
  */
 public final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -47,8 +49,21 @@ public final class Node {
         Streams.start(system, StreamSettings.fromConfig(config, MarketHours.fromConfig(config)));
     StreamControl control = new StreamControl(system, ApiSettings.fromConfig(config), streams);
 
+    String discovery = config.getString("tickshard.discovery").trim();
     CompletionStage<String> management =
-        PekkoManagement.get(Adapter.toClassic(system)).start().thenApply(Object::toString);
+        PekkoManagement.get(Adapter.toClassic(system))
+            .start()
+            .thenApply(
+                url -> {
+                  if (!discovery.isEmpty()) {
+                    // Forms the cluster, or joins it, from the nodes that discovery finds; its
+                    // contact points are the management ports, which answer from now on.
+                    log.info(
+                        "cluster bootstrap on {}: discovery {}", NodeName.of(system), discovery);
+                    ClusterBootstrap.get(Adapter.toClassic(system)).start();
+                  }
+                  return url.toString();
+                });
     // The API answers once the journal is warm (or known to be unreachable), not before.
     return warmUpJournal(system)
         .thenCompose(

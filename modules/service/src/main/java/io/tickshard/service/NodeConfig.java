@@ -42,7 +42,22 @@ final class NodeConfig {
       boolean embeddedDatabase,
       String marketHours,
       List<String> seedNodes,
-      String appVersion) {}
+      String appVersion,
+      Discovery discovery) {}
+
+  /**
+   * How the nodes find each other when not by seed nodes: pekko-management's cluster bootstrap with
+   * {@code method} ({@code config} or {@code kubernetes-api}); none: seed nodes.
+   *
+   * @param endpoints for {@code config}: every node's management {@code host:port}
+   */
+  record Discovery(String method, String service, List<String> endpoints, int contactPoints) {
+    static final Discovery NONE = new Discovery("", "", List.of(), 0);
+
+    boolean enabled() {
+      return !method.isEmpty();
+    }
+  }
 
   /** Pekko's own default: no version was given. */
   private static final String NO_APP_VERSION = "0.0.0";
@@ -65,7 +80,46 @@ final class NodeConfig {
         config.getString("tickshard.db.url").isBlank(),
         hours.isBlank() ? (credentials ? "nse" : "always") : hours,
         seedNodes(config),
-        appVersion(config));
+        appVersion(config),
+        discovery(config));
+  }
+
+  private static Discovery discovery(Config config) {
+    String method = config.getString("tickshard.discovery").trim();
+    if (method.isEmpty()) {
+      return Discovery.NONE;
+    }
+    if (!method.equals("config") && !method.equals("kubernetes-api")) {
+      throw new IllegalArgumentException(
+          "TICKSHARD_DISCOVERY must be config or kubernetes-api (or empty: seed nodes), not '"
+              + method
+              + "'");
+    }
+    List<String> endpoints =
+        Arrays.stream(config.getString("tickshard.discovery-endpoints").split(","))
+            .map(String::trim)
+            .filter(e -> !e.isEmpty())
+            .toList();
+    for (String endpoint : endpoints) {
+      if (!endpoint.matches("[^:\\s]+:\\d{1,5}")) {
+        throw new IllegalArgumentException(
+            "TICKSHARD_DISCOVERY_ENDPOINTS must be a comma list of host:port (management ports),"
+                + " not '"
+                + endpoint
+                + "'");
+      }
+    }
+    if (method.equals("config") && endpoints.isEmpty()) {
+      throw new IllegalArgumentException(
+          "TICKSHARD_DISCOVERY=config needs TICKSHARD_DISCOVERY_ENDPOINTS: every node's management"
+              + " host:port");
+    }
+    int contactPoints = config.getInt("tickshard.discovery-contact-points");
+    if (contactPoints < 1) {
+      throw new IllegalArgumentException("TICKSHARD_DISCOVERY_CONTACT_POINTS must be at least 1");
+    }
+    return new Discovery(
+        method, config.getString("tickshard.discovery-service"), endpoints, contactPoints);
   }
 
   /**
@@ -150,10 +204,43 @@ final class NodeConfig {
     // The simulator plays the sample's instruments; with the broker, its list is the operator's.
     decided.put("tickshard.instruments.sample", !feed.broker());
     decided.put("pekko.cluster.app-version", plan.appVersion());
-    decided.put(
-        "pekko.cluster.seed-nodes",
-        plan.seedNodes().stream().map(seed -> "pekko://tickshard@" + seed).toList());
+    if (plan.discovery().enabled()) {
+      bootstrap(plan.discovery(), decided);
+    } else {
+      decided.put(
+          "pekko.cluster.seed-nodes",
+          plan.seedNodes().stream().map(seed -> "pekko://tickshard@" + seed).toList());
+    }
     return ConfigFactory.load(
         ConfigFactory.parseMap(decided).withFallback(ConfigFactory.defaultApplication()));
+  }
+
+  /** Cluster bootstrap's settings for {@code discovery}: it forms or joins the cluster. */
+  private static void bootstrap(Discovery discovery, Map<String, Object> decided) {
+    String prefix = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+    decided.put(prefix + "discovery-method", discovery.method());
+    decided.put(prefix + "service-name", discovery.service());
+    decided.put(prefix + "required-contact-point-nr", discovery.contactPoints());
+    // Discovery gives each contact point's port: several nodes on one host (bin/cluster) have
+    // management ports of their own, which the default filter (this node's port only) drops.
+    decided.put("pekko.management.cluster.bootstrap.contact-point.filter-on-fallback-port", false);
+    if (discovery.method().equals("kubernetes-api")) {
+      // The pod's container port named "management" (docker/kubernetes/tickshard.yaml).
+      decided.put(prefix + "port-name", "management");
+      decided.put("pekko.discovery.kubernetes-api.use-raw-ip", true);
+    } else {
+      List<Map<String, Object>> endpoints = new ArrayList<>();
+      for (String endpoint : discovery.endpoints()) {
+        int colon = endpoint.lastIndexOf(':');
+        endpoints.add(
+            Map.of(
+                "host",
+                endpoint.substring(0, colon),
+                "port",
+                Integer.parseInt(endpoint.substring(colon + 1))));
+      }
+      decided.put(
+          "pekko.discovery.config.services." + discovery.service() + ".endpoints", endpoints);
+    }
   }
 }

@@ -123,6 +123,26 @@ final class Usage {
               "10s",
               "shared: an instrument no key needs is unsubscribed this long after"),
           new Variable(
+              "TICKSHARD_DISCOVERY",
+              "tickshard.discovery",
+              "unset",
+              "config or kubernetes-api: cluster bootstrap instead of TICKSHARD_SEED_NODES"),
+          new Variable(
+              "TICKSHARD_DISCOVERY_SERVICE",
+              "tickshard.discovery-service",
+              "tickshard",
+              "kubernetes-api: the pods labelled app=<this>"),
+          new Variable(
+              "TICKSHARD_DISCOVERY_ENDPOINTS",
+              "tickshard.discovery-endpoints",
+              "unset",
+              "config: every node's management host:port, comma-separated"),
+          new Variable(
+              "TICKSHARD_DISCOVERY_CONTACT_POINTS",
+              "tickshard.discovery-contact-points",
+              "2",
+              "nodes found before the first forms a new cluster"),
+          new Variable(
               "TICKSHARD_APP_VERSION",
               "pekko.cluster.app-version",
               "the build's",

@@ -34,7 +34,13 @@ final class InProcessNode implements AutoCloseable {
     int managementPort = FreePorts.next();
     NodeConfig.Plan plan =
         new NodeConfig.Plan(
-            false, false, false, "always", List.of("127.0.0.1:" + clusterPort), Usage.version());
+            false,
+            false,
+            false,
+            "always",
+            List.of("127.0.0.1:" + clusterPort),
+            Usage.version(),
+            NodeConfig.Discovery.NONE);
     Map<String, Object> settings = new HashMap<>();
     settings.put("tickshard.http.port", 0);
     settings.put("tickshard.cluster-port", clusterPort);

@@ -1,6 +1,7 @@
 package io.tickshard.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -60,5 +61,52 @@ class NodeConfigTest {
             NodeConfig.externalFeed(with("")),
             new NodeConfig.Database("jdbc:postgresql://127.0.0.1:5432/x", "u", "", false));
     assertThat(running.getString("pekko.cluster.app-version")).isEqualTo("2.4.1");
+  }
+
+  @Test
+  void discovery_replaces_the_seed_nodes_with_cluster_bootstrap() {
+    NodeConfig.Plan plan =
+        NodeConfig.plan(
+            with(
+                "tickshard.discovery = config\n"
+                    + "tickshard.discovery-endpoints = \"127.0.0.1:8591, 127.0.0.1:8592\""));
+    assertThat(plan.discovery().enabled()).isTrue();
+    Config running =
+        NodeConfig.finalConfig(
+            plan,
+            NodeConfig.externalFeed(with("")),
+            new NodeConfig.Database("jdbc:postgresql://127.0.0.1:5432/x", "u", "", false));
+    assertThat(running.getStringList("pekko.cluster.seed-nodes")).isEmpty();
+    String bootstrap = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+    assertThat(running.getString(bootstrap + "discovery-method")).isEqualTo("config");
+    assertThat(running.getString(bootstrap + "service-name")).isEqualTo("tickshard");
+    assertThat(running.getInt(bootstrap + "required-contact-point-nr")).isEqualTo(2);
+    assertThat(running.getConfigList("pekko.discovery.config.services.tickshard.endpoints"))
+        .extracting(e -> e.getString("host") + ":" + e.getInt("port"))
+        .containsExactly("127.0.0.1:8591", "127.0.0.1:8592");
+
+    NodeConfig.Plan kubernetes = NodeConfig.plan(with("tickshard.discovery = kubernetes-api"));
+    Config inPod =
+        NodeConfig.finalConfig(
+            kubernetes,
+            NodeConfig.externalFeed(with("")),
+            new NodeConfig.Database("jdbc:postgresql://127.0.0.1:5432/x", "u", "", false));
+    assertThat(inPod.getString(bootstrap + "port-name")).isEqualTo("management");
+    assertThat(inPod.getString(bootstrap + "discovery-method")).isEqualTo("kubernetes-api");
+  }
+
+  @Test
+  void a_discovery_that_cannot_work_stops_the_node_with_what_to_set() {
+    assertThatThrownBy(() -> NodeConfig.plan(with("tickshard.discovery = dns")))
+        .hasMessageContaining("TICKSHARD_DISCOVERY must be config or kubernetes-api");
+    assertThatThrownBy(() -> NodeConfig.plan(with("tickshard.discovery = config")))
+        .hasMessageContaining("TICKSHARD_DISCOVERY_ENDPOINTS");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.plan(
+                    with(
+                        "tickshard.discovery = config\n"
+                            + "tickshard.discovery-endpoints = \"node1\"")))
+        .hasMessageContaining("host:port");
   }
 }
