@@ -164,6 +164,10 @@ public final class NodeProcess implements AutoCloseable {
     return name;
   }
 
+  public int httpPort() {
+    return httpPort;
+  }
+
   public int clusterPort() {
     return clusterPort;
   }
