@@ -30,7 +30,8 @@ class DockerComposeTest {
   private static final Set<String> NODE_VARIABLES =
       Set.of(
           "TICKSHARD_HOST",
-          "TICKSHARD_SEED_NODES",
+          "TICKSHARD_DISCOVERY",
+          "TICKSHARD_DISCOVERY_ENDPOINTS",
           "TICKSHARD_DB_URL",
           "TICKSHARD_DB_USER",
           "TICKSHARD_DB_PASSWORD",
@@ -127,20 +128,21 @@ class DockerComposeTest {
   }
 
   @Test
-  void the_seed_list_is_the_same_everywhere_and_names_only_nodes_of_this_file() {
+  void the_nodes_find_each_other_by_config_discovery_of_the_management_ports_of_this_file() {
     Set<String> lists = new HashSet<>();
     for (String node : NODES) {
-      lists.add(environment(node).get("TICKSHARD_SEED_NODES"));
+      assertThat(environment(node).get("TICKSHARD_DISCOVERY")).as(node).isEqualTo("config");
+      lists.add(environment(node).get("TICKSHARD_DISCOVERY_ENDPOINTS"));
     }
     assertThat(lists).hasSize(1);
-    List<String> seeds = List.of(lists.iterator().next().split(","));
-    assertThat(seeds).isNotEmpty();
-    for (String seed : seeds) {
-      String[] hostAndPort = seed.trim().split(":");
-      assertThat(hostAndPort).as(seed).hasSize(2);
-      assertThat(NODES).as(seed).contains(hostAndPort[0]);
-      // No node sets TICKSHARD_CLUSTER_PORT, so each one listens on the default.
-      assertThat(hostAndPort[1]).as(seed).isEqualTo("25520");
+    List<String> endpoints = List.of(lists.iterator().next().split(","));
+    assertThat(endpoints).hasSize(NODES.size());
+    for (String endpoint : endpoints) {
+      String[] hostAndPort = endpoint.trim().split(":");
+      assertThat(hostAndPort).as(endpoint).hasSize(2);
+      assertThat(NODES).as(endpoint).contains(hostAndPort[0]);
+      // No node sets TICKSHARD_MANAGEMENT_PORT, so each one listens on the default.
+      assertThat(hostAndPort[1]).as(endpoint).isEqualTo("8558");
     }
   }
 
