@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * silence of about a second is its cadence.
  */
 @ExtendWith(SharedCluster.class)
-class SharedRollIT {
+class SharedUpgradeRollIT {
   private static final int KEYS = 50;
   private static final Duration WEDGED = Duration.ofSeconds(10);
 
