@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.entity.StreamEntity.StreamStarted;
 import io.tickshard.streams.journal.StartedStreams;
+import io.tickshard.streams.registry.StreamRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -30,8 +32,12 @@ public final class RememberedStreamsWakeUp {
 
   private record Retry() {}
 
-  /** Reads the journal, wakes the streams not in {@code reported} (entity ids), and stops. */
-  public static Behavior<Object> create(Set<String> reported) {
+  /**
+   * Reads the journal, wakes the streams not in {@code reported} (entity ids), tells {@code
+   * replyTo} which streams the journal says are started, and stops.
+   */
+  public static Behavior<Object> create(
+      Set<String> reported, ActorRef<StreamRegistry.StartedInJournal> replyTo) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -79,6 +85,8 @@ public final class RememberedStreamsWakeUp {
                               timers.startSingleTimer(new Retry(), RETRY);
                               return Behaviors.same();
                             }
+                            replyTo.tell(
+                                new StreamRegistry.StartedInJournal(Set.copyOf(done.entityIds())));
                             List<String> missing =
                                 done.entityIds().stream()
                                     .filter(id -> !reported.contains(id))

@@ -124,15 +124,20 @@ final class RegistryRecords {
   }
 
   private Behavior<StreamRegistry.Command> onDeregister(StreamRegistry.Deregister deregister) {
-    view.remove(deregister.key())
+    forget(deregister.key());
+    return Behaviors.same();
+  }
+
+  /** The stream stopped: out of the view, its entity unwatched, its instruments released. */
+  void forget(StreamKey key) {
+    view.remove(key)
         .ifPresent(
             removed -> {
               if (watched.remove(removed.entity()) != null) {
                 context.unwatch(removed.entity());
               }
             });
-    sockets.release(deregister.key(), Instant.now());
-    return Behaviors.same();
+    sockets.release(key, Instant.now());
   }
 
   /**

@@ -14,6 +14,7 @@ import java.time.ZoneId;
  * @param rebuildWindow the longest a new registry waits for every node's streams to report
  * @param placement whether keys share the sockets or hold one each
  * @param unsubscribeGrace how long an instrument (or a mode) no key needs stays subscribed
+ * @param lostCheck how often streams that stay lost are looked up in the journal
  */
 public record RegistrySettings(
     Duration heartbeatInterval,
@@ -23,7 +24,8 @@ public record RegistrySettings(
     Duration rebuildWindow,
     MarketHours marketHours,
     PlacementPolicy placement,
-    Duration unsubscribeGrace) {
+    Duration unsubscribeGrace,
+    Duration lostCheck) {
 
   public static RegistrySettings fromConfig(Config config, MarketHours hours) {
     int max = config.getInt("tickshard.budget.max-connections");
@@ -40,6 +42,7 @@ public record RegistrySettings(
         config.getDuration("tickshard.registry.rebuild-window"),
         hours,
         PlacementPolicy.parse(config.getString("tickshard.upstream.sharing")),
-        config.getDuration("tickshard.upstream.unsubscribe-grace"));
+        config.getDuration("tickshard.upstream.unsubscribe-grace"),
+        config.getDuration("tickshard.registry.lost-check"));
   }
 }

@@ -142,13 +142,20 @@ public final class StreamRegistry {
    */
   @FunctionalInterface
   public interface StreamWakeUp {
-    Behavior<?> wakeAllBut(Set<String> reportedEntityIds);
+    /** Wakes them, and tells {@code replyTo} which streams the journal says are started. */
+    Behavior<?> wakeAllBut(Set<String> reportedEntityIds, ActorRef<StartedInJournal> replyTo);
   }
+
+  /** The entity ids whose last journal event is "started", as the wake-up read them. */
+  public record StartedInJournal(Set<String> entityIds) implements Command {}
+
+  private record CheckLost() implements Command {}
 
   public static final String NAME = "stream-registry";
   private static final Object REBUILD_TIMER = "rebuild";
   private static final Object ANNOUNCE_TIMER = "announce";
   private static final Object EXPIRE_TIMER = "expire-surplus";
+  private static final Object LOST_TIMER = "lost-check";
   // Placement requests and socket tables held while rebuilding: a storm of starts fits.
   private static final int STASH_CAPACITY = 10_000;
 
@@ -183,6 +190,7 @@ public final class StreamRegistry {
   private final AccountSockets sockets;
   private final HealthRounds health;
   private final RegistryRecords records;
+  private final LostStreams lost = new LostStreams();
 
   private final Instant since = Instant.now();
   // Announcements and "done" answers carry it, so no answer meant for an earlier registry counts.
@@ -205,6 +213,7 @@ public final class StreamRegistry {
     this.health = new HealthRounds(settings, timers, context.getLog());
     this.records = new RegistryRecords(context, sockets, health, since);
     timers.startTimerWithFixedDelay(EXPIRE_TIMER, new ExpireSurplus(), Duration.ofSeconds(1));
+    timers.startTimerWithFixedDelay(LOST_TIMER, new CheckLost(), settings.lostCheck());
     // Running streams report within a heartbeat period anyway; the announcement asks them to do
     // so at once, and the view is complete when every node says they did.
     Duration interval = settings.heartbeatInterval();
@@ -284,7 +293,7 @@ public final class StreamRegistry {
             why,
             records.view().size(),
             sockets.holding().used());
-    context.spawnAnonymous(wakeUp.wakeAllBut(reportedEntityIds()));
+    context.spawnAnonymous(wakeUp.wakeAllBut(reportedEntityIds(), context.getSelf().narrow()));
     // Streams that run on sockets this registry has not placed them on: placed where their
     // instruments are (adopted from the sockets' reports).
     Instant now = Instant.now();
@@ -324,12 +333,37 @@ public final class StreamRegistry {
               get.replyTo().tell(sockets.table(get.slot()));
               return Behaviors.same();
             })
+        .onMessage(CheckLost.class, check -> onCheckLost())
+        .onMessage(StartedInJournal.class, this::onStartedInJournal)
         .build();
+  }
+
+  /** Streams lost at two checks in a row: the journal is read, and they are woken or released. */
+  private Behavior<Command> onCheckLost() {
+    if (lost.check(records.view())) {
+      context.spawnAnonymous(wakeUp.wakeAllBut(reportedEntityIds(), context.getSelf().narrow()));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onStartedInJournal(StartedInJournal started) {
+    for (StreamKey key : lost.stoppedForGood(started.entityIds(), records.view())) {
+      String ranOn = records.view().get(key).map(e -> e.status().node()).orElse("?");
+      context
+          .getLog()
+          .info(
+              "stream {} on {}: lost, and stopped in the journal; its instruments released",
+              key.label(),
+              ranOn);
+      records.forget(key);
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onAcquire(AcquireSlot acquire) {
     StreamSpec spec = acquire.spec();
     SlotReply placed = sockets.place(spec.key(), spec.mode(), Instant.now());
+    lost.placed(spec.key());
     if (placed instanceof SlotGranted) {
       // Watched from the grant on: an entity that dies before it ever reports frees its room.
       records.watch(spec.key(), acquire.entity());

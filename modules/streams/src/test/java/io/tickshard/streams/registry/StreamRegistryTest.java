@@ -1,6 +1,7 @@
 package io.tickshard.streams.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
@@ -16,6 +17,9 @@ import io.tickshard.streams.sharing.UpstreamSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class StreamRegistryTest {
   private static final Duration HEARTBEAT = Duration.ofMillis(200);
+  private static final Duration LOST_CHECK = Duration.ofMillis(300);
   private static ActorTestKit kit;
   private static TestProbe<UpstreamSocket.RestartConnection> restarts;
 
@@ -96,6 +101,23 @@ class StreamRegistryTest {
       Duration rebuildWindow,
       String healthSchedule,
       Duration staleAfter) {
+    // A journal that never answers (as when it is down): lost streams are kept.
+    return registry(
+        budget,
+        heartbeat,
+        rebuildWindow,
+        healthSchedule,
+        staleAfter,
+        (reported, replyTo) -> Behaviors.empty());
+  }
+
+  private static ActorRef<StreamRegistry.Command> registry(
+      int budget,
+      Duration heartbeat,
+      Duration rebuildWindow,
+      String healthSchedule,
+      Duration staleAfter,
+      StreamRegistry.StreamWakeUp wakeUp) {
     return kit.spawn(
         StreamRegistry.create(
             new RegistrySettings(
@@ -106,8 +128,17 @@ class StreamRegistryTest {
                 rebuildWindow,
                 MarketHours.always(),
                 PlacementPolicy.DEDICATED,
-                Duration.ofSeconds(10)),
-            reported -> Behaviors.empty()));
+                Duration.ofSeconds(10),
+                LOST_CHECK),
+            wakeUp));
+  }
+
+  /** A wake-up that wakes nothing and answers that the journal has these streams started. */
+  private static StreamRegistry.StreamWakeUp journalSays(Set<String> startedEntityIds) {
+    return (reported, replyTo) -> {
+      replyTo.tell(new StreamRegistry.StartedInJournal(startedEntityIds));
+      return Behaviors.empty();
+    };
   }
 
   private static StreamRegistry.SlotReply acquire(
@@ -233,6 +264,49 @@ class StreamRegistryTest {
     ActorRef<StreamEntity.Command> back = kit.<StreamEntity.Command>createTestProbe().getRef();
     assertThat(acquire(registry, "doomed", back))
         .isEqualTo(new StreamRegistry.SlotGranted(java.util.List.of("slot-0")));
+  }
+
+  @Test
+  void a_stream_still_lost_that_the_journal_says_stopped_is_released_one_started_is_kept() {
+    ActorRef<StreamRegistry.Command> registry =
+        registry(
+            2,
+            HEARTBEAT,
+            Duration.ofSeconds(2),
+            "off",
+            Duration.ofMinutes(2),
+            journalSays(Set.of(k("started-in-journal").entityId())));
+    TestProbe<StreamEntity.Command> stopped = kit.createTestProbe();
+    TestProbe<StreamEntity.Command> started = kit.createTestProbe();
+    for (var entity :
+        List.of(Map.entry("stopped-unheard", stopped), Map.entry("started-in-journal", started))) {
+      assertThat(acquire(registry, entity.getKey(), entity.getValue().getRef()))
+          .isInstanceOf(StreamRegistry.SlotGranted.class);
+      registry.tell(
+          new StreamRegistry.StatusUpdate(
+              status(entity.getKey(), StreamState.RUNNING), true, entity.getValue().getRef()));
+    }
+    // Both entities end without a word: one was stopped (its Deregister lost), one will be back.
+    stopped.stop();
+    started.stop();
+
+    // After two checks the journal decides: the stopped one's slot is free for another key.
+    ActorRef<StreamEntity.Command> next = kit.<StreamEntity.Command>createTestProbe().getRef();
+    TestProbe<StreamRegistry.SlotReply> probe = kit.createTestProbe();
+    probe.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          registry.tell(
+              new StreamRegistry.AcquireSlot(
+                  new StreamSpec(k("next"), FeedMode.QUOTE), next, probe.getRef()));
+          assertThat(probe.receiveMessage()).isInstanceOf(StreamRegistry.SlotGranted.class);
+          return null;
+        });
+    TestProbe<StreamListing> listing = kit.createTestProbe();
+    registry.tell(new StreamRegistry.GetListing(listing.getRef()));
+    assertThat(listing.receiveMessage().streams())
+        .extracting(s -> s.key().value(), StreamStatus::state)
+        .containsExactly(tuple(k("started-in-journal").value(), StreamState.LOST));
   }
 
   @Test
