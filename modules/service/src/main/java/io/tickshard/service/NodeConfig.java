@@ -96,19 +96,9 @@ final class NodeConfig {
               + "'");
     }
     List<String> endpoints =
-        Arrays.stream(config.getString("tickshard.discovery-endpoints").split(","))
-            .map(String::trim)
-            .filter(e -> !e.isEmpty())
-            .toList();
-    for (String endpoint : endpoints) {
-      if (!endpoint.matches("[^:\\s]+:\\d{1,5}")) {
-        throw new IllegalArgumentException(
-            "TICKSHARD_DISCOVERY_ENDPOINTS must be a comma list of host:port (management ports),"
-                + " not '"
-                + endpoint
-                + "'");
-      }
-    }
+        hostPorts(
+            config.getString("tickshard.discovery-endpoints"),
+            "TICKSHARD_DISCOVERY_ENDPOINTS must be a comma list of host:port (management ports)");
     if (method.equals("config") && endpoints.isEmpty()) {
       throw new IllegalArgumentException(
           "TICKSHARD_DISCOVERY=config needs TICKSHARD_DISCOVERY_ENDPOINTS: every node's management"
@@ -164,22 +154,23 @@ final class NodeConfig {
 
   private static List<String> seedNodes(Config config) {
     String text = config.getString("tickshard.seed-nodes");
-    List<String> seeds = new ArrayList<>();
     if (text.isBlank()) {
-      seeds.add(config.getString("tickshard.host") + ":" + config.getInt("tickshard.cluster-port"));
-    } else {
-      Arrays.stream(text.split(","))
-          .map(String::trim)
-          .filter(s -> !s.isEmpty())
-          .forEach(seeds::add);
+      return List.of(
+          config.getString("tickshard.host") + ":" + config.getInt("tickshard.cluster-port"));
     }
-    for (String seed : seeds) {
-      if (!seed.matches("[^:\\s]+:\\d{1,5}")) {
-        throw new IllegalArgumentException(
-            "TICKSHARD_SEED_NODES must be a comma list of host:port, not '" + seed + "'");
+    return hostPorts(text, "TICKSHARD_SEED_NODES must be a comma list of host:port");
+  }
+
+  /** A comma list of {@code host:port}; one that is not stops the node, {@code rule} says why. */
+  private static List<String> hostPorts(String text, String rule) {
+    List<String> list =
+        Arrays.stream(text.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
+    for (String hostPort : list) {
+      if (!hostPort.matches("[^:\\s]+:\\d{1,5}")) {
+        throw new IllegalArgumentException(rule + ", not '" + hostPort + "'");
       }
     }
-    return seeds;
+    return list;
   }
 
   /**

@@ -152,6 +152,22 @@ class StreamRegistryTest {
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 
+  /** Asks for a slot for {@code key} until one is granted, within {@code within}. */
+  private static void awaitGranted(
+      ActorRef<StreamRegistry.Command> registry, String key, Duration within) {
+    ActorRef<StreamEntity.Command> entity = kit.<StreamEntity.Command>createTestProbe().getRef();
+    TestProbe<StreamRegistry.SlotReply> probe = kit.createTestProbe();
+    probe.awaitAssert(
+        within,
+        () -> {
+          registry.tell(
+              new StreamRegistry.AcquireSlot(
+                  new StreamSpec(k(key), FeedMode.QUOTE), entity, probe.getRef()));
+          assertThat(probe.receiveMessage()).isInstanceOf(StreamRegistry.SlotGranted.class);
+          return null;
+        });
+  }
+
   private static StreamStatus status(String key, StreamState state) {
     return status(key, state, Instant.now(), Instant.now());
   }
@@ -291,17 +307,7 @@ class StreamRegistryTest {
     started.stop();
 
     // After two checks the journal decides: the stopped one's slot is free for another key.
-    ActorRef<StreamEntity.Command> next = kit.<StreamEntity.Command>createTestProbe().getRef();
-    TestProbe<StreamRegistry.SlotReply> probe = kit.createTestProbe();
-    probe.awaitAssert(
-        Duration.ofSeconds(10),
-        () -> {
-          registry.tell(
-              new StreamRegistry.AcquireSlot(
-                  new StreamSpec(k("next"), FeedMode.QUOTE), next, probe.getRef()));
-          assertThat(probe.receiveMessage()).isInstanceOf(StreamRegistry.SlotGranted.class);
-          return null;
-        });
+    awaitGranted(registry, "next", Duration.ofSeconds(10));
     TestProbe<StreamListing> listing = kit.createTestProbe();
     registry.tell(new StreamRegistry.GetListing(listing.getRef()));
     assertThat(listing.receiveMessage().streams())
@@ -318,16 +324,7 @@ class StreamRegistryTest {
 
     shortLived.stop();
 
-    ActorRef<StreamEntity.Command> next = kit.<StreamEntity.Command>createTestProbe().getRef();
-    TestProbe<StreamRegistry.SlotReply> probe = kit.createTestProbe();
-    probe.awaitAssert(
-        () -> {
-          registry.tell(
-              new StreamRegistry.AcquireSlot(
-                  new StreamSpec(k("next"), FeedMode.QUOTE), next, probe.getRef()));
-          assertThat(probe.receiveMessage()).isInstanceOf(StreamRegistry.SlotGranted.class);
-          return null;
-        });
+    awaitGranted(registry, "next", Duration.ofSeconds(3));
   }
 
   @Test
