@@ -16,7 +16,10 @@ class RenderedTicksTest {
   private final AtomicInteger renders = new AtomicInteger();
   private final RenderedTicks rendered =
       new RenderedTicks(
-          64,
+          // Direct-mapped: a batch and its ticks share a slot when their identity hashes collide
+          // (one run in ~20 with 64 slots made this test re-render); with 65,536 it is ~1 in
+          // 20,000.
+          1 << 16,
           tick -> {
             renders.incrementAndGet();
             return ByteString.fromString("event: tick\ndata: " + ApiJson.write(tick) + "\n\n");
