@@ -52,3 +52,12 @@ CREATE TABLE IF NOT EXISTS durable_state (
 );
 CREATE INDEX IF NOT EXISTS state_tag_idx ON durable_state (tag);
 CREATE INDEX IF NOT EXISTS state_global_offset_idx ON durable_state (global_offset);
+
+-- The socket slots' leases (io.tickshard.streams.lease.DatabaseLease): who may hold a slot's
+-- broker socket, until when by the database's clock.
+CREATE TABLE IF NOT EXISTS tickshard_lease (
+  name VARCHAR(255) NOT NULL,
+  owner VARCHAR(255) NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (name)
+);

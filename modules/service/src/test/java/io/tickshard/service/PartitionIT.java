@@ -116,6 +116,17 @@ class PartitionIT {
     return "jdbc:postgresql://" + INFRA + ":" + postgres.getPort() + "/postgres";
   }
 
+  private static String leaseOwner(String lease) throws Exception {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet row =
+            statement.executeQuery(
+                "SELECT owner FROM tickshard_lease WHERE name = '" + lease + "'")) {
+      assertThat(row.next()).as("a lease row for %s", lease).isTrue();
+      return row.getString(1);
+    }
+  }
+
   @AfterAll
   static void stop() throws Exception {
     for (NodeProcess node : nodes) {
@@ -258,6 +269,11 @@ class PartitionIT {
         "partition.gap-between-sockets", Duration.between(closed, reopened).toMillis() + " ms");
     timings.put("partition.keys-moved", String.valueOf(moving.size()));
     broker.assertSharedPromise();
+    // The slot's lease passed from the cut-off node to the majority node that opened it.
+    String opener = Upstream.ownerOf(majority.get(0), "slot-0");
+    assertThat(leaseOwner("tickshard-slot-0"))
+        .as("the lease of the socket the majority opened")
+        .contains("@" + opener + "#");
 
     // Healed, the node's machine starts a new node: it joins, and nothing runs twice.
     network("heal", String.valueOf(cut));

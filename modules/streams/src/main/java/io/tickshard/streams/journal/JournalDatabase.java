@@ -9,17 +9,17 @@ import java.util.Properties;
 
 /**
  * A plain JDBC connection to the journal's database ({@code tickshard.db}), for the few reads
- * tickshard makes beside the journal plugin. A stopped or unreachable server fails the call after
- * {@code timeout} instead of hanging it.
+ * tickshard makes beside the journal plugin (and the socket slots' leases). A stopped or
+ * unreachable server fails the call after {@code timeout} instead of hanging it.
  */
-final class JournalDatabase {
+public final class JournalDatabase {
   private JournalDatabase() {}
 
   /**
    * @throws SQLException when the database cannot be reached (its message may name the URL: do not
    *     log it)
    */
-  static Connection connect(Config config, Duration timeout) throws SQLException {
+  public static Connection connect(Config config, Duration timeout) throws SQLException {
     Config db = config.getConfig("tickshard.db");
     String seconds = String.valueOf(Math.max(1, timeout.toSeconds()));
     Properties properties = new Properties();

@@ -62,6 +62,7 @@ public record Streams(
                 Props.empty())
             .narrow();
     ClusterGauges.register(system, registry);
+    GoneMembers.start(system);
     return new Streams(settings, registry, topics, JournalMonitor.get(system));
   }
 }

@@ -11,18 +11,16 @@ import io.tickshard.streams.upstream.FeedConnection;
 import io.tickshard.streams.upstream.FeedSettings;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
@@ -100,9 +98,17 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   private record FeedUpdated(FeedConnection.Update update) implements Command {}
 
-  private record FeedStopped(int generation) implements Command {}
+  record FeedStopped(int generation) implements Command {}
 
   private record SendFigures() implements Command {}
+
+  /** The slot's lease answered an acquire (SlotLease). */
+  record LeaseAnswered(boolean acquired, Optional<String> failure) implements Command {}
+
+  /** The slot's lease may no longer be held: taken (no reason), or not renewed in time. */
+  record LeaseLost(Optional<String> reason) implements Command {}
+
+  record RetryLease() implements Command {}
 
   /** Starts sharding of the socket slots on this node; see {@code Streams.start}. */
   public static ActorRef<ShardingEnvelope<Command>> init(
@@ -152,10 +158,9 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   private final ChangeSequence changes = new ChangeSequence();
   private final SocketConnection connection = new SocketConnection();
+  private final SlotLease lease;
 
-  private ActorRef<FeedConnection.Command> feed;
-  private int feedGeneration;
-  private boolean closing;
+  private final SocketFeed feed;
 
   private UpstreamSocket(
       ActorContext<Command> context,
@@ -174,6 +179,8 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     this.registry = registry;
     this.node = NodeName.of(context.getSystem());
     this.keys = new SocketKeys(context, entityId, label, node, keys);
+    this.lease = new SlotLease(context, entityId, label, node);
+    this.feed = new SocketFeed(context, settings, askTimeout);
     askForTable();
   }
 
@@ -187,7 +194,12 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
         .onMessage(FeedUpdated.class, updated -> onFeedUpdate(updated.update()))
         .onMessage(FeedStopped.class, this::onFeedStopped)
         .onMessage(ReportNow.class, this::onReportNow)
-        .onMessage(GetSnapshot.class, this::onGetSnapshot)
+        .onMessage(
+            GetSnapshot.class,
+            get -> {
+              feed.snapshot(get);
+              return this;
+            })
         .onMessage(
             GetFigures.class,
             get -> {
@@ -197,9 +209,13 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
         .onMessage(RestartConnection.class, this::onRestart)
         .onMessage(GracefulStop.class, stop -> onGracefulStop())
         .onMessage(SendFigures.class, send -> sendFigures())
+        .onMessage(LeaseAnswered.class, answer -> lease.onAnswer(answer, socketView()))
+        .onMessage(LeaseLost.class, lost -> lease.onLost(lost, socketView()))
+        .onMessage(RetryLease.class, retry -> lease.onRetry(socketView()))
         .onSignal(
             PostStop.class,
             stop -> {
+              lease.release();
               getContext().getLog().info("{} on {}: stopped here", label, node);
               return this;
             })
@@ -237,7 +253,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     List<FeedRequest> requests = table.replaceWith(SocketWire.modes(arrived.carried()));
     keys.keepOnly(arrived.routes().stream().map(SocketWire.Route::key).collect(Collectors.toSet()));
     arrived.routes().forEach(route -> keys.join(route, table.modes(), standing()));
-    if (!requests.isEmpty() || feed == null) {
+    if (!requests.isEmpty() || !feed.open()) {
       getContext()
           .getLog()
           .info(
@@ -256,37 +272,31 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   private Behavior<Command> carry(List<FeedRequest> requests) {
     keys.reroute();
     if (table.carriesNothing()) {
-      if (feed != null && !closing) {
+      if (feed.open() && !feed.closingToStop()) {
         getContext().getLog().info("{} on {}: carries nothing now, closing it", label, node);
-        feed.tell(new FeedConnection.Close());
-        feed = null;
+        feed.close();
         connection.opening();
       }
-    } else if (feed == null) {
+    } else if (!feed.open()) {
       openFeed();
     } else if (!requests.isEmpty()) {
-      feed.tell(new FeedConnection.Resubscribe(table.subscription(label), requests));
+      feed.resubscribe(table.subscription(label), requests);
     }
     report(null);
     return this;
   }
 
+  /** Opens the broker socket once the slot's lease is held (asking for it first). */
   private void openFeed() {
     connection.opening();
-    int generation = ++feedGeneration;
-    ActorRef<FeedConnection.Update> updates =
-        getContext().messageAdapter(FeedConnection.Update.class, FeedUpdated::new);
-    feed =
-        getContext()
-            .spawn(
-                Behaviors.supervise(
-                        FeedConnection.create(
-                            table.subscription(label), settings, keys.sink(), updates))
-                    .onFailure(
-                        SupervisorStrategy.restartWithBackoff(
-                            settings.backoffMin(), settings.backoffMax(), 0.2)),
-                "feed-" + generation);
-    getContext().watchWith(feed, new FeedStopped(generation));
+    if (!lease.held()) {
+      lease.acquire();
+      return;
+    }
+    feed.open(
+        table.subscription(label),
+        keys.sink(),
+        getContext().messageAdapter(FeedConnection.Update.class, FeedUpdated::new));
     getContext()
         .getLog()
         .info(
@@ -305,11 +315,12 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   }
 
   private Behavior<Command> onFeedStopped(FeedStopped stopped) {
-    if (stopped.generation() != feedGeneration) {
+    if (!feed.stopped(stopped)) {
+      releaseWhenClosed();
       return this; // one closed earlier, when this slot carried nothing for a moment
     }
-    feed = null;
-    if (closing) {
+    if (feed.closingToStop()) {
+      releaseWhenClosed();
       return Behaviors.stopped();
     }
     if (!table.carriesNothing()) {
@@ -318,30 +329,53 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
           .error("{} on {}: its feed connection stopped; opening again", label, node);
       openFeed();
     }
+    releaseWhenClosed();
     return this;
   }
 
-  private Behavior<Command> onRestart(RestartConnection restart) {
-    if (feed != null) {
-      feed.tell(new FeedConnection.RestartConnection(restart.reason()));
+  /** No socket of this slot is open or closing here, and none is wanted: the lease goes back. */
+  private void releaseWhenClosed() {
+    if (feed.noneLive() && (feed.closingToStop() || table.carriesNothing())) {
+      lease.release();
     }
+  }
+
+  /** This slot's socket, as its lease sees it. */
+  private SlotLease.Socket socketView() {
+    return new SlotLease.Socket(
+        feed::open,
+        () -> !feed.open() && !feed.closingToStop() && !table.carriesNothing(),
+        this::openFeed,
+        this::closeForLease,
+        this::releaseWhenClosed);
+  }
+
+  private void closeForLease(String reason) {
+    getContext().getLog().warn("{} on {}: closing its socket: {}", label, node, reason);
+    feed.close();
+    connection.opening();
+    keys.tellAll(standing());
+    report(null);
+  }
+
+  private Behavior<Command> onRestart(RestartConnection restart) {
+    feed.restart(restart.reason());
     return this;
   }
 
   private Behavior<Command> onGracefulStop() {
-    if (feed == null) {
+    boolean wasClosing = feed.closingToStop();
+    if (!feed.closeToStop()) {
       return Behaviors.stopped();
     }
-    if (!closing) {
-      closing = true;
+    if (!wasClosing) {
       getContext().getLog().info("{} on {}: moving off this node, closing it here", label, node);
-      feed.tell(new FeedConnection.Close());
     }
     return this;
   }
 
   private SocketKeys.Standing standing() {
-    return connection.standing(feed != null);
+    return connection.standing(feed.open());
   }
 
   private void report(Map<FeedMode, String> inventory) {
@@ -364,28 +398,6 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
 
   private SocketStatus status() {
     return connection.status(
-        entityId, node, since, feed != null, table.carriesNothing(), keys.size(), table);
-  }
-
-  private Behavior<Command> onGetSnapshot(GetSnapshot get) {
-    if (feed == null) {
-      get.replyTo().tell(new SnapshotReply(List.of()));
-      return this;
-    }
-    AskPattern.ask(
-            feed,
-            (ActorRef<FeedConnection.Snapshot> replyTo) ->
-                new FeedConnection.GetSnapshotOf(get.instruments(), replyTo),
-            askTimeout,
-            getContext().getSystem().scheduler())
-        .whenComplete(
-            (snapshot, failure) -> {
-              List<Tick> ticks = new ArrayList<>();
-              if (snapshot != null) {
-                snapshot.ticks().forEach(tick -> tick.latestIn(get.mode()).ifPresent(ticks::add));
-              }
-              get.replyTo().tell(new SnapshotReply(ticks));
-            });
-    return this;
+        entityId, node, since, feed.open(), table.carriesNothing(), keys.size(), table);
   }
 }

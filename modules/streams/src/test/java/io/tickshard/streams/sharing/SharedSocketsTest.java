@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tickshard.feed.FeedMode;
 import io.tickshard.simulator.FeedSimulator;
 import io.tickshard.simulator.SimulatorConfig;
+import io.tickshard.simulator.SimulatorState;
 import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.StreamSpec;
 import io.tickshard.streams.StreamState;
@@ -23,6 +24,7 @@ import io.tickshard.streams.testkit.ClusterOfOne;
 import io.tickshard.streams.testkit.EmbeddedDatabase;
 import io.tickshard.streams.ticks.Tick;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,7 @@ class SharedSocketsTest {
   private static FeedSimulator simulator;
   private static ActorTestKit kit;
   private static Streams streams;
+  private static EmbeddedDatabase.Database database;
 
   @BeforeAll
   static void start() {
@@ -60,8 +63,8 @@ class SharedSocketsTest {
     config.put("tickshard.budget.max-connections", 1);
     // The default 30 s: a status shows live figures, not those of the sockets' last heartbeat.
     config.put("tickshard.streams.unknown-passivate-after", "1s");
-    kit =
-        ClusterOfOne.start(ClusterOfOne.config(EmbeddedDatabase.newDatabase(), simulator, config));
+    database = EmbeddedDatabase.newDatabase();
+    kit = ClusterOfOne.start(ClusterOfOne.config(database, simulator, config));
     streams =
         Streams.start(
             kit.system(),
@@ -278,5 +281,82 @@ class SharedSocketsTest {
     await().atMost(WAIT).until(() -> subscribed().size() == 5_000);
     Set<String> modes = subscribed().values().stream().collect(Collectors.toSet());
     assertThat(modes).containsExactly("ticker");
+  }
+
+  /**
+   * The slot's lease (tickshard.upstream.slot-lease) decides whether its socket may be open here:
+   * held by another node, the socket waits until that row expires; taken away (as a successor does
+   * once this node was given up for gone), the socket closes before the taker's row could have been
+   * taken, and opens again once it is free.
+   */
+  @Test
+  void a_slot_opens_its_socket_only_under_its_lease_and_closes_it_when_the_lease_is_taken() {
+    String lease = kit.system().name() + "-slot-0";
+    EmbeddedDatabase.execute(
+        database,
+        "INSERT INTO tickshard_lease VALUES ('%s', 'another-node', now() + interval '2 seconds')"
+            .formatted(lease));
+    Instant othersExpire = leaseExpiry(lease);
+    StreamKey key = key("lease", 7, 8);
+    assertThat(start(key, FeedMode.QUOTE)).isInstanceOf(StartReply.Started.class);
+
+    await().atMost(WAIT).until(() -> !simulator.state().connections().isEmpty());
+    long first = simulator.state().connections().get(0).id();
+    assertThat(Instant.parse(opened(first).openedAt()))
+        .as("opened only after the other node's lease expired")
+        .isAfter(othersExpire);
+    assertThat(leaseOwner(lease)).startsWith(kit.system().address().hostPort());
+
+    EmbeddedDatabase.execute(
+        database,
+        ("UPDATE tickshard_lease SET owner = 'successor', expires_at = now() + interval '3 seconds'"
+                + " WHERE name = '%s'")
+            .formatted(lease));
+    Instant taken = Instant.now();
+    Instant successorExpires = leaseExpiry(lease);
+    await().atMost(WAIT).until(() -> opened(first).closedAt() != null);
+    assertThat(Instant.parse(opened(first).closedAt()))
+        .as("closed at its next renewal, well before the successor's row could expire")
+        .isBefore(taken.plusSeconds(2));
+
+    await()
+        .atMost(WAIT)
+        .until(() -> simulator.state().connections().stream().anyMatch(c -> c.id() != first));
+    long second =
+        simulator.state().connections().stream()
+            .filter(c -> c.id() != first)
+            .findFirst()
+            .orElseThrow()
+            .id();
+    assertThat(Instant.parse(opened(second).openedAt()))
+        .as("opened again only after the successor's lease expired")
+        .isAfter(successorExpires);
+    assertThat(start(key, FeedMode.QUOTE)).isInstanceOf(StartReply.AlreadyRunning.class);
+
+    stop(key);
+    await()
+        .atMost(WAIT)
+        .until(() -> EmbeddedDatabase.count(database, "SELECT count(*) FROM tickshard_lease") == 0);
+  }
+
+  private static SimulatorState.TimelineEntry opened(long connection) {
+    return simulator.state().timeline().stream()
+        .filter(e -> e.id() == connection)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static Instant leaseExpiry(String lease) {
+    long millis =
+        EmbeddedDatabase.count(
+            database,
+            "SELECT (extract(epoch FROM expires_at) * 1000)::bigint FROM tickshard_lease"
+                + " WHERE name = '%s'".formatted(lease));
+    return Instant.ofEpochMilli(millis);
+  }
+
+  private static String leaseOwner(String lease) {
+    return EmbeddedDatabase.text(
+        database, "SELECT owner FROM tickshard_lease WHERE name = '%s'".formatted(lease));
   }
 }

@@ -87,4 +87,18 @@ public final class EmbeddedDatabase {
       throw new IllegalStateException(sql, e);
     }
   }
+
+  /** Runs one SQL query returning a single text, for assertions on what was persisted. */
+  public static String text(Database database, String sql) {
+    try (Connection connection =
+            java.sql.DriverManager.getConnection(
+                database.url(), database.user(), database.password());
+        Statement statement = connection.createStatement();
+        var result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
 }
