@@ -1,13 +1,18 @@
 package io.tickshard.api;
 
 import java.util.List;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
@@ -21,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
+  private static final ContentType YAML =
+      ContentTypes.create(MediaTypes.applicationWithFixedCharset("yaml", HttpCharsets.UTF_8));
 
   private final StreamControl control;
   private final ViewerSeats viewers;
@@ -52,23 +59,31 @@ public final class ApiRoutes extends AllDirectives {
             new ScreenerRoutes(control, token).routes(),
             new InstrumentRoutes(control.instruments()).routes(),
             ui());
-    return handleExceptions(
-        exceptions(),
+    // Outermost, so that answers of every kind (problems included) carry its headers.
+    CrossOrigin crossOrigin = new CrossOrigin(control.settings());
+    return crossOrigin.around(
         () ->
-            handleRejections(
-                rejections(),
+            handleExceptions(
+                exceptions(),
                 () ->
-                    withSizeLimit(
-                        control.settings().maxBodyBytes(), () -> origin.guard(() -> all))));
+                    handleRejections(
+                        rejections(),
+                        () ->
+                            withSizeLimit(
+                                control.settings().maxBodyBytes(),
+                                () -> origin.guard(() -> all)))));
   }
 
-  /** The screener pages: plain files, no build step. */
+  /** The screener pages (plain files, no build step) and the API's description. */
   private Route ui() {
     // The method directive inside the path ones: outside, it would turn every other path's 405
     // into a 404 (a matched GET cancels earlier method rejections).
     return concat(
         pathSingleSlash(() -> get(() -> getFromResource("ui/index.html"))),
-        pathPrefix("ui", () -> get(() -> getFromResourceDirectory("ui"))));
+        pathPrefix("ui", () -> get(() -> getFromResourceDirectory("ui"))),
+        path(
+            PathMatchers.segment("api").slash("v1").slash("openapi.yaml"),
+            () -> get(() -> getFromResource("openapi/openapi.yaml", YAML))));
   }
 
   private ExceptionHandler exceptions() {

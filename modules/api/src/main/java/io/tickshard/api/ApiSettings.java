@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
  * The HTTP API's settings, from {@code tickshard.api}.
  *
  * @param apiToken when present, mutating calls need {@code Authorization: Bearer <token>}
- * @param allowedOrigins with no token, the other origins (normalised {@code scheme://host:port})
- *     whose pages may still change streams; see {@link BrowserOrigin}
+ * @param allowedOrigins the other origins (normalised {@code scheme://host:port}) whose pages may
+ *     read across origins, change streams with the token ({@link CrossOrigin}), and, with no token,
+ *     pass the check against other sites' forms ({@link BrowserOrigin})
  * @param streamingDisabledReason when present, starts answer 503 with this reason
  * @param sseLeavingRetry the longest {@code retry:} hint of a viewer's {@code leaving} event
  * @param maxSseViewers open tick viewers this node serves at once; one more is a 503

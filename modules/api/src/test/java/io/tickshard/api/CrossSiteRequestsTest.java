@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tickshard.api.testkit.ApiPaths;
 import io.tickshard.api.testkit.ApiServer;
+import java.io.InputStream;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -20,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * With no API token, a page on another site cannot change streams (issue 11, point 7): the forms
  * and {@code text/plain} posts a browser sends cross-site without a preflight are refused with 403
  * {@code cross-origin} (or 415), and start or stop nothing. This server's own pages, pages on a
- * listed origin and clients that are not browsers keep working. Over real HTTP.
+ * listed origin and clients that are not browsers keep working. And CORS (issue 26): a listed
+ * origin's pages read across origins, and change streams only with the token; an unlisted one gets
+ * no CORS headers and its preflights are refused. Over real HTTP.
  */
 class CrossSiteRequestsTest {
   private static final String EVIL = "http://evil.example";
@@ -33,13 +37,15 @@ class CrossSiteRequestsTest {
   /** No token; {@link #LISTED} trusted. */
   private static ApiServer open;
 
-  /** A token configured: the origin is not checked. */
+  /** A token configured (the origin is not checked), and {@link #LISTED} trusted. */
   private static ApiServer guarded;
 
   @BeforeAll
   static void start() {
     open = ApiServer.start(Map.of("tickshard.api.allowed-origins", LISTED));
-    guarded = ApiServer.start(Map.of("tickshard.api.token", "s3cret"));
+    guarded =
+        ApiServer.start(
+            Map.of("tickshard.api.token", "s3cret", "tickshard.api.allowed-origins", LISTED));
   }
 
   @AfterAll
@@ -228,6 +234,117 @@ class CrossSiteRequestsTest {
     assertThat(listing.statusCode()).as(listing.body()).isEqualTo(200);
   }
 
+  // ---- CORS: pages on a listed origin read, and with the token change
+  // ----------------------------
+
+  @Test
+  void reads_from_a_listed_origin_carry_its_cors_headers_and_reads_from_others_none() {
+    HttpResponse<String> listed =
+        open.send(request(open, ApiPaths.STREAMS).GET().header("Origin", LISTED));
+    assertThat(listed.statusCode()).isEqualTo(200);
+    assertThat(listed.headers().firstValue("access-control-allow-origin")).hasValue(LISTED);
+    assertThat(listed.headers().firstValue("access-control-expose-headers").orElseThrow())
+        .contains("ETag");
+    assertThat(listed.headers().allValues("vary")).anyMatch(v -> v.contains("Origin"));
+
+    HttpResponse<String> other =
+        open.send(request(open, ApiPaths.STREAMS).GET().header("Origin", EVIL));
+    assertThat(other.statusCode()).isEqualTo(200);
+    assertThat(other.headers().firstValue("access-control-allow-origin"))
+        .as("never * and never an unlisted origin")
+        .isEmpty();
+  }
+
+  @Test
+  void a_listed_origin_s_preflight_for_reads_is_granted_and_for_changes_only_with_a_token() {
+    HttpResponse<String> read =
+        open.send(
+            preflight(open, "GET", LISTED)
+                .header("Access-Control-Request-Headers", "last-event-id"));
+    assertThat(read.statusCode()).as(read.body()).isEqualTo(204);
+    assertThat(read.headers().firstValue("access-control-allow-origin")).hasValue(LISTED);
+    assertThat(read.headers().firstValue("access-control-allow-methods").orElseThrow())
+        .contains("GET")
+        .doesNotContain("POST");
+    assertThat(read.headers().firstValue("access-control-allow-headers").orElseThrow())
+        .contains("Last-Event-ID");
+
+    HttpResponse<String> changeWithoutToken = open.send(preflight(open, "POST", LISTED));
+    assertCrossOrigin(changeWithoutToken);
+    assertThat(json(changeWithoutToken).get("detail").asText()).contains("TICKSHARD_API_TOKEN");
+    assertThat(changeWithoutToken.headers().firstValue("access-control-allow-origin")).isEmpty();
+
+    HttpResponse<String> change =
+        guarded.send(
+            preflight(guarded, "POST", LISTED)
+                .header("Access-Control-Request-Headers", "authorization,content-type"));
+    assertThat(change.statusCode()).as(change.body()).isEqualTo(204);
+    assertThat(change.headers().firstValue("access-control-allow-methods").orElseThrow())
+        .contains("POST")
+        .contains("DELETE");
+    assertThat(change.headers().firstValue("access-control-allow-headers").orElseThrow())
+        .contains("Authorization")
+        .contains("Content-Type");
+  }
+
+  @Test
+  void an_unlisted_origin_s_preflight_is_refused_with_a_problem() {
+    for (ApiServer server : List.of(open, guarded)) {
+      HttpResponse<String> answer = server.send(preflight(server, "GET", EVIL));
+      assertCrossOriginProblem(answer);
+      assertThat(json(answer).get("detail").asText())
+          .contains(EVIL)
+          .contains("TICKSHARD_API_ALLOWED_ORIGINS");
+      assertThat(answer.headers().firstValue("access-control-allow-origin")).isEmpty();
+    }
+  }
+
+  @Test
+  void a_listed_page_with_the_token_starts_a_stream_reads_the_answer_and_its_ticks()
+      throws Exception {
+    HttpResponse<String> refused =
+        guarded.send(
+            jsonPost(guarded, ApiPaths.STREAMS, start("corsy", 52)).header("Origin", LISTED));
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.headers().firstValue("access-control-allow-origin"))
+        .as("the page can read why")
+        .hasValue(LISTED);
+
+    HttpResponse<String> started =
+        guarded.send(
+            jsonPost(guarded, ApiPaths.STREAMS, start("corsy", 52))
+                .header("Origin", LISTED)
+                .header("Authorization", "Bearer s3cret"));
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+    assertThat(started.headers().firstValue("access-control-allow-origin")).hasValue(LISTED);
+    assertThat(started.headers().firstValue("access-control-expose-headers").orElseThrow())
+        .contains("Location");
+
+    String stream = ApiPaths.stream("type:corsy|ids:52");
+    HttpResponse<InputStream> ticks =
+        HttpClient.newHttpClient()
+            .send(
+                request(guarded, stream + "/ticks").GET().header("Origin", LISTED).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = ticks.body()) {
+      assertThat(ticks.statusCode()).isEqualTo(200);
+      assertThat(ticks.headers().firstValue("content-type").orElseThrow())
+          .startsWith("text/event-stream");
+      assertThat(ticks.headers().firstValue("access-control-allow-origin")).hasValue(LISTED);
+    }
+    HttpResponse<String> snapshot =
+        guarded.send(request(guarded, stream + "/snapshot").GET().header("Origin", LISTED));
+    assertThat(snapshot.headers().firstValue("access-control-allow-origin")).hasValue(LISTED);
+    assertThat(snapshot.headers().firstValue("etag")).isPresent();
+  }
+
+  private static HttpRequest.Builder preflight(ApiServer server, String method, String origin) {
+    return request(server, ApiPaths.STREAMS)
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", method);
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private static HttpRequest.Builder request(ApiServer server, String path) {
@@ -256,13 +373,17 @@ class CrossSiteRequestsTest {
   }
 
   private static void assertCrossOrigin(HttpResponse<String> answer) {
+    assertCrossOriginProblem(answer);
+    assertThat(json(answer).get("detail").asText()).contains("TICKSHARD_API_TOKEN");
+  }
+
+  private static void assertCrossOriginProblem(HttpResponse<String> answer) {
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
     assertThat(answer.headers().firstValue("content-type")).hasValue("application/problem+json");
     JsonNode problem = json(answer);
     assertThat(problem.get("type").asText()).isEqualTo("/problems/cross-origin");
     assertThat(problem.get("status").asInt()).isEqualTo(403);
     assertThat(problem.get("title").asText()).isNotBlank();
-    assertThat(problem.get("detail").asText()).contains("TICKSHARD_API_TOKEN");
   }
 
   private static void assertNeverStarted(String key) {

@@ -74,7 +74,8 @@ class OpenApiCoverageTest {
           new Route("PUT", "/api/v1/broker/credentials"),
           new Route("POST", "/screeners/ltp/start"),
           new Route("GET", "/screeners/websocket/status"),
-          new Route("POST", "/screeners/ltp/stop"));
+          new Route("POST", "/screeners/ltp/stop"),
+          new Route("GET", "/api/v1/openapi.yaml"));
 
   private static final String KEY = "type:doc|ids:1";
 
@@ -207,6 +208,18 @@ class OpenApiCoverageTest {
     assertThat(documentedTypes)
         .as("documented problem types the code never sends")
         .allMatch(type -> everywhere.contains(type.substring("/problems/".length())));
+  }
+
+  @Test
+  void every_node_serves_this_document_as_it_is() throws Exception {
+    HttpResponse<String> served =
+        http.send(
+            HttpRequest.newBuilder(server.uri("/api/v1/openapi.yaml")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(served.statusCode()).isEqualTo(200);
+    assertThat(served.headers().firstValue("content-type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/yaml"));
+    assertThat(served.body()).isEqualTo(openApiText);
   }
 
   @Test

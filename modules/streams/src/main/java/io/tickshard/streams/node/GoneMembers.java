@@ -220,7 +220,12 @@ public final class GoneMembers {
       }
     }
 
-    /** What the cluster takes as proof that the incarnation is gone (see the class comment). */
+    /**
+     * What the cluster takes as proof that the incarnation is gone (see the class comment).
+     * RemoteActorRefProvider is Pekko's internal API (public in the bytecode): there is no public
+     * way to tell the cluster a member is terminated, so a Pekko upgrade must keep this working
+     * (SharedOwnerCrashIT's failover time shows it).
+     */
     private void quarantine(UniqueAddress member) {
       ExtendedActorSystem classic = (ExtendedActorSystem) Adapter.toClassic(context.getSystem());
       if (classic.provider() instanceof RemoteActorRefProvider remote) {
