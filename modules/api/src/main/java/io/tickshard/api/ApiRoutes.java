@@ -53,7 +53,7 @@ public final class ApiRoutes extends AllDirectives {
     Route all =
         concat(
             new StreamRoutes(control, token, ticks).routes(),
-            new ClusterRoutes(control).routes(),
+            new ClusterRoutes(control, token).routes(),
             new UpstreamRoutes(control).routes(),
             new BrokerRoutes(control, token).routes(),
             new ScreenerRoutes(control, token).routes(),

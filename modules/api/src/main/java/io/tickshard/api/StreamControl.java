@@ -223,6 +223,17 @@ public final class StreamControl {
         "the stream registry");
   }
 
+  /** Runs a health check round now (stale streams' sockets restarted) and answers its report. */
+  public CompletionStage<HealthReport> checkHealthNow() {
+    return timed(
+        AskPattern.ask(
+            registry,
+            StreamRegistry.CheckHealthNow::new,
+            settings.askTimeout(),
+            system.scheduler()),
+        "the stream registry");
+  }
+
   public CompletionStage<HealthReport> health() {
     return timed(
         AskPattern.ask(

@@ -68,6 +68,7 @@ class OpenApiCoverageTest {
           new Route("POST", "/api/v1/streams/stop-all"),
           new Route("GET", "/api/v1/cluster"),
           new Route("GET", "/api/v1/health"),
+          new Route("POST", "/api/v1/health/check"),
           new Route("GET", "/api/v1/upstream"),
           new Route("GET", "/api/v1/instruments"),
           new Route("GET", "/api/v1/broker"),

@@ -9,6 +9,7 @@ import io.tickshard.api.testkit.ApiPaths;
 import io.tickshard.api.testkit.ApiServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,6 +160,33 @@ class StreamApiTest {
     } else {
       assertThat(health.get("budget").get("used").asInt()).isNotNegative();
     }
+  }
+
+  @Test
+  void a_health_check_asked_for_runs_now_and_its_report_is_kept() {
+    server.postJson("/api/v1/streams", "{\"screenerType\":\"checked\",\"instruments\":[71]}");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                json(server.get(ApiPaths.stream("type:checked|ids:71")))
+                    .get("status")
+                    .asText()
+                    .equals("running"));
+    Instant asked = Instant.now();
+
+    HttpResponse<String> round = server.postJson("/api/v1/health/check", "");
+    assertThat(round.statusCode()).as(round.body()).isEqualTo(200);
+    JsonNode report = json(round);
+    Instant ranAt = Instant.parse(report.get("lastRunAt").asText());
+    assertThat(ranAt).isAfterOrEqualTo(asked.minusMillis(5));
+    assertThat(report.get("summary").asText()).isNotBlank();
+    assertThat(report.get("streams").asInt()).isPositive();
+    assertThat(report.get("staleRestarted")).as("heartbeats are fresh").isEmpty();
+    assertThat(report.get("status").asText()).isIn("ok", "degraded");
+
+    JsonNode kept = json(server.get("/api/v1/health"));
+    assertThat(Instant.parse(kept.get("lastRunAt").asText())).isAfterOrEqualTo(ranAt);
   }
 
   @Test

@@ -41,29 +41,34 @@ final class HealthRounds {
 
   /** A round is due: judged and acted on inside market hours, and the next one scheduled. */
   void run(StreamView<?> view, AccountSockets sockets, boolean complete) {
-    Instant now = Instant.now();
-    if (settings.marketHours().isOpen(now)) {
-      List<HealthCheck.Observed> observed =
-          view.entries().stream()
-              .map(entry -> new HealthCheck.Observed(entry.status(), entry.since()))
-              .toList();
-      SlotHolding holding = sockets.holding();
-      HealthCheck.Result result = check.judge(observed, holding, now);
-      result.stale().forEach(stale -> sockets.restart(stale.key(), stale.reason()));
-      log.info(result.summary());
-      latest =
-          new HealthReport(
-              now,
-              null,
-              result.streams(),
-              result.perNode(),
-              result.staleKeys(),
-              holding.used(),
-              holding.limit(),
-              complete,
-              result.summary());
+    if (settings.marketHours().isOpen(Instant.now())) {
+      checkNow(view, sockets, complete);
     }
     scheduleNext();
+  }
+
+  /** A round asked for now: the stale streams' sockets restarted, the report kept. */
+  void checkNow(StreamView<?> view, AccountSockets sockets, boolean complete) {
+    Instant now = Instant.now();
+    List<HealthCheck.Observed> observed =
+        view.entries().stream()
+            .map(entry -> new HealthCheck.Observed(entry.status(), entry.since()))
+            .toList();
+    SlotHolding holding = sockets.holding();
+    HealthCheck.Result result = check.judge(observed, holding, now);
+    result.stale().forEach(stale -> sockets.restart(stale.key(), stale.reason()));
+    log.info(result.summary());
+    latest =
+        new HealthReport(
+            now,
+            null,
+            result.streams(),
+            result.perNode(),
+            result.staleKeys(),
+            holding.used(),
+            holding.limit(),
+            complete,
+            result.summary());
   }
 
   /** The latest round with the next one's time, or only the schedule when none ran yet. */

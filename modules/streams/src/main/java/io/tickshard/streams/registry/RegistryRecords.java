@@ -80,6 +80,13 @@ final class RegistryRecords {
               return Behaviors.same();
             })
         .onMessage(
+            StreamRegistry.CheckHealthNow.class,
+            now -> {
+              health.checkNow(view, sockets, complete);
+              now.replyTo().tell(health.report(view, sockets.holding(), complete));
+              return Behaviors.same();
+            })
+        .onMessage(
             StreamRegistry.RunHealthCheck.class,
             run -> {
               health.run(view, sockets, complete);

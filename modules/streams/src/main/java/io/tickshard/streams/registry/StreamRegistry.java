@@ -101,6 +101,12 @@ public final class StreamRegistry {
   public record GetHealth(ActorRef<HealthReport> replyTo) implements Command {}
 
   /**
+   * Runs a health check round now, inside market hours or not (the old {@code
+   * cleanup_stale_streams}), and answers its report; the scheduled rounds go on as before.
+   */
+  public record CheckHealthNow(ActorRef<HealthReport> replyTo) implements Command {}
+
+  /**
    * Published by a registry until its view is complete; {@code registryId} names that registry. On
    * every node a listener has the node's streams and sockets report at once, then answers {@link
    * NodeCaughtUp}: a new registry learns what runs in a moment rather than a heartbeat period.
