@@ -13,8 +13,9 @@ import java.util.Map;
  * @param id the key's short id, usable wherever the key is in a URL
  * @param sockets the broker sockets that carry the key's instruments ({@code slot-0} …); left out
  *     while it is not placed
- * @param symbols in one stream's answers, symbol and name of each instrument the instrument list
- *     has, by {@code SEGMENT:ID}; left out in the listing, or with no list loaded
+ * @param symbols in one stream's answers (and the listing's with {@code ?symbols=true}), symbol and
+ *     name of each instrument the instrument list has, by {@code SEGMENT:ID}; left out otherwise,
+ *     or with no list loaded
  */
 record StreamResponse(
     String key,

@@ -9,6 +9,7 @@ import io.tickshard.streams.entity.StopReply;
 import io.tickshard.streams.entity.StreamEntity;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -39,7 +40,7 @@ final class StreamRoutes extends AllDirectives {
                 pathEnd(
                     () ->
                         concat(
-                            get(this::list),
+                            get(() -> parameterOptional("symbols", this::list)),
                             post(() -> token.required(() -> JsonBody.required(this::start))))),
                 path(
                     "stop-all",
@@ -60,14 +61,29 @@ final class StreamRoutes extends AllDirectives {
                                 path("snapshot", () -> get(() -> snapshots.route(keyText)))))));
   }
 
-  private Route list() {
+  /** The listing; with {@code ?symbols=true}, each stream with its instruments' names. */
+  private Route list(Optional<String> symbols) {
+    String asked = symbols.orElse("false");
+    if (!asked.equals("true") && !asked.equals("false")) {
+      return complete(
+          Problem.badRequest("symbols must be true or false, not '" + asked + "'").toResponse());
+    }
+    boolean named = asked.equals("true");
     return Answers.complete(
         control
             .listing()
             .thenApply(
                 listing -> {
                   Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("streams", listing.streams().stream().map(StreamResponse::of).toList());
+                  body.put(
+                      "streams",
+                      listing.streams().stream()
+                          .map(
+                              st ->
+                                  named
+                                      ? StreamResponse.of(st, control.instruments())
+                                      : StreamResponse.of(st))
+                          .toList());
                   long lost =
                       listing.streams().stream()
                           .filter(st -> st.state() == StreamState.LOST)

@@ -163,6 +163,35 @@ class StreamApiTest {
   }
 
   @Test
+  void the_listing_names_each_stream_s_instruments_when_asked() {
+    server.postJson(
+        "/api/v1/streams", "{\"screenerType\":\"named\",\"instruments\":[\"RELIANCE\"]}");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode named = stream(json(server.get("/api/v1/streams?symbols=true")), "named");
+              assertThat(named.get("symbols").get("NSE_EQ:2885").get("symbol").asText())
+                  .isEqualTo("RELIANCE");
+            });
+    assertThat(stream(json(server.get("/api/v1/streams")), "named").has("symbols"))
+        .as("left out unless asked")
+        .isFalse();
+    HttpResponse<String> bad = server.get("/api/v1/streams?symbols=yes");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(json(bad).get("detail").asText()).contains("symbols");
+  }
+
+  private static JsonNode stream(JsonNode listing, String screenerType) {
+    for (JsonNode stream : listing.get("streams")) {
+      if (stream.get("key").asText().startsWith("type:" + screenerType + "|")) {
+        return stream;
+      }
+    }
+    throw new AssertionError("no " + screenerType + " stream in " + listing);
+  }
+
+  @Test
   void a_health_check_asked_for_runs_now_and_its_report_is_kept() {
     server.postJson("/api/v1/streams", "{\"screenerType\":\"checked\",\"instruments\":[71]}");
     await()
