@@ -51,6 +51,28 @@ public final class NodeMetrics implements Extension {
           .labelNames("reason")
           .register(registry);
 
+  /** Times a socket slot here had to wait for its lease (another node held it). */
+  public final Counter slotLeaseWaits =
+      Counter.builder()
+          .name("tickshard_slot_lease_waits_total")
+          .help("Times a socket slot on this node waited for its lease, held by another node")
+          .register(registry);
+
+  /** Leases this node's slots lost: {@code taken} (another owner) or {@code not_renewed}. */
+  public final Counter slotLeasesLost =
+      Counter.builder()
+          .name("tickshard_slot_leases_lost_total")
+          .help("Socket slot leases this node lost, by cause (taken, not_renewed)")
+          .labelNames("cause")
+          .register(registry);
+
+  /** Members this node downed because their cluster port refused connections (GoneMembers). */
+  public final Counter goneMembersDowned =
+      Counter.builder()
+          .name("tickshard_gone_members_downed_total")
+          .help("Members this node downed at once: their cluster port refused connections")
+          .register(registry);
+
   /** Frames skipped as malformed, by kind. */
   public final Counter malformedFrames =
       Counter.builder()

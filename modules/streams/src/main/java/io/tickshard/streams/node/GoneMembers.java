@@ -2,6 +2,7 @@ package io.tickshard.streams.node;
 
 import com.typesafe.config.Config;
 import io.tickshard.streams.NodeName;
+import io.tickshard.streams.metrics.NodeMetrics;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -214,6 +215,7 @@ public final class GoneMembers {
                 member.address(),
                 refusals);
         cluster.manager().tell(new Down(member.address()));
+        NodeMetrics.get(context.getSystem()).goneMembersDowned.inc();
         quarantine(member);
         downed.add(member);
         refusedInARow.remove(member);

@@ -1,5 +1,6 @@
 package io.tickshard.streams.sharing;
 
+import io.tickshard.streams.metrics.NodeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -109,6 +110,7 @@ final class SlotLease {
       waitingSince = null;
     } else if (!answer.acquired() && waitingSince == null) {
       waitingSince = now;
+      NodeMetrics.get(context.getSystem()).slotLeaseWaits.inc();
       context
           .getLog()
           .info(
@@ -194,6 +196,10 @@ final class SlotLease {
       return Behaviors.same();
     }
     standing = Standing.FREE;
+    NodeMetrics.get(context.getSystem())
+        .slotLeasesLost
+        .labelValues(lost.reason().isEmpty() ? "taken" : "not_renewed")
+        .inc();
     if (socket.open().getAsBoolean() && !keepsSocketThrough(lost)) {
       socket.close().accept(lost.reason().orElse("its lease was taken"));
     }

@@ -16,6 +16,7 @@ import io.tickshard.streams.entity.StopReply;
 import io.tickshard.streams.entity.StreamEntity;
 import io.tickshard.streams.entity.StreamSettings;
 import io.tickshard.streams.market.MarketHours;
+import io.tickshard.streams.metrics.NodeMetrics;
 import io.tickshard.streams.node.Streams;
 import io.tickshard.streams.registry.StreamListing;
 import io.tickshard.streams.registry.StreamRegistry;
@@ -332,6 +333,10 @@ class SharedSocketsTest {
         .as("opened again only after the successor's lease expired")
         .isAfter(successorExpires);
     assertThat(start(key, FeedMode.QUOTE)).isInstanceOf(StartReply.AlreadyRunning.class);
+
+    NodeMetrics metrics = NodeMetrics.get(kit.system());
+    assertThat(metrics.slotLeaseWaits.get()).as("waits, counted").isGreaterThanOrEqualTo(2);
+    assertThat(metrics.slotLeasesLost.labelValues("taken").get()).isGreaterThanOrEqualTo(1);
 
     stop(key);
     await()
