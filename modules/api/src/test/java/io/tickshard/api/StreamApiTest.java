@@ -163,6 +163,46 @@ class StreamApiTest {
   }
 
   @Test
+  void a_stopped_stream_keeps_the_figures_it_had_when_it_stopped() {
+    String path = ApiPaths.stream("type:kept|ids:81");
+    server.postJson("/api/v1/streams", "{\"screenerType\":\"kept\",\"instruments\":[81]}");
+    // Ticking; then a heartbeat of its socket after that (every 500 ms here, 30 s by default),
+    // which is when a stream hears its figures.
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              JsonNode status = json(server.get(path));
+              return status.get("status").asText().equals("running")
+                  && status.get("ticks").asLong() > 0;
+            });
+    Instant ticking = Instant.now();
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              JsonNode heartbeat = json(server.get(path)).get("heartbeatAt");
+              return !heartbeat.isNull() && Instant.parse(heartbeat.asText()).isAfter(ticking);
+            });
+    long live = json(server.get(path)).get("ticks").asLong();
+
+    HttpResponse<String> deleted = server.delete(path);
+    assertThat(deleted.statusCode()).isEqualTo(200);
+
+    // Read back from the journal by a new incarnation (the stopped entity passivates at once).
+    JsonNode stopped = json(server.get(path));
+    assertThat(stopped.get("status").asText()).isEqualTo("stopped");
+    assertThat(stopped.get("ticks").asLong()).as("its ticks, not 0").isPositive();
+    assertThat(stopped.get("ticks").asLong())
+        .as("what the stop answered, at most what it had before")
+        .isEqualTo(json(deleted).get("stream").get("ticks").asLong())
+        .isLessThanOrEqualTo(live + 100);
+    assertThat(stopped.get("lastTickAt").isNull()).as("its last tick's time").isFalse();
+    assertThat(Instant.parse(stopped.get("lastTickAt").asText()))
+        .isBeforeOrEqualTo(Instant.parse(stopped.get("stoppedAt").asText()));
+  }
+
+  @Test
   void the_listing_names_each_stream_s_instruments_when_asked() {
     server.postJson(
         "/api/v1/streams", "{\"screenerType\":\"named\",\"instruments\":[\"RELIANCE\"]}");

@@ -339,7 +339,7 @@ final class StreamBehavior extends EventSourcedBehavior<Command, Event, State> {
 
   private Effect<Event, State> persistStopped(State state, String reason, Consumer<State> then) {
     return Effect()
-        .persist(new StreamStopped(reason, Instant.now()))
+        .persist(runtime.stoppedNow(reason))
         .thenRun(
             stopped -> {
               runtime.written();

@@ -144,15 +144,30 @@ public final class StreamEntity {
 
   public record StreamStarted(StreamSpec spec, Instant at) implements Event {}
 
-  public record StreamStopped(String reason, Instant at) implements Event {}
+  /**
+   * @param ticks the stream's ticks when it stopped, as it last heard its sockets' figures; null in
+   *     events written before it was recorded
+   * @param lastTickAt its last tick then; null likewise, or when none came
+   */
+  public record StreamStopped(String reason, Instant at, Long ticks, Instant lastTickAt)
+      implements Event {}
 
-  /** What the journal knows: nothing yet, a running stream, or a stopped one. */
+  /**
+   * What the journal knows: nothing yet, a running stream, or a stopped one (with its last figures,
+   * when its stop recorded them).
+   */
   public record State(
-      StreamSpec spec, Instant startedAt, boolean active, String stopReason, Instant stoppedAt)
+      StreamSpec spec,
+      Instant startedAt,
+      boolean active,
+      String stopReason,
+      Instant stoppedAt,
+      Long ticks,
+      Instant lastTickAt)
       implements CborSerializable {
 
     static State empty() {
-      return new State(null, null, false, null, null);
+      return new State(null, null, false, null, null, null, null);
     }
 
     boolean known() {
@@ -160,11 +175,18 @@ public final class StreamEntity {
     }
 
     static State started(StreamStarted started) {
-      return new State(started.spec(), started.at(), true, null, null);
+      return new State(started.spec(), started.at(), true, null, null, null, null);
     }
 
     State stopped(StreamStopped stopped) {
-      return new State(spec, startedAt, false, stopped.reason(), stopped.at());
+      return new State(
+          spec,
+          startedAt,
+          false,
+          stopped.reason(),
+          stopped.at(),
+          stopped.ticks(),
+          stopped.lastTickAt());
     }
   }
 

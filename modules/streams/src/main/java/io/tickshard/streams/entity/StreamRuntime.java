@@ -260,11 +260,22 @@ final class StreamRuntime {
 
   // ---- status -------------------------------------------------------------------------------
 
-  /** How the stream stands: as its sockets do once placed. */
+  /** The stop to record now, with the figures the stream last heard from its sockets. */
+  StreamEntity.StreamStopped stoppedNow(String reason) {
+    SocketLease.Standing standing = lease.placed() ? lease.standing() : null;
+    return standing == null
+        ? new StreamEntity.StreamStopped(reason, Instant.now(), null, null)
+        : new StreamEntity.StreamStopped(
+            reason, Instant.now(), standing.ticks(), standing.lastTickAt());
+  }
+
+  /** How the stream stands: as its sockets do once placed; stopped, as its stop recorded. */
   StreamStatus status(StreamEntity.State state) {
     StreamStatus status = StreamStatus.of(state.spec(), state.startedAt(), node, pid);
     SocketLease.Standing standing = lease.placed() ? lease.standing() : null;
-    if (standing != null) {
+    if (!state.active() && state.ticks() != null) {
+      status = status.withFigures(state.ticks(), state.lastTickAt(), 0);
+    } else if (standing != null) {
       status = status.withFigures(standing.ticks(), standing.lastTickAt(), standing.reconnects());
     }
     if (!state.active()) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
@@ -123,8 +125,45 @@ class WireFormatsTest {
                     () -> {
                       Golden golden = golden(kind);
                       assertThat(compared(read(golden, golden.bytes())))
-                          .isEqualTo(compared(samples.of(kind)));
+                          .isEqualTo(expected(kind, golden));
                     }));
+  }
+
+  /**
+   * The sample as the golden bytes' writer knew the kind: a field added since (absent from the
+   * bytes) must read as absent, null, which is what lets an old event or a message from an older
+   * node be read at all; every field the bytes carry must read as the sample has it.
+   */
+  private static JsonNode expected(Class<?> kind, Golden golden) throws IOException {
+    JsonNode sample = compared(samples.of(kind));
+    return golden.jackson() ? asWritten(sample, new CBORMapper().readTree(golden.bytes())) : sample;
+  }
+
+  private static JsonNode asWritten(JsonNode sample, JsonNode written) {
+    if (sample.isObject() && written != null && written.isObject()) {
+      ObjectNode kept = ((ObjectNode) sample).objectNode();
+      sample
+          .fields()
+          .forEachRemaining(
+              field ->
+                  kept.set(
+                      field.getKey(),
+                      written.has(field.getKey())
+                          ? asWritten(field.getValue(), written.get(field.getKey()))
+                          : NullNode.getInstance()));
+      return kept;
+    }
+    if (sample.isArray()
+        && written != null
+        && written.isArray()
+        && sample.size() == written.size()) {
+      ArrayNode kept = ((ArrayNode) sample).arrayNode();
+      for (int i = 0; i < sample.size(); i++) {
+        kept.add(asWritten(sample.get(i), written.get(i)));
+      }
+      return kept;
+    }
+    return sample;
   }
 
   @TestFactory
@@ -144,7 +183,7 @@ class WireFormatsTest {
                       assertThat(tree.isObject()).as("%s is a CBOR map", kind).isTrue();
                       ((ObjectNode) tree).putObject(UNKNOWN_FIELD).put("since", "v2");
                       assertThat(compared(read(golden, cbor.writeValueAsBytes(tree))))
-                          .isEqualTo(compared(samples.of(kind)));
+                          .isEqualTo(expected(kind, golden));
                     }));
   }
 

@@ -56,7 +56,8 @@ class FromRootPackageTest {
         new StreamSpec(StreamKey.of("swing", List.of("1333", "2885")), FeedMode.QUOTE);
     Instant at = Instant.parse("2026-12-01T04:00:00Z");
     StreamEntity.StreamStarted started = new StreamEntity.StreamStarted(spec, at);
-    StreamEntity.StreamStopped stopped = new StreamEntity.StreamStopped("market_closed", at);
+    StreamEntity.StreamStopped stopped =
+        new StreamEntity.StreamStopped("market_closed", at, 317L, at.minusSeconds(1));
     StreamEntity.State state = StreamEntity.State.started(started).stopped(stopped);
 
     assertThat(readAsWrittenBefore(started)).isEqualTo(started);
