@@ -49,9 +49,17 @@ final class SocketFeed {
     return closingToStop;
   }
 
-  /** No connection of the slot is open or still closing here. */
-  boolean noneLive() {
-    return live == 0 && feed == null;
+  /** None is open or opening, and one is needed: the slot carries something and is not stopping. */
+  boolean wanted(boolean carriesNothing) {
+    return feed == null && !closingToStop && !carriesNothing;
+  }
+
+  /**
+   * No connection of the slot is open or still closing here, and none is wanted (it carries
+   * nothing, or it is stopping): what its lease covered is over.
+   */
+  boolean done(boolean carriesNothing) {
+    return live == 0 && feed == null && (closingToStop || carriesNothing);
   }
 
   void open(FeedSubscription subscription, TickSink sink, ActorRef<FeedConnection.Update> updates) {

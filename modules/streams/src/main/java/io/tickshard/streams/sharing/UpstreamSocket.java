@@ -161,6 +161,7 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   private final SlotLease lease;
 
   private final SocketFeed feed;
+  private final SlotLease.Socket socket;
 
   private UpstreamSocket(
       ActorContext<Command> context,
@@ -181,6 +182,13 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
     this.keys = new SocketKeys(context, entityId, label, node, keys);
     this.lease = new SlotLease(context, entityId, label, node);
     this.feed = new SocketFeed(context, settings, askTimeout);
+    this.socket =
+        new SlotLease.Socket(
+            feed::open,
+            () -> feed.wanted(table.carriesNothing()),
+            this::openFeed,
+            this::closeForLease,
+            this::releaseWhenClosed);
     askForTable();
   }
 
@@ -209,9 +217,9 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
         .onMessage(RestartConnection.class, this::onRestart)
         .onMessage(GracefulStop.class, stop -> onGracefulStop())
         .onMessage(SendFigures.class, send -> sendFigures())
-        .onMessage(LeaseAnswered.class, answer -> lease.onAnswer(answer, socketView()))
-        .onMessage(LeaseLost.class, lost -> lease.onLost(lost, socketView()))
-        .onMessage(RetryLease.class, retry -> lease.onRetry(socketView()))
+        .onMessage(LeaseAnswered.class, answer -> lease.onAnswer(answer, socket))
+        .onMessage(LeaseLost.class, lost -> lease.onLost(lost, socket))
+        .onMessage(RetryLease.class, retry -> lease.onRetry(socket))
         .onSignal(
             PostStop.class,
             stop -> {
@@ -315,12 +323,12 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
   }
 
   private Behavior<Command> onFeedStopped(FeedStopped stopped) {
-    if (!feed.stopped(stopped)) {
-      releaseWhenClosed();
+    boolean current = feed.stopped(stopped);
+    releaseWhenClosed();
+    if (!current) {
       return this; // one closed earlier, when this slot carried nothing for a moment
     }
     if (feed.closingToStop()) {
-      releaseWhenClosed();
       return Behaviors.stopped();
     }
     if (!table.carriesNothing()) {
@@ -329,25 +337,14 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
           .error("{} on {}: its feed connection stopped; opening again", label, node);
       openFeed();
     }
-    releaseWhenClosed();
     return this;
   }
 
   /** No socket of this slot is open or closing here, and none is wanted: the lease goes back. */
   private void releaseWhenClosed() {
-    if (feed.noneLive() && (feed.closingToStop() || table.carriesNothing())) {
+    if (feed.done(table.carriesNothing())) {
       lease.release();
     }
-  }
-
-  /** This slot's socket, as its lease sees it. */
-  private SlotLease.Socket socketView() {
-    return new SlotLease.Socket(
-        feed::open,
-        () -> !feed.open() && !feed.closingToStop() && !table.carriesNothing(),
-        this::openFeed,
-        this::closeForLease,
-        this::releaseWhenClosed);
   }
 
   private void closeForLease(String reason) {

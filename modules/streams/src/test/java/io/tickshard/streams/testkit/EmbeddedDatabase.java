@@ -76,27 +76,26 @@ public final class EmbeddedDatabase {
 
   /** Runs one SQL query returning a single number, for assertions on what was persisted. */
   public static long count(Database database, String sql) {
-    try (Connection connection =
-            java.sql.DriverManager.getConnection(
-                database.url(), database.user(), database.password());
-        Statement statement = connection.createStatement();
-        var result = statement.executeQuery(sql)) {
-      result.next();
-      return result.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql, e);
-    }
+    return single(database, sql, result -> result.getLong(1));
   }
 
   /** Runs one SQL query returning a single text, for assertions on what was persisted. */
   public static String text(Database database, String sql) {
+    return single(database, sql, result -> result.getString(1));
+  }
+
+  private interface Column<T> {
+    T read(java.sql.ResultSet result) throws SQLException;
+  }
+
+  private static <T> T single(Database database, String sql, Column<T> column) {
     try (Connection connection =
             java.sql.DriverManager.getConnection(
                 database.url(), database.user(), database.password());
         Statement statement = connection.createStatement();
         var result = statement.executeQuery(sql)) {
       result.next();
-      return result.getString(1);
+      return column.read(result);
     } catch (SQLException e) {
       throw new IllegalStateException(sql, e);
     }
