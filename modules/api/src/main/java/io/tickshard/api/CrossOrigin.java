@@ -52,11 +52,11 @@ final class CrossOrigin {
     }
     return Directives.extractRequest(
         request -> {
-          Optional<String> origin = header(request, "origin");
+          Optional<String> origin = header(request, "Origin");
           if (origin.isEmpty()) {
             return Directives.respondWithHeader(RawHeader.create("Vary", "Origin"), inner);
           }
-          Optional<String> preflightMethod = header(request, "access-control-request-method");
+          Optional<String> preflightMethod = header(request, "Access-Control-Request-Method");
           if (request.method().name().equals("OPTIONS") && preflightMethod.isPresent()) {
             return Directives.complete(preflight(origin.get(), preflightMethod.get()));
           }
@@ -112,12 +112,7 @@ final class CrossOrigin {
     return BrowserOrigin.normalised(origin).map(allowed::contains).orElse(false);
   }
 
-  private static Optional<String> header(HttpRequest request, String lowerCaseName) {
-    for (HttpHeader header : request.getHeaders()) {
-      if (header.is(lowerCaseName)) {
-        return Optional.of(header.value());
-      }
-    }
-    return Optional.empty();
+  private static Optional<String> header(HttpRequest request, String name) {
+    return request.getHeader(name).map(HttpHeader::value);
   }
 }
