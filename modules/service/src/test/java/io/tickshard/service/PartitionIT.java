@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,6 +175,36 @@ class PartitionIT {
   }
 
   /**
+   * Why the cut-off node has not exited, on one line (CI shows a failure's first line): what its
+   * log says of the cluster and its shutdown. Its threads go to {@code <name>-threads.txt}.
+   */
+  private static String stillAliveReport(NodeProcess minority) throws Exception {
+    Process dump =
+        new ProcessBuilder("jcmd", String.valueOf(minority.handle().pid()), "Thread.print")
+            .redirectErrorStream(true)
+            .redirectOutput(logs.resolve(minority.name() + "-threads.txt").toFile())
+            .start();
+    dump.waitFor(20, TimeUnit.SECONDS);
+    List<String> told =
+        Files.readAllLines(NodeProcess.log(logs, minority.name())).stream()
+            .filter(
+                line ->
+                    line.contains("UNREACHABLE")
+                        || line.contains("SBR")
+                        || line.contains("DOWN")
+                        || line.contains("Shutdown")
+                        || line.contains("shutdown")
+                        || line.contains("Coordinated")
+                        || line.contains("lease")
+                        || line.contains("ERROR"))
+            .map(line -> line.length() > 160 ? line.substring(0, 160) : line)
+            .toList();
+    return minority
+        + " still runs 40 s after the cut; its log: "
+        + String.join(" | ", told.subList(Math.max(0, told.size() - 12), told.size()));
+  }
+
+  /**
    * Where each key runs, as the given node's listing says; only running streams. None while the
    * node answers a problem instead (503 while the registry moves off the node that was cut off).
    */
@@ -225,10 +256,14 @@ class PartitionIT {
 
     // The minority downs itself (and, downed, its JVM exits, not a minute later); the majority
     // opens the socket again and restarts the minority's streams.
-    await()
-        .atMost(Duration.ofSeconds(40))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> !minority.alive());
+    try {
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> !minority.alive());
+    } catch (ConditionTimeoutException stillAlive) {
+      throw new AssertionError(stillAliveReport(minority), stillAlive);
+    }
     timings.put(
         "partition.minority-exited-after",
         Duration.between(cutAt, Instant.now()).toMillis() + " ms");
