@@ -2,7 +2,7 @@
 // LTP, change from the previous close, a sparkline, the day's range, volume), sortable, with rows
 // that stop updating greyed as stale and prices marked not live whenever the feed is not running.
 
-import { API, request, streamPath } from './api.js';
+import { createClient } from '/client/tickshard.js';
 import {
   $,
   DASH,
@@ -27,14 +27,13 @@ import { createRangeBar, drawRangeBar } from './range.js';
 import { PriceHistory, createSparkline, drawSparkline } from './sparkline.js';
 
 const STALE_AFTER_MS = 5000;
-const RETRY_AFTER_REFUSAL_MS = 5000;
 // A feed in one of these will not come back by itself.
 const BAD_FEEDS = new Set(['lost', 'failed', 'waiting_for_credentials']);
 
 const live = {
   key: null,
   stream: {}, // the stream's own answer: short id, mode
-  source: null,
+  watcher: null, // the client's watcher of the stream
   link: 'closed', // the browser's link to tickshard: connecting, open, reconnecting, closed
   linkDetail: '',
   feed: null, // the stream's feed as it stands: starting, running, reconnecting, lost, …
@@ -48,9 +47,11 @@ const live = {
   resort: false,
   hasDepth: false,
   sort: { column: null, direction: 'ascending' },
-  retryTimer: 0,
   staleTimer: 0,
 };
+
+// The page's own origin: reads need no token.
+const tickshard = createClient({ base: window.location.origin });
 
 let hooks = { onStopped() {}, onWatchChange() {} };
 
@@ -72,8 +73,8 @@ export function initLive(callbacks) {
 
 /** Shows `key`'s ticks in the live panel, at the top of the page. */
 export function watch(key) {
-  if (key === live.key && live.source) return;
-  closeSource();
+  if (key === live.key && live.watcher) return;
+  closeWatcher();
   clearRows();
   Object.assign(live, {
     key,
@@ -90,15 +91,14 @@ export function watch(key) {
   document.body.classList.add('watching');
   paintTitle();
   showHint('Waiting for the first ticks…');
-  connect(key);
-  loadStream(key);
+  live.watcher = tickshard.watch(key, handlersFor(key));
   clearInterval(live.staleTimer);
   live.staleTimer = setInterval(markStaleRows, 1000);
   hooks.onWatchChange(key);
 }
 
 export function unwatch() {
-  closeSource();
+  closeWatcher();
   clearRows();
   clearInterval(live.staleTimer);
   live.key = null;
@@ -125,109 +125,55 @@ export function noteListing(stream) {
   }
 }
 
-/** The stream's own answer: its names, short id, mode, and how it stands before any event. */
-async function loadStream(key) {
-  const answer = await request('GET', streamPath(key));
-  if (key !== live.key || !answer.ok || !answer.data) return;
-  live.stream = answer.data;
-  rememberSymbols(answer.data.symbols);
-  paintTitle();
-  if (live.stopped || live.feedFromEvents) return;
-  if (answer.data.status === 'stopped') {
-    markStopped(answer.data.stopReason);
-  } else if (!(live.ticked && answer.data.status === 'starting')) {
-    live.feed = answer.data.status ?? null;
-    live.feedReason = answer.data.lastError ?? '';
-    paintState();
-  }
-}
-
-function connect(key) {
-  const source = new EventSource(`${API}${streamPath(key)}/ticks`);
-  live.source = source;
-  live.link = 'connecting';
-  paintState();
-  const mine = () => source === live.source;
-  source.onopen = () => {
-    if (!mine()) return;
-    live.link = 'open';
-    live.linkDetail = '';
-    paintState();
-  };
-  // The first snapshot, a second one right after the first tick (with the previous closes), and
-  // a fresh one after each reconnect: each is merged over the rows.
-  source.addEventListener('snapshot', (event) => {
-    const ticks = parseJson(event.data);
-    if (mine() && Array.isArray(ticks)) ticks.forEach((tick) => mergeTick(tick, false));
-  });
-  source.addEventListener('tick', (event) => {
-    const tick = parseJson(event.data);
-    if (!mine() || !tick) return;
-    mergeTick(tick, true);
-    if (!live.ticked) {
-      live.ticked = true;
-      if (live.feed === null || live.feed === 'starting') live.feed = 'running';
+/**
+ * What the client (/client/tickshard.js, the one copy of the connection logic: snapshots,
+ * reconnects, the polling fallback) tells about the watched stream, painted into the panel.
+ */
+function handlersFor(key) {
+  const mine = () => key === live.key;
+  return {
+    stream(answer) {
+      if (!mine()) return;
+      live.stream = answer;
+      rememberSymbols(answer.symbols);
+      paintTitle();
+    },
+    // The first snapshot, a second one right after the first tick (with the previous closes),
+    // and a fresh one after each reconnect: each is merged over the rows.
+    snapshot(ticks) {
+      if (mine()) ticks.forEach((tick) => mergeTick(tick, false));
+    },
+    tick(tick) {
+      if (!mine()) return;
+      mergeTick(tick, true);
+      if (!live.ticked) {
+        live.ticked = true;
+        if (live.feed === null || live.feed === 'starting') live.feed = 'running';
+        paintState();
+      }
+    },
+    feed(feed) {
+      if (!mine() || (feed.from === 'status' && live.ticked && feed.status === 'starting')) return;
+      live.feed = feed.status;
+      live.feedReason = feed.reason ?? '';
+      live.feedFromEvents ||= feed.from !== 'status';
       paintState();
-    }
-  });
-  // Each change of how the stream's feed stands, from whichever node runs it.
-  source.addEventListener('feed', (event) => {
-    const feed = parseJson(event.data);
-    if (!mine() || !feed?.status) return;
-    live.feed = feed.status;
-    live.feedReason = feed.reason ?? '';
-    live.feedFromEvents = true;
-    paintState();
-  });
-  // The last event: closed here first, so that EventSource does not reconnect to a stopped stream.
-  source.addEventListener('stopped', (event) => {
-    if (mine()) markStopped(parseJson(event.data)?.reason);
-  });
-  // Its node is shutting down (a roll): EventSource reconnects after the event's retry hint, to
-  // another node behind the same address, and a fresh snapshot follows.
-  source.addEventListener('leaving', (event) => {
-    if (!mine()) return;
-    live.link = 'reconnecting';
-    live.linkDetail = `node ${parseJson(event.data)?.node ?? ''} is shutting down`;
-    paintState();
-  });
-  source.onerror = () => {
-    if (!mine()) return;
-    if (source.readyState === EventSource.CONNECTING) {
-      live.link = 'reconnecting'; // the browser retries by itself
-      live.ticked = false;
+    },
+    link(link) {
+      if (!mine() || live.stopped) return;
+      live.link = link.state;
+      live.linkDetail = link.detail;
+      if (link.state === 'reconnecting') live.ticked = false;
       paintState();
-      return;
-    }
-    // CLOSED: the server answered with an error status, and EventSource never retries those.
-    closeSource();
-    explainRefusal(key);
+    },
+    stopped(stopped) {
+      if (mine()) markStopped(stopped.reason);
+    },
   };
-}
-
-/** EventSource hides the problem body: ask the status call whether retrying makes sense. */
-async function explainRefusal(key) {
-  const answer = await request('GET', streamPath(key));
-  if (key !== live.key || live.source || live.stopped) return;
-  // A 4xx will not change by asking again (never started, or not a valid key).
-  if (answer.data?.status === 'stopped') {
-    markStopped(answer.data.stopReason);
-    return;
-  }
-  if (answer.status >= 400 && answer.status < 500) {
-    markStopped(answer.error, 'not running'); // never started, or not a valid key
-    return;
-  }
-  live.link = 'reconnecting';
-  live.linkDetail = answer.error ?? `stream is ${answer.data?.status}`;
-  paintState();
-  live.retryTimer = setTimeout(() => {
-    if (key === live.key && !live.source && !live.stopped) connect(key);
-  }, RETRY_AFTER_REFUSAL_MS);
 }
 
 function markStopped(reason, label = 'stopped') {
-  closeSource();
+  closeWatcher();
   live.link = 'closed';
   live.stopped = { reason: reason || 'not running', label };
   paintState();
@@ -235,10 +181,10 @@ function markStopped(reason, label = 'stopped') {
   hooks.onStopped(live.key);
 }
 
-function closeSource() {
-  live.source?.close();
-  live.source = null;
-  clearTimeout(live.retryTimer);
+function closeWatcher() {
+  const watcher = live.watcher;
+  live.watcher = null;
+  watcher?.close();
 }
 
 // ---- the panel's title and state -------------------------------------------------------------

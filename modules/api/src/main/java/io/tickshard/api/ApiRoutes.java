@@ -74,13 +74,16 @@ public final class ApiRoutes extends AllDirectives {
                                 () -> origin.guard(() -> all)))));
   }
 
-  /** The screener pages (plain files, no build step) and the API's description. */
+  /**
+   * The screener pages and the browser client (plain files, no build step), the API's description.
+   */
   private Route ui() {
     // The method directive inside the path ones: outside, it would turn every other path's 405
     // into a 404 (a matched GET cancels earlier method rejections).
     return concat(
         pathSingleSlash(() -> get(() -> getFromResource("ui/index.html"))),
         pathPrefix("ui", () -> get(() -> getFromResourceDirectory("ui"))),
+        pathPrefix("client", () -> get(() -> getFromResourceDirectory("client"))),
         path(
             PathMatchers.segment("api").slash("v1").slash("openapi.yaml"),
             () -> get(() -> getFromResource("openapi/openapi.yaml", YAML))));

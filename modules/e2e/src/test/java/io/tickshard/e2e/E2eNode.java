@@ -5,6 +5,7 @@ import io.tickshard.service.rig.NodeProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +17,15 @@ import java.util.stream.Stream;
  * stays in {@code target/e2e-nodes/}; its data directory goes when it stops.
  */
 final class E2eNode implements AutoCloseable {
-  private final NodeProcess process;
+  private NodeProcess process;
+  private final Path logs;
   private final Path workDir;
+  private int starts = 1;
   final NodeApi api;
 
-  private E2eNode(NodeProcess process, Path workDir) {
+  private E2eNode(NodeProcess process, Path logs, Path workDir) {
     this.process = process;
+    this.logs = logs;
     this.workDir = workDir;
     this.api = new NodeApi(process.api());
   }
@@ -40,15 +44,36 @@ final class E2eNode implements AutoCloseable {
             List.of("-XX:ActiveProcessorCount=2"),
             properties,
             logs);
-    E2eNode node = new E2eNode(process, NodeProcess.workDir(logs, name));
+    E2eNode node = new E2eNode(process, logs, NodeProcess.workDir(logs, name));
+    node.awaitReady(NodeProcess.log(logs, name));
+    return node;
+  }
+
+  private void awaitReady(Path log) throws Exception {
     try {
       process.awaitReady();
     } catch (Exception | AssertionError e) {
-      node.close();
-      throw new IllegalStateException(
-          "the node did not get ready; see " + NodeProcess.log(logs, name), e);
+      close();
+      throw new IllegalStateException("the node did not get ready; see " + log, e);
     }
-    return node;
+  }
+
+  /** Its management address (/metrics, /ready). */
+  String management() {
+    return process.management();
+  }
+
+  /**
+   * Restarts the node as an operator's restart would (SIGTERM, then the same command): same ports,
+   * same journal. Answers once it is ready again.
+   */
+  void restart() throws Exception {
+    if (!process.stop(Duration.ofSeconds(60))) {
+      process.kill();
+    }
+    Path log = logs.resolve(process.name() + "-start" + ++starts + ".log");
+    process = process.startAgain(log);
+    awaitReady(log);
   }
 
   @Override

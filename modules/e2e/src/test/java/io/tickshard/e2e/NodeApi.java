@@ -75,6 +75,27 @@ final class NodeApi {
     return base + "/";
   }
 
+  /** The node's address, as a page on another origin names it. */
+  String base() {
+    return base;
+  }
+
+  /** The number a metric of the node's management port shows now (its first sample). */
+  static double metric(String management, String name) throws Exception {
+    String text =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(management + "/metrics"))
+                    .timeout(Duration.ofSeconds(15))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return text.lines()
+        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name));
+  }
+
   static String encode(String key) {
     return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
   }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,9 @@ public final class NodeProcess implements AutoCloseable {
   private final int httpPort;
   private final int clusterPort;
   private final int managementPort;
+  private final List<String> command;
+  private final Map<String, String> environment;
+  private final Path workDir;
   private final Process process;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
 
@@ -35,12 +39,18 @@ public final class NodeProcess implements AutoCloseable {
       int httpPort,
       int clusterPort,
       int managementPort,
+      List<String> command,
+      Map<String, String> environment,
+      Path workDir,
       Process process) {
     this.name = name;
     this.host = host;
     this.httpPort = httpPort;
     this.clusterPort = clusterPort;
     this.managementPort = managementPort;
+    this.command = List.copyOf(command);
+    this.environment = Map.copyOf(environment);
+    this.workDir = workDir;
     this.process = process;
   }
 
@@ -77,8 +87,6 @@ public final class NodeProcess implements AutoCloseable {
       throws IOException {
     Path jar =
         Path.of(System.getProperty("tickshard.jar", "target/tickshard.jar")).toAbsolutePath();
-    int httpPort = FreePorts.next();
-    int managementPort = FreePorts.next();
     List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -96,18 +104,50 @@ public final class NodeProcess implements AutoCloseable {
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(jar.toString());
-    Path workDir = Files.createDirectories(workDir(logDir, name));
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("TICKSHARD_HOST", host);
+    env.put("TICKSHARD_HTTP_PORT", String.valueOf(FreePorts.next()));
+    env.put("TICKSHARD_CLUSTER_PORT", String.valueOf(clusterPort));
+    env.put("TICKSHARD_MANAGEMENT_PORT", String.valueOf(FreePorts.next()));
+    return launch(name, host, command, env, workDir(logDir, name), log(logDir, name));
+  }
+
+  private static NodeProcess launch(
+      String name,
+      String host,
+      List<String> command,
+      Map<String, String> env,
+      Path workDir,
+      Path log)
+      throws IOException {
+    Files.createDirectories(workDir);
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
-    builder.environment().putAll(environment);
-    builder.environment().put("TICKSHARD_HOST", host);
-    builder.environment().put("TICKSHARD_HTTP_PORT", String.valueOf(httpPort));
-    builder.environment().put("TICKSHARD_CLUSTER_PORT", String.valueOf(clusterPort));
-    builder.environment().put("TICKSHARD_MANAGEMENT_PORT", String.valueOf(managementPort));
+    builder.environment().putAll(env);
     NodeProcess node =
-        new NodeProcess(name, host, httpPort, clusterPort, managementPort, builder.start());
-    node.pump(log(logDir, name));
+        new NodeProcess(
+            name,
+            host,
+            Integer.parseInt(env.get("TICKSHARD_HTTP_PORT")),
+            Integer.parseInt(env.get("TICKSHARD_CLUSTER_PORT")),
+            Integer.parseInt(env.get("TICKSHARD_MANAGEMENT_PORT")),
+            command,
+            env,
+            workDir,
+            builder.start());
+    node.pump(log);
     return node;
+  }
+
+  /**
+   * The same node started again once this one has exited: same command, ports and work directory
+   * (so its embedded journal keeps what it had), its output to {@code log}.
+   */
+  public NodeProcess startAgain(Path log) throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " still runs");
+    }
+    return launch(name, host, command, environment, workDir, log);
   }
 
   public static Path log(Path logDir, String name) {
