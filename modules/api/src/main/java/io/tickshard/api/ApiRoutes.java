@@ -1,6 +1,10 @@
 package io.tickshard.api;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Properties;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
@@ -28,6 +32,10 @@ public final class ApiRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
   private static final ContentType YAML =
       ContentTypes.create(MediaTypes.applicationWithFixedCharset("yaml", HttpCharsets.UTF_8));
+
+  /** Swagger UI's files in its webjar, whose folder is named by its version. */
+  private static final String SWAGGER_UI =
+      "META-INF/resources/webjars/swagger-ui/" + webjarVersion("swagger-ui");
 
   private final StreamControl control;
   private final ViewerSeats viewers;
@@ -82,11 +90,31 @@ public final class ApiRoutes extends AllDirectives {
     // into a 404 (a matched GET cancels earlier method rejections).
     return concat(
         pathSingleSlash(() -> get(() -> getFromResource("ui/index.html"))),
-        pathPrefix("ui", () -> get(() -> getFromResourceDirectory("ui"))),
+        pathPrefix(
+            "ui",
+            () ->
+                get(
+                    () ->
+                        concat(
+                            pathPrefix("swagger-ui", () -> getFromResourceDirectory(SWAGGER_UI)),
+                            getFromResourceDirectory("ui")))),
         pathPrefix("client", () -> get(() -> getFromResourceDirectory("client"))),
         path(
             PathMatchers.segment("api").slash("v1").slash("openapi.yaml"),
             () -> get(() -> getFromResource("openapi/openapi.yaml", YAML))));
+  }
+
+  private static String webjarVersion(String artifact) {
+    String file = "META-INF/maven/org.webjars/" + artifact + "/pom.properties";
+    try (InputStream in = ApiRoutes.class.getClassLoader().getResourceAsStream(file)) {
+      Properties properties = new Properties();
+      if (in != null) {
+        properties.load(in);
+      }
+      return properties.getProperty("version", "missing");
+    } catch (IOException e) {
+      throw new UncheckedIOException(file, e);
+    }
   }
 
   private ExceptionHandler exceptions() {

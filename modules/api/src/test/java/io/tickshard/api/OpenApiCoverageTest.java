@@ -224,6 +224,26 @@ class OpenApiCoverageTest {
   }
 
   @Test
+  void every_node_serves_a_page_that_renders_it_and_the_files_it_needs() throws Exception {
+    Map<String, String> types =
+        Map.of(
+            "/ui/api-docs.html", "text/html",
+            "/ui/api-docs.js", "application/javascript",
+            "/ui/swagger-ui/swagger-ui-bundle.js", "application/javascript",
+            "/ui/swagger-ui/swagger-ui.css", "text/css");
+    for (Map.Entry<String, String> file : types.entrySet()) {
+      HttpResponse<String> served =
+          http.send(
+              HttpRequest.newBuilder(server.uri(file.getKey())).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(served.statusCode()).as(file.getKey()).isEqualTo(200);
+      assertThat(served.headers().firstValue("content-type"))
+          .as(file.getKey())
+          .hasValueSatisfying(type -> assertThat(type).startsWith(file.getValue()));
+    }
+  }
+
+  @Test
   void every_listed_route_exists_on_a_real_server() throws Exception {
     // The probe tells a missing route from a present one: check that first.
     assertThat(problemType(send("GET", "/api/v1/no-such-thing", null)))

@@ -166,6 +166,25 @@ class ScreenerIT {
     }
   }
 
+  @Test
+  void the_api_link_opens_the_described_api_with_every_call() throws Exception {
+    page.open(node.api.page());
+    browser.driver().findElement(By.linkText("API")).click();
+    // Swagger UI (its webjar) rendered the node's own /api/v1/openapi.yaml: a block per call.
+    List<String> paths =
+        browser.await(
+            ScreenerPage.WAIT,
+            d -> {
+              List<String> shown =
+                  d.findElements(By.cssSelector(".opblock .opblock-summary-path")).stream()
+                      .map(path -> path.getDomAttribute("data-path"))
+                      .toList();
+              return shown.size() >= 18 ? shown : null;
+            });
+    assertThat(paths)
+        .contains("/api/v1/streams/{key}/ticks", "/api/v1/health/check", "/screeners/ltp/start");
+  }
+
   /** The live rows' ids in DOM order when their LTPs stand sorted that way, else null. */
   private List<String> rowsIfSorted(boolean ascending) {
     List<Object> rows =
