@@ -36,6 +36,13 @@ public final class RedisOutputs {
     RedisWriter writer =
         new RedisWriter(settings.get(), NodeName.of(system), NodeMetrics.get(system).registry());
     writer.start();
+    if ("dedicated".equals(system.settings().config().getString("tickshard.upstream.sharing"))) {
+      // Each key has a socket of its own: an instrument two keys want arrives twice.
+      log.warn(
+          "redis outputs on {}: upstream sharing is dedicated, so a tick of an instrument that"
+              + " several keys want is published once per key's socket",
+          NodeName.of(system));
+    }
     TickOutputs.get(system).register(writer);
     CoordinatedShutdown.get(Adapter.toClassic(system))
         .addTask(
