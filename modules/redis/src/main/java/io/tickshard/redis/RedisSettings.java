@@ -58,12 +58,6 @@ public record RedisSettings(
             redis.getDuration("connect-timeout")));
   }
 
-  /** These settings with another server (tests: the same settings, a server of their own). */
-  public RedisSettings withEndpoint(RedisEndpoint other) {
-    return new RedisSettings(
-        other, channel, keyPrefix, expiry, queueCapacity, batchSize, writeTimeout, connectTimeout);
-  }
-
   /** These settings with another queue capacity. */
   public RedisSettings withQueueCapacity(int capacity) {
     return new RedisSettings(
