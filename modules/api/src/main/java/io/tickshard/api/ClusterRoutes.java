@@ -4,11 +4,15 @@ import io.tickshard.streams.NodeName;
 import io.tickshard.streams.broker.Broker;
 import io.tickshard.streams.broker.BrokerStatus;
 import io.tickshard.streams.journal.JournalMonitor;
+import io.tickshard.streams.outputs.OutputHealth;
+import io.tickshard.streams.outputs.TickOutput;
+import io.tickshard.streams.outputs.TickOutputs;
 import io.tickshard.streams.registry.HealthReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -84,6 +88,20 @@ final class ClusterRoutes extends AllDirectives {
   }
 
   /**
+   * This node's Redis outputs ({@code off} when not configured). Reported, never degrading: Redis
+   * is a side output, and the feed and the viewers do not depend on it.
+   */
+  private Map<String, Object> redis() {
+    Map<String, Object> redis = new LinkedHashMap<>();
+    Optional<OutputHealth> health =
+        TickOutputs.get(control.system()).named("redis").map(TickOutput::health);
+    redis.put("state", health.map(h -> h.state().wireName()).orElse("off"));
+    redis.put("since", health.map(OutputHealth::since).orElse(null));
+    redis.put("dropped", health.map(OutputHealth::dropped).orElse(0L));
+    return redis;
+  }
+
+  /**
    * The latest health check's report (run by the registry on its schedule), with this node's view
    * of the cluster; {@code degraded} when a member is unreachable, a stream is failed, lost or
    * waiting for credentials, the journal is down, or the broker token expires soon or was refused.
@@ -116,6 +134,7 @@ final class ClusterRoutes extends AllDirectives {
               credentials.put("tokenSource", broker.tokenSource().wireName());
               credentials.put("tokenExpiresAt", broker.tokenExpiresAt());
               body.put("broker", credentials);
+              body.put("redis", redis());
               body.put("node", NodeName.of(control.system()));
               body.put("members", members);
               body.put("unreachable", unreachable);

@@ -6,6 +6,7 @@ import io.tickshard.api.ApiServerBinding;
 import io.tickshard.api.ApiSettings;
 import io.tickshard.api.ConnectionLimits;
 import io.tickshard.api.StreamControl;
+import io.tickshard.redis.RedisOutputs;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.entity.StreamSettings;
 import io.tickshard.streams.journal.JournalWarmUp;
@@ -45,6 +46,8 @@ public final class Node {
     Config config = system.settings().config();
     // Read first: a bad limit stops the node before anything starts.
     ConnectionLimits limits = ConnectionLimits.fromConfig(config);
+    // Before the sockets open: every tick they decode reaches Redis, when it is configured.
+    RedisOutputs.start(system);
     Streams streams =
         Streams.start(system, StreamSettings.fromConfig(config, MarketHours.fromConfig(config)));
     StreamControl control = new StreamControl(system, ApiSettings.fromConfig(config), streams);

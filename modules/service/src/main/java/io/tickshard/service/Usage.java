@@ -143,6 +143,22 @@ final class Usage {
               "2",
               "nodes found before the first forms a new cluster"),
           new Variable(
+              "TICKSHARD_REDIS_URL",
+              "tickshard.redis.url",
+              "unset",
+              "redis://[:password@]host[:port][/db] (or rediss://): every tick to Redis as the old"
+                  + " screener app's; unset: no Redis"),
+          new Variable(
+              "TICKSHARD_REDIS_CHANNEL",
+              "tickshard.redis.channel",
+              "live_ltp_updates",
+              "the Redis channel every tick is published on"),
+          new Variable(
+              "TICKSHARD_REDIS_KEY_PREFIX",
+              "tickshard.redis.key-prefix",
+              "ltp:",
+              "the latest price of each instrument is kept under <this><SEGMENT>:<id>"),
+          new Variable(
               "TICKSHARD_APP_VERSION",
               "pekko.cluster.app-version",
               "the build's",

@@ -1,5 +1,6 @@
 package io.tickshard.service.rig;
 
+import io.tickshard.redis.testkit.RedisServer;
 import io.tickshard.simulator.SimulatorConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -13,6 +14,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * gets it as it would a fresh one: every node up and ready (a node a scenario killed is replaced),
  * no stream running, no socket open at the broker, and the broker's timeline marked. A {@link
  * Cluster} parameter of a {@code @BeforeAll} or test method receives it.
+ *
+ * <p>Its nodes write every tick to one real redis-server (the old app's Redis outputs, {@code
+ * TICKSHARD_REDIS_URL}, with a password), as a deployment that enables them would: the other proofs
+ * then also show that the outputs do not disturb the feed. A {@link RedisServer} parameter receives
+ * that server; when the machine has no redis-server the cluster runs without Redis.
  */
 public final class SharedCluster implements BeforeAllCallback, ParameterResolver {
   /** How long an instrument no key needs stays subscribed: short, to see it go within a test. */
@@ -34,45 +40,78 @@ public final class SharedCluster implements BeforeAllCallback, ParameterResolver
           // late rather than 503.
           .withProperty("tickshard.api.ask-timeout", "15s");
 
-  private record Held(Cluster cluster) implements ExtensionContext.Store.CloseableResource {
+  /** The shared Redis's password: the proofs check that no node logs it. */
+  public static final String REDIS_PASSWORD = "shared-cluster-redis-secret";
+
+  private record Held(Cluster cluster, RedisServer redis)
+      implements ExtensionContext.Store.CloseableResource {
     @Override
     public void close() throws Exception {
-      cluster.close();
+      try {
+        cluster.close();
+      } finally {
+        if (redis != null) {
+          redis.close();
+        }
+      }
     }
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    Cluster cluster = cluster(context);
+    Held held = held(context);
+    Cluster cluster = held.cluster();
+    if (held.redis() != null && !held.redis().running()) {
+      held.redis().startAgain(); // a proof that stopped it failed before starting it again
+    }
     cluster.heal();
     cluster.stopEveryStream();
     cluster.broker().mark();
   }
 
   private static Cluster cluster(ExtensionContext context) {
+    return held(context).cluster();
+  }
+
+  private static Held held(ExtensionContext context) {
     return context
         .getRoot()
         .getStore(NAMESPACE)
         .getOrComputeIfAbsent(
             Held.class,
             type -> {
+              RedisServer redis = null;
               try {
-                return new Held(Cluster.start(SPEC));
+                Cluster.Spec spec = SPEC;
+                if (RedisServer.available()) {
+                  redis = RedisServer.start(REDIS_PASSWORD);
+                  spec = spec.withEnvironment("TICKSHARD_REDIS_URL", redis.url());
+                }
+                return new Held(Cluster.start(spec), redis);
               } catch (Exception e) {
+                if (redis != null) {
+                  try {
+                    redis.close();
+                  } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                  }
+                }
                 throw new IllegalStateException("the shared cluster did not start", e);
               }
             },
-            Held.class)
-        .cluster();
+            Held.class);
   }
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == Cluster.class;
+    Class<?> type = parameter.getParameter().getType();
+    return type == Cluster.class || type == RedisServer.class;
   }
 
+  /** The cluster, or its Redis ({@code null} when the machine has no redis-server). */
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return cluster(context);
+    Held held = held(context);
+    return parameter.getParameter().getType() == Cluster.class ? held.cluster() : held.redis();
   }
 }
