@@ -10,8 +10,8 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * One TCP connection to the simulator, from the first byte to the last: an HTTP request head, then
- * either an admin call answered at once or a WebSocket feed session that behaves like the broker
- * (auth, subscriptions, ticks, pings, limits, faults).
+ * either an admin or chart API call answered at once or a WebSocket feed session that behaves like
+ * the broker (auth, subscriptions, ticks, pings, limits, faults).
  */
 final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> {
   private final Inlet<ByteString> in = Inlet.create("ClientSession.in");
@@ -23,10 +23,14 @@ final class ClientSession extends GraphStage<FlowShape<ByteString, ByteString>> 
   private final String remoteAddress;
 
   ClientSession(
-      SimulatorConfig config, SimulatorState state, AdminApi admin, String remoteAddress) {
+      SimulatorConfig config,
+      SimulatorState state,
+      AdminApi admin,
+      IntradayChartApi charts,
+      String remoteAddress) {
     this.config = config;
     this.state = state;
-    this.door = new FeedDoor(state, admin, remoteAddress);
+    this.door = new FeedDoor(state, admin, charts, remoteAddress);
     this.remoteAddress = remoteAddress;
   }
 

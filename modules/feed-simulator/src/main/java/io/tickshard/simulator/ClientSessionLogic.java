@@ -49,6 +49,10 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
   private final Inbound inbound = new Inbound();
   private final Outbox outbox = new Outbox();
   private boolean headRead;
+
+  /** A chart API call whose body is still arriving (the head timeout still runs). */
+  private HttpHead awaitingBody;
+
   private boolean feedOpen;
   private boolean finishing;
   private boolean stalled;
@@ -71,7 +75,7 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
     this.state = state;
     this.door = door;
     this.remoteAddress = remoteAddress;
-    this.subscriptions = new SessionSubscriptions(config);
+    this.subscriptions = new SessionSubscriptions(config, state.market);
     setHandler(
         in,
         new AbstractInHandler() {
@@ -80,6 +84,9 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
             inbound.add(grab(in));
             if (!headRead) {
               readHead();
+            }
+            if (awaitingBody != null) {
+              readBody();
             }
             if (feedOpen) {
               readFrames();
@@ -135,6 +142,10 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
               431, "Request Header Fields Too Large", "text/plain", "request head too large"));
     } else if (read instanceof Inbound.HeadRead complete) {
       headRead = true;
+      if (complete.head().map(door::wantsBody).orElse(false)) {
+        awaitingBody = complete.head().get();
+        return;
+      }
       cancelTimer(HEAD_TIMER);
       complete
           .head()
@@ -146,6 +157,24 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
                   answerAndFinish(
                       HttpHead.response(400, "Bad Request", "text/plain", "bad request")));
     }
+  }
+
+  private void readBody() {
+    HttpHead head = awaitingBody;
+    int length = door.bodyLength(head);
+    if (length < 0) {
+      awaitingBody = null;
+      answerAndFinish(HttpHead.response(413, "Content Too Large", "text/plain", "body too large"));
+      return;
+    }
+    inbound
+        .body(length)
+        .ifPresent(
+            body -> {
+              awaitingBody = null;
+              cancelTimer(HEAD_TIMER);
+              answerAndFinish(door.answerWithBody(head, body));
+            });
   }
 
   private void openFeed(HttpHead head) {

@@ -17,13 +17,42 @@ final class FeedDoor {
   private static final Logger log = LoggerFactory.getLogger(FeedDoor.class);
 
   private final SimulatorState state;
+
+  /** A request body larger than this is refused (a chart request is a few hundred bytes). */
+  static final int MAX_BODY_BYTES = 16 * 1024;
+
   private final AdminApi admin;
+  private final IntradayChartApi charts;
   private final String remoteAddress;
 
-  FeedDoor(SimulatorState state, AdminApi admin, String remoteAddress) {
+  FeedDoor(SimulatorState state, AdminApi admin, IntradayChartApi charts, String remoteAddress) {
     this.state = state;
     this.admin = admin;
+    this.charts = charts;
     this.remoteAddress = remoteAddress;
+  }
+
+  /** Whether the head is a chart API call, answered only once its body has arrived. */
+  boolean wantsBody(HttpHead head) {
+    return head.path().equals(IntradayChartApi.PATH);
+  }
+
+  /** The body's length from {@code Content-Length} (0 without one); -1 when too large or bad. */
+  int bodyLength(HttpHead head) {
+    String text = head.header("content-length");
+    try {
+      int length = text.isEmpty() ? 0 : Integer.parseInt(text);
+      return length >= 0 && length <= MAX_BODY_BYTES ? length : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The chart API's answer to a call whose body has arrived. */
+  ByteString answerWithBody(HttpHead head, ByteString body) {
+    AdminApi.Answer answer =
+        charts.handle(head, body.utf8String(), Instant.now(), System.nanoTime());
+    return HttpHead.response(answer.status(), answer.reason(), "application/json", answer.json());
   }
 
   /** The answer to a head that is not the feed's WebSocket upgrade; empty: it is one. */

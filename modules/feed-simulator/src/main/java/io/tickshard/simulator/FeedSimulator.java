@@ -71,8 +71,11 @@ public final class FeedSimulator implements AutoCloseable {
   private static FeedSimulator bind(
       SimulatorConfig config, ClassicActorSystemProvider system, ActorSystem own) {
     SimulatorState state =
-        new SimulatorState(new SimulatorCredentials(config.credentials(), config.expiredTokens()));
+        new SimulatorState(
+            new SimulatorCredentials(config.credentials(), config.expiredTokens()),
+            new Market(config.seed()));
     AdminApi admin = new AdminApi(state);
+    IntradayChartApi charts = new IntradayChartApi(state);
     Materializer materializer = Materializer.matFromSystem(system);
     CompletionStage<Tcp.ServerBinding> bound =
         Tcp.get(system)
@@ -83,7 +86,11 @@ public final class FeedSimulator implements AutoCloseable {
                         connection.handleWith(
                             Flow.fromGraph(
                                 new ClientSession(
-                                    config, state, admin, describe(connection.remoteAddress()))),
+                                    config,
+                                    state,
+                                    admin,
+                                    charts,
+                                    describe(connection.remoteAddress()))),
                             materializer)))
             .run(materializer);
     Tcp.ServerBinding binding;
@@ -139,6 +146,11 @@ public final class FeedSimulator implements AutoCloseable {
   /** {@code ws://host:port/}, without credentials. */
   public URI baseUrl() {
     return URI.create("ws://" + host() + ":" + port() + "/");
+  }
+
+  /** The broker REST base the simulator serves ({@code http://host:port}), for its chart API. */
+  public URI apiUrl() {
+    return URI.create("http://" + host() + ":" + port());
   }
 
   /** The admin API's root, {@code http://host:port/admin/}. */

@@ -62,6 +62,16 @@ final class Inbound {
     return new HeadRead(HttpHead.parse(text.substring(0, end)));
   }
 
+  /** The request body that follows the head, once all {@code length} bytes have arrived. */
+  Optional<ByteString> body(int length) {
+    if (buffer.size() < length) {
+      return Optional.empty();
+    }
+    ByteString body = buffer.take(length);
+    buffer = buffer.drop(length);
+    return Optional.of(body);
+  }
+
   /** The next whole frame's meaning, or empty until one has arrived. */
   Optional<Read> next() {
     long needed = WebSocketFrames.frameLength(buffer);

@@ -18,12 +18,17 @@ import java.util.Random;
 
 /**
  * A seeded random-walk market for one instrument: the same seed gives the same prices, so tests and
- * demos can be repeated.
+ * demos can be repeated. One walk per instrument for the whole simulator ({@link Market}): every
+ * connection that subscribes the instrument samples the same market, its day volume keeps growing
+ * across reconnects, and {@link #minutes()} records every trade it sent. Each call to {@link #next}
+ * is one trade, sent to the one connection that asked; a second connection on the same instrument
+ * gets the trades of its own ticks, so each sees part of the market, as the broker's feed does.
  *
  * <p>Stamped (for the load tool, {@code --stamp-ticks}), a quote or full packet says when it was
  * made and which it is, in fields a viewer sees unchanged: the last trade time is the send second,
- * the total sell quantity the microseconds within it, and the volume counts this instrument's
- * packets on the connection (1, 2, 3, ...), so a gap is a lost tick.
+ * the total sell quantity the microseconds within it, and the volume the connection's own count of
+ * this instrument's packets (1, 2, 3, ...), so a gap is a lost tick. The record keeps the market's
+ * real volume either way.
  */
 final class MarketWalk {
   private static final float TICK_SIZE = 0.05f;
@@ -34,24 +39,19 @@ final class MarketWalk {
   private final float previousClose;
   private final int previousOpenInterest;
   private final float open;
-  private final boolean stamped;
+  private final MinuteRecord minutes = new MinuteRecord();
   private float price;
   private float high;
   private float low;
   private int volume;
-  private int stamps;
+  private long lastTradeSecond = Long.MIN_VALUE;
   private double notional;
   private int openInterest;
   private int openInterestHigh;
   private int openInterestLow;
 
   MarketWalk(Instrument instrument, long seed) {
-    this(instrument, seed, false);
-  }
-
-  MarketWalk(Instrument instrument, long seed, boolean stamped) {
     this.instrument = instrument;
-    this.stamped = stamped;
     this.random =
         new Random(
             seed * 1_000_003L
@@ -81,18 +81,32 @@ final class MarketWalk {
         instrument.segment(), instrument.securityId(), previousClose, previousOpenInterest);
   }
 
-  /** Moves the market one trade and returns what a subscriber in {@code mode} receives. */
-  List<MarketPacket> next(FeedMode mode, Instant now) {
+  /** What this instrument's market sent, minute by minute. */
+  MinuteRecord minutes() {
+    return minutes;
+  }
+
+  /**
+   * Moves the market one trade, records it, and returns what a subscriber in {@code mode} receives;
+   * {@code stamp} > 0 stamps the packet for the load tool (its volume field is then {@code stamp}).
+   * Synchronized: connections tick on their own stages.
+   */
+  synchronized List<MarketPacket> next(FeedMode mode, Instant now, int stamp) {
     trade();
+    // Connections' batches interleave: a trade never goes back in time, so that its packet and the
+    // record put it in the same minute.
+    lastTradeSecond = Math.max(lastTradeSecond, now.getEpochSecond());
+    minutes.record(lastTradeSecond, price, volume, openInterest);
     ExchangeSegment segment = instrument.segment();
     int id = instrument.securityId();
-    int ltt = LastTradeTime.toRaw(now);
+    int ltt = LastTradeTime.toRaw(Instant.ofEpochSecond(lastTradeSecond));
     int lastQuantity = 1 + random.nextInt(500);
     int sellQuantity = 1_000 + random.nextInt(100_000);
     int buyQuantity = 1_000 + random.nextInt(100_000);
     float average = (float) (notional / Math.max(1, volume));
-    if (stamped) {
-      volume = ++stamps;
+    int sentVolume = volume;
+    if (stamp > 0) {
+      sentVolume = stamp;
       sellQuantity = now.getNano() / 1_000;
     }
     List<MarketPacket> packets = new ArrayList<>(2);
@@ -107,7 +121,7 @@ final class MarketWalk {
                 lastQuantity,
                 ltt,
                 average,
-                volume,
+                sentVolume,
                 sellQuantity,
                 buyQuantity,
                 open,
@@ -127,7 +141,7 @@ final class MarketWalk {
                   lastQuantity,
                   ltt,
                   average,
-                  volume,
+                  sentVolume,
                   sellQuantity,
                   buyQuantity,
                   openInterest,

@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * What one connection subscribed, in which mode, with each instrument's market walk; and the
- * broker's limits on it (per message, per connection). Plain state of one session.
+ * What one connection subscribed, in which mode, and the broker's limits on it (per message, per
+ * connection). The instruments' walks are the {@link Market}'s, shared with other connections; the
+ * load tool's stamps count this connection's packets. Plain state of one session.
  */
 final class SessionSubscriptions {
 
@@ -27,11 +28,15 @@ final class SessionSubscriptions {
   record OverLimit(String what) implements Outcome {}
 
   private final SimulatorConfig config;
+  private final Market market;
   private final Map<Instrument, FeedMode> modes = new LinkedHashMap<>();
-  private final Map<Instrument, MarketWalk> walks = new HashMap<>();
 
-  SessionSubscriptions(SimulatorConfig config) {
+  /** Packets sent per instrument on this connection, when stamping (one counter each). */
+  private final Map<Instrument, int[]> stamps = new HashMap<>();
+
+  SessionSubscriptions(SimulatorConfig config, Market market) {
     this.config = config;
+    this.market = market;
   }
 
   Outcome subscribe(FeedRequest request) {
@@ -46,18 +51,14 @@ final class SessionSubscriptions {
     List<MarketPacket> previousCloses = new ArrayList<>();
     for (Instrument instrument : request.instruments()) {
       modes.put(instrument, mode);
-      previousCloses.add(
-          walks
-              .computeIfAbsent(
-                  instrument, i -> new MarketWalk(i, config.seed(), config.stampTicks()))
-              .previousClose());
+      previousCloses.add(market.walk(instrument).previousClose());
     }
     return new Subscribed(previousCloses);
   }
 
   void unsubscribe(List<Instrument> instruments) {
     instruments.forEach(modes::remove);
-    instruments.forEach(walks::remove);
+    instruments.forEach(stamps::remove);
   }
 
   /** Instrument → mode, in subscription order (what the admin view shows). */
@@ -76,7 +77,9 @@ final class SessionSubscriptions {
           // Stamped packets carry their own send time, not the batch's: a batch of thousands
           // takes milliseconds to encode, and that is part of what a viewer waits for.
           Instant now = config.stampTicks() ? Instant.now() : batch;
-          for (MarketPacket packet : walks.get(instrument).next(mode, now)) {
+          int stamp =
+              config.stampTicks() ? ++stamps.computeIfAbsent(instrument, i -> new int[1])[0] : 0;
+          for (MarketPacket packet : market.walk(instrument).next(mode, now, stamp)) {
             send.accept(packet);
           }
         });

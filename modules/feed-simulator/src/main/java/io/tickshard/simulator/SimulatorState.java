@@ -38,6 +38,7 @@ public final class SimulatorState {
   final AtomicLong badRequests = new AtomicLong();
   final AtomicLong tokenExpiries = new AtomicLong();
   final SimulatorCredentials credentials;
+  final Market market;
   private final Map<Integer, AtomicLong> authRefusals = new ConcurrentHashMap<>();
 
   /** Per token presented; the tokens stay in memory only, and are never listed. */
@@ -55,8 +56,18 @@ public final class SimulatorState {
   private static final int TIMELINE_LIMIT = 10_000;
   private AuthRefusal authRefusal;
 
-  SimulatorState(SimulatorCredentials credentials) {
+  SimulatorState(SimulatorCredentials credentials, Market market) {
     this.credentials = credentials;
+    this.market = market;
+  }
+
+  /**
+   * What the simulator sent of {@code instrument}, minute by minute, oldest first, the forming
+   * minute included (see {@link MinuteRecord} for the definitions); empty if never subscribed. The
+   * intraday chart API answers the same.
+   */
+  public List<RecordedMinute> minutes(Instrument instrument) {
+    return market.existing(instrument).map(walk -> walk.minutes().all()).orElse(List.of());
   }
 
   /**

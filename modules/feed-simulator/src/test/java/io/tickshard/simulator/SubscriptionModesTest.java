@@ -158,15 +158,26 @@ class SubscriptionModesTest {
   }
 
   @Test
-  void same_seed_gives_the_same_market() {
+  void connections_on_one_instrument_share_one_market_and_the_same_seed_repeats_it() {
+    Instrument future = Instrument.of(ExchangeSegment.NSE_FNO, 55797);
     try (FeedClient first = connect();
         FeedClient second = connect()) {
-      first.send(FeedRequest.subscribe(FeedMode.TICKER, List.of(NIFTY_FUT)));
-      second.send(FeedRequest.subscribe(FeedMode.TICKER, List.of(NIFTY_FUT)));
+      first.send(FeedRequest.subscribe(FeedMode.TICKER, List.of(future)));
+      second.send(FeedRequest.subscribe(FeedMode.TICKER, List.of(future)));
       await().atMost(WAIT).until(() -> first.packets.size() >= 4 && second.packets.size() >= 4);
       assertThat(first.packets.get(0)).isEqualTo(second.packets.get(0));
-      assertThat(((TickerPacket) first.packets.get(1)).lastPrice())
-          .isEqualTo(((TickerPacket) second.packets.get(1)).lastPrice());
+      assertThat(simulator.state().minutes(future)).isNotEmpty();
+    }
+    // The market's first trade went to one of the two; a fresh simulator's sole client gets it.
+    float open = simulator.state().minutes(future).get(0).open();
+    try (FeedSimulator again = FeedSimulator.start(SimulatorConfig.defaults().withMarket(20, 7));
+        FeedClient client =
+            FeedClient.connect(
+                again.feedUrl(
+                    SimulatorConfig.DEFAULT_CLIENT_ID, SimulatorConfig.DEFAULT_ACCESS_TOKEN))) {
+      client.send(FeedRequest.subscribe(FeedMode.TICKER, List.of(future)));
+      await().atMost(WAIT).until(() -> client.packets.size() >= 2);
+      assertThat(((TickerPacket) client.packets.get(1)).lastPrice()).isEqualTo(open);
     }
   }
 
