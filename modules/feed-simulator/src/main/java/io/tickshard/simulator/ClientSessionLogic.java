@@ -160,20 +160,12 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
   }
 
   private void readBody() {
-    HttpHead head = awaitingBody;
-    int length = door.bodyLength(head);
-    if (length < 0) {
-      awaitingBody = null;
-      answerAndFinish(HttpHead.response(413, "Content Too Large", "text/plain", "body too large"));
-      return;
-    }
-    inbound
-        .body(length)
+    door.answerWithBody(awaitingBody, inbound)
         .ifPresent(
-            body -> {
+            answer -> {
               awaitingBody = null;
               cancelTimer(HEAD_TIMER);
-              answerAndFinish(door.answerWithBody(head, body));
+              answerAndFinish(answer);
             });
   }
 

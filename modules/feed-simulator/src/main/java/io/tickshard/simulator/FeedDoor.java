@@ -37,8 +37,28 @@ final class FeedDoor {
     return head.path().equals(IntradayChartApi.PATH);
   }
 
-  /** The body's length from {@code Content-Length} (0 without one); -1 when too large or bad. */
-  int bodyLength(HttpHead head) {
+  /**
+   * The chart API's answer once the body ({@code Content-Length} bytes, none without one) has
+   * arrived in {@code inbound}; empty until then. A body too large or of no readable length: 413.
+   */
+  Optional<ByteString> answerWithBody(HttpHead head, Inbound inbound) {
+    int length = bodyLength(head);
+    if (length < 0) {
+      return Optional.of(
+          HttpHead.response(413, "Content Too Large", "text/plain", "body too large"));
+    }
+    return inbound
+        .body(length)
+        .map(
+            body -> {
+              AdminApi.Answer answer =
+                  charts.handle(head, body.utf8String(), Instant.now(), System.nanoTime());
+              return HttpHead.response(
+                  answer.status(), answer.reason(), "application/json", answer.json());
+            });
+  }
+
+  private static int bodyLength(HttpHead head) {
     String text = head.header("content-length");
     try {
       int length = text.isEmpty() ? 0 : Integer.parseInt(text);
@@ -46,13 +66,6 @@ final class FeedDoor {
     } catch (NumberFormatException e) {
       return -1;
     }
-  }
-
-  /** The chart API's answer to a call whose body has arrived. */
-  ByteString answerWithBody(HttpHead head, ByteString body) {
-    AdminApi.Answer answer =
-        charts.handle(head, body.utf8String(), Instant.now(), System.nanoTime());
-    return HttpHead.response(answer.status(), answer.reason(), "application/json", answer.json());
   }
 
   /** The answer to a head that is not the feed's WebSocket upgrade; empty: it is one. */
