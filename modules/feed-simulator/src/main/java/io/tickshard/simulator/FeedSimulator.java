@@ -73,7 +73,7 @@ public final class FeedSimulator implements AutoCloseable {
     SimulatorState state =
         new SimulatorState(
             new SimulatorCredentials(config.credentials(), config.expiredTokens()),
-            new Market(config.seed()));
+            new Market(config.seed(), config.chartMinutes()));
     AdminApi admin = new AdminApi(state);
     IntradayChartApi charts = new IntradayChartApi(state);
     Materializer materializer = Materializer.matFromSystem(system);

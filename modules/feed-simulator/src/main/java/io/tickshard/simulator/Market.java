@@ -14,14 +14,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Market {
   private final long seed;
+  private final int chartMinutes;
   private final Map<Instrument, MarketWalk> walks = new ConcurrentHashMap<>();
 
-  Market(long seed) {
+  /**
+   * @param chartMinutes the minutes each instrument's record keeps
+   */
+  Market(long seed, int chartMinutes) {
     this.seed = seed;
+    this.chartMinutes = chartMinutes;
   }
 
   MarketWalk walk(Instrument instrument) {
-    return walks.computeIfAbsent(instrument, i -> new MarketWalk(i, seed));
+    return walks.computeIfAbsent(instrument, i -> new MarketWalk(i, seed, chartMinutes));
   }
 
   /** The instrument's walk if anyone ever subscribed it. */

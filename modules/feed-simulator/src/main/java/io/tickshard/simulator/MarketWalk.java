@@ -39,7 +39,7 @@ final class MarketWalk {
   private final float previousClose;
   private final int previousOpenInterest;
   private final float open;
-  private final MinuteRecord minutes = new MinuteRecord();
+  private final MinuteRecord minutes;
   private float price;
   private float high;
   private float low;
@@ -51,7 +51,12 @@ final class MarketWalk {
   private int openInterestLow;
 
   MarketWalk(Instrument instrument, long seed) {
+    this(instrument, seed, MinuteRecord.DEFAULT_CAPACITY);
+  }
+
+  MarketWalk(Instrument instrument, long seed, int chartMinutes) {
     this.instrument = instrument;
+    this.minutes = new MinuteRecord(chartMinutes);
     this.random =
         new Random(
             seed * 1_000_003L

@@ -28,7 +28,7 @@ import java.util.List;
  * reads on another.
  */
 final class MinuteRecord {
-  /** One trading session (09:15 to 15:30 IST); older minutes are dropped first. */
+  /** By default one trading session (09:15 to 15:30 IST); older minutes are dropped first. */
   static final int DEFAULT_CAPACITY = 375;
 
   private static final int INITIAL_SIZE = 16;
@@ -48,10 +48,6 @@ final class MinuteRecord {
   private long lastCumulative;
 
   private long cumulativeBeforeLatest;
-
-  MinuteRecord() {
-    this(DEFAULT_CAPACITY);
-  }
 
   MinuteRecord(int capacity) {
     if (capacity < 1) {

@@ -31,6 +31,9 @@ final class SessionSubscriptions {
   private final Market market;
   private final Map<Instrument, FeedMode> modes = new LinkedHashMap<>();
 
+  /** The market's walks of this connection's instruments, looked up once per subscribe. */
+  private final Map<Instrument, MarketWalk> walks = new HashMap<>();
+
   /** Packets sent per instrument on this connection, when stamping (one counter each). */
   private final Map<Instrument, int[]> stamps = new HashMap<>();
 
@@ -51,13 +54,14 @@ final class SessionSubscriptions {
     List<MarketPacket> previousCloses = new ArrayList<>();
     for (Instrument instrument : request.instruments()) {
       modes.put(instrument, mode);
-      previousCloses.add(market.walk(instrument).previousClose());
+      previousCloses.add(walks.computeIfAbsent(instrument, market::walk).previousClose());
     }
     return new Subscribed(previousCloses);
   }
 
   void unsubscribe(List<Instrument> instruments) {
     instruments.forEach(modes::remove);
+    instruments.forEach(walks::remove);
     instruments.forEach(stamps::remove);
   }
 
@@ -79,7 +83,7 @@ final class SessionSubscriptions {
           Instant now = config.stampTicks() ? Instant.now() : batch;
           int stamp =
               config.stampTicks() ? ++stamps.computeIfAbsent(instrument, i -> new int[1])[0] : 0;
-          for (MarketPacket packet : market.walk(instrument).next(mode, now, stamp)) {
+          for (MarketPacket packet : walks.get(instrument).next(mode, now, stamp)) {
             send.accept(packet);
           }
         });

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param seed seeds every instrument's random walk, so a run can be repeated
  * @param stampTicks stamp each quote and full packet with its send time and a sequence number, for
  *     latency and loss measurements (off by default; see {@link MarketWalk})
+ * @param chartMinutes the minutes kept per instrument for the intraday chart API (the latest; 375,
+ *     one session, by default; see {@link MinuteRecord})
  */
 public record SimulatorConfig(
     String host,
@@ -30,7 +32,8 @@ public record SimulatorConfig(
     int maxConnectionsPerClient,
     Duration pingInterval,
     Duration pongTimeout,
-    boolean stampTicks) {
+    boolean stampTicks,
+    int chartMinutes) {
 
   public static final String DEFAULT_CLIENT_ID = "sim-client";
   public static final String DEFAULT_ACCESS_TOKEN = "sim-token";
@@ -55,6 +58,9 @@ public record SimulatorConfig(
         || pongTimeout.compareTo(pingInterval) < 0) {
       throw new IllegalArgumentException("need 0 < ping interval <= pong timeout");
     }
+    if (chartMinutes < 1) {
+      throw new IllegalArgumentException("chart minutes must be at least 1");
+    }
   }
 
   /**
@@ -74,7 +80,8 @@ public record SimulatorConfig(
         FeedLimits.MAX_CONNECTIONS_PER_CLIENT,
         Duration.ofSeconds(10),
         Duration.ofSeconds(40),
-        false);
+        false,
+        MinuteRecord.DEFAULT_CAPACITY);
   }
 
   public SimulatorConfig withAddress(String newHost, int newPort) {
@@ -90,7 +97,8 @@ public record SimulatorConfig(
         maxConnectionsPerClient,
         pingInterval,
         pongTimeout,
-        stampTicks);
+        stampTicks,
+        chartMinutes);
   }
 
   public SimulatorConfig withCredentials(Map<String, String> newCredentials, Set<String> expired) {
@@ -106,7 +114,8 @@ public record SimulatorConfig(
         maxConnectionsPerClient,
         pingInterval,
         pongTimeout,
-        stampTicks);
+        stampTicks,
+        chartMinutes);
   }
 
   /** How often each subscribed instrument ticks: 1 ms at the most. */
@@ -127,7 +136,8 @@ public record SimulatorConfig(
         maxConnectionsPerClient,
         pingInterval,
         pongTimeout,
-        stampTicks);
+        stampTicks,
+        chartMinutes);
   }
 
   public SimulatorConfig withLimits(int perRequest, int perConnection, int connectionsPerClient) {
@@ -143,7 +153,8 @@ public record SimulatorConfig(
         connectionsPerClient,
         pingInterval,
         pongTimeout,
-        stampTicks);
+        stampTicks,
+        chartMinutes);
   }
 
   public SimulatorConfig withKeepAlive(Duration newPingInterval, Duration newPongTimeout) {
@@ -159,7 +170,8 @@ public record SimulatorConfig(
         maxConnectionsPerClient,
         newPingInterval,
         newPongTimeout,
-        stampTicks);
+        stampTicks,
+        chartMinutes);
   }
 
   public SimulatorConfig withStampedTicks(boolean stamped) {
@@ -175,7 +187,25 @@ public record SimulatorConfig(
         maxConnectionsPerClient,
         pingInterval,
         pongTimeout,
-        stamped);
+        stamped,
+        chartMinutes);
+  }
+
+  public SimulatorConfig withChartMinutes(int minutes) {
+    return new SimulatorConfig(
+        host,
+        port,
+        credentials,
+        expiredTokens,
+        ticksPerSecond,
+        seed,
+        maxInstrumentsPerRequest,
+        maxInstrumentsPerConnection,
+        maxConnectionsPerClient,
+        pingInterval,
+        pongTimeout,
+        stampTicks,
+        minutes);
   }
 
   /** Never prints tokens. */
@@ -202,6 +232,8 @@ public record SimulatorConfig(
         + ", pongTimeout="
         + pongTimeout
         + (stampTicks ? ", stampTicks" : "")
+        + ", chartMinutes="
+        + chartMinutes
         + "]";
   }
 }

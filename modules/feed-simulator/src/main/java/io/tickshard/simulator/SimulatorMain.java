@@ -29,6 +29,8 @@ public final class SimulatorMain {
         --pong-timeout-seconds N            default 40
         --stamp-ticks                       stamp quote/full packets with send time and sequence
                                             (for the load tool: see docs/simulator.md)
+        --chart-minutes N                   minutes per instrument kept for the intraday chart
+                                            API, POST /v2/charts/intraday (default 375)
       """;
 
   private SimulatorMain() {}
@@ -64,6 +66,7 @@ public final class SimulatorMain {
         "feed:  " + simulator.baseUrl() + "?version=2&token=<token>&clientId=<id>&authType=2");
     System.out.println(
         "admin: " + simulator.adminUrl() + "connections, " + simulator.adminUrl() + "stats");
+    System.out.println("charts: POST " + simulator.apiUrl() + IntradayChartApi.PATH);
     System.out.println("clients: " + config.credentials().keySet() + " (Ctrl-C stops)");
     stopped.await();
   }
@@ -118,6 +121,7 @@ public final class SimulatorMain {
             case "--pong-timeout-seconds" ->
                 config.withKeepAlive(
                     config.pingInterval(), Duration.ofSeconds(integer(flag, value)));
+            case "--chart-minutes" -> config.withChartMinutes(integer(flag, value));
             default -> throw new IllegalArgumentException("unknown flag " + flag);
           };
     }

@@ -12,7 +12,7 @@ class MinuteRecordTest {
 
   @Test
   void a_minute_is_its_trades_and_its_volume_the_day_volume_difference_across_it() {
-    MinuteRecord record = new MinuteRecord();
+    MinuteRecord record = new MinuteRecord(MinuteRecord.DEFAULT_CAPACITY);
     record.record(OPEN + 5, 100f, 300, 0); // first minute: what traded in it
     record.record(OPEN + 59, 101f, 450, 0);
     record.record(OPEN + 60, 100.5f, 500, 0);
@@ -42,7 +42,7 @@ class MinuteRecordTest {
 
   @Test
   void answers_the_minutes_starting_in_a_range_the_end_excluded() {
-    MinuteRecord record = new MinuteRecord();
+    MinuteRecord record = new MinuteRecord(MinuteRecord.DEFAULT_CAPACITY);
     for (int minute = 0; minute < 5; minute++) {
       record.record(OPEN + minute * 60L + 1, 100f, minute + 1, 0);
     }

@@ -46,7 +46,9 @@ class SimulatorMainTest {
               "--ping-interval-seconds",
               "2",
               "--pong-timeout-seconds",
-              "6"
+              "6",
+              "--chart-minutes",
+              "60"
             });
     assertThat(config.host()).isEqualTo("0.0.0.0");
     assertThat(config.port()).isEqualTo(9000);
@@ -59,6 +61,7 @@ class SimulatorMainTest {
     assertThat(config.maxConnectionsPerClient()).isEqualTo(50);
     assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.pongTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(config.chartMinutes()).isEqualTo(60);
   }
 
   @Test
