@@ -30,7 +30,7 @@ public final class RedisOutputs {
   public static Optional<RedisWriter> start(ActorSystem<?> system) {
     Optional<RedisSettings> settings = RedisSettings.fromConfig(system.settings().config());
     if (settings.isEmpty()) {
-      log.info("redis outputs on {}: off (TICKSHARD_REDIS_URL is not set)", NodeName.of(system));
+      log.debug("redis outputs on {}: off (TICKSHARD_REDIS_URL is not set)", NodeName.of(system));
       return Optional.empty();
     }
     RedisWriter writer =

@@ -43,7 +43,7 @@ final class SocketKeys {
 
   /** Where the connection publishes: to each key that needs the instrument. */
   TickSink sink() {
-    return routes;
+    return routes.sink();
   }
 
   int size() {

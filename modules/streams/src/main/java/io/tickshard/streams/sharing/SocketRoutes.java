@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,11 +22,12 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * key's mode ({@link Tick#in}), so that no viewer ever filters; what one broker message brought for
  * a key goes out as one {@link TickBatch}.
  *
- * <p>{@link #publish} and {@link #flush} run on the feed connection's thread, {@link #replace} on
- * the socket's: the routing is an immutable map swapped whole, and the per-key figures are atomic.
- * A key's batch being gathered belongs to the connection's thread alone.
+ * <p>Each feed connection gathers through a {@link #sink} of its own, on its own thread: a
+ * connection still closing and the one that replaced it run at the same time, and must not share
+ * what they gather. The routing ({@link #replace}, on the socket's thread) is an immutable map
+ * swapped whole, and the per-key figures are atomic.
  */
-final class SocketRoutes implements TickSink {
+final class SocketRoutes {
   /**
    * The most ticks one batch carries: some 110 KB serialized at most, well within Artery's maximum
    * frame (256 KiB), beyond which a message between nodes is dropped.
@@ -40,8 +42,6 @@ final class SocketRoutes implements TickSink {
     final ActorRef<Topic.Command<TickBatch>> topic;
     private final AtomicLong ticks = new AtomicLong();
     private volatile Instant lastTickAt;
-    private final List<Tick> gathered = new ArrayList<>();
-    private boolean listed;
 
     Outlet(
         StreamKey key,
@@ -62,58 +62,17 @@ final class SocketRoutes implements TickSink {
       return lastTickAt;
     }
 
-    /** Gathers the tick; says whether it is the first since the last {@link #flush}. */
-    private boolean gather(Tick tick) {
-      if (gathered.size() >= MAX_BATCH) {
-        publishGathered();
-      }
-      gathered.addAll(tick.in(mode));
+    private void counted(Tick tick) {
       ticks.incrementAndGet();
       lastTickAt = tick.receivedAt();
-      boolean first = !listed;
-      listed = true;
-      return first;
-    }
-
-    private void publishGathered() {
-      if (!gathered.isEmpty()) {
-        topic.tell(Topic.publish(new TickBatch(gathered)));
-        gathered.clear();
-      }
-    }
-
-    private void flush() {
-      publishGathered();
-      listed = false;
     }
   }
 
   private volatile Map<Instrument, Outlet[]> byInstrument = Map.of();
 
-  /** The keys with ticks gathered from the current broker message. */
-  private final List<Outlet> gathering = new ArrayList<>();
-
-  @Override
-  public void publish(Tick tick) {
-    if (tick.securityId() <= 0) {
-      return; // no key can hold it (see LatestValues)
-    }
-    Outlet[] outlets = byInstrument.get(tick.instrument());
-    if (outlets != null) {
-      for (Outlet outlet : outlets) {
-        if (outlet.gather(tick)) {
-          gathering.add(outlet);
-        }
-      }
-    }
-  }
-
-  @Override
-  public void flush() {
-    for (Outlet outlet : gathering) {
-      outlet.flush();
-    }
-    gathering.clear();
+  /** A sink for one feed connection: what it gathers is its own. */
+  TickSink sink() {
+    return new Gatherer();
   }
 
   /** From now on route to {@code outlets}. */
@@ -127,5 +86,42 @@ final class SocketRoutes implements TickSink {
     Map<Instrument, Outlet[]> next = new HashMap<>(building.size() * 2);
     building.forEach((instrument, list) -> next.put(instrument, list.toArray(Outlet[]::new)));
     byInstrument = next;
+  }
+
+  /** One connection's batches being gathered, per key, from the current broker message. */
+  private final class Gatherer implements TickSink {
+    private final Map<Outlet, List<Tick>> gathered = new IdentityHashMap<>();
+
+    @Override
+    public void publish(Tick tick) {
+      if (tick.securityId() <= 0) {
+        return; // no key can hold it (see LatestValues)
+      }
+      Outlet[] outlets = byInstrument.get(tick.instrument());
+      if (outlets == null) {
+        return;
+      }
+      for (Outlet outlet : outlets) {
+        List<Tick> batch = gathered.computeIfAbsent(outlet, o -> new ArrayList<>());
+        if (batch.size() >= MAX_BATCH) {
+          send(outlet, batch);
+        }
+        batch.addAll(tick.in(outlet.mode));
+        outlet.counted(tick);
+      }
+    }
+
+    @Override
+    public void flush() {
+      gathered.forEach(Gatherer::send);
+      gathered.clear();
+    }
+
+    private static void send(Outlet outlet, List<Tick> batch) {
+      if (!batch.isEmpty()) {
+        outlet.topic.tell(Topic.publish(new TickBatch(batch)));
+        batch.clear();
+      }
+    }
   }
 }

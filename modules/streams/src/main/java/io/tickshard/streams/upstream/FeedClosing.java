@@ -56,9 +56,23 @@ final class FeedClosing {
         .build();
   }
 
+  /**
+   * A closing connection that fails stops: restarted by its supervisor it would open a socket
+   * again, with the subscription it started with, beside the one that replaced it.
+   */
   private Behavior<Command> onFrames(FramesArrived arrived) {
-    feed.decode(link);
-    return Behaviors.same();
+    try {
+      feed.decode(link);
+      return Behaviors.same();
+    } catch (RuntimeException failure) {
+      feed.log()
+          .warn(
+              "{} on {}: feed connection failed while closing; stopped",
+              feed.label,
+              feed.node,
+              failure);
+      return Behaviors.stopped();
+    }
   }
 
   private Behavior<Command> onGone(Signal stoppedOrRestarting) {

@@ -9,9 +9,12 @@ import io.tickshard.streams.StreamKey;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.ticks.TickBatch;
 import io.tickshard.streams.ticks.TickTopic;
+import io.tickshard.streams.upstream.TickSink;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -53,12 +56,13 @@ class SocketRoutesTest {
     Watched tickers = watched("tickers", FeedMode.TICKER, List.of(2, 3));
     SocketRoutes routes = new SocketRoutes();
     routes.replace(List.of(quotes.outlet(), tickers.outlet()));
+    TickSink sink = routes.sink();
 
-    routes.publish(quote(1, 10f));
-    routes.publish(quote(2, 20f));
-    routes.publish(quote(9, 90f)); // no key needs it
-    routes.publish(quote(3, 30f));
-    routes.flush();
+    sink.publish(quote(1, 10f));
+    sink.publish(quote(2, 20f));
+    sink.publish(quote(9, 90f)); // no key needs it
+    sink.publish(quote(3, 30f));
+    sink.flush();
 
     TickBatch toQuotes = quotes.probe().receiveMessage();
     assertThat(toQuotes.ticks()).extracting(Tick::securityId).containsExactly(1, 2, 3);
@@ -69,7 +73,7 @@ class SocketRoutesTest {
     quotes.probe().expectNoMessage(Duration.ofMillis(200));
     tickers.probe().expectNoMessage(Duration.ZERO);
 
-    routes.flush(); // nothing gathered: nothing sent
+    sink.flush(); // nothing gathered: nothing sent
     quotes.probe().expectNoMessage(Duration.ofMillis(100));
   }
 
@@ -79,13 +83,61 @@ class SocketRoutesTest {
     Watched big = watched("big", FeedMode.QUOTE, ids);
     SocketRoutes routes = new SocketRoutes();
     routes.replace(List.of(big.outlet()));
+    TickSink sink = routes.sink();
 
-    ids.forEach(id -> routes.publish(quote(id, id)));
-    routes.flush();
+    ids.forEach(id -> sink.publish(quote(id, id)));
+    sink.flush();
 
     List<TickBatch> batches = big.probe().receiveSeveralMessages(3);
     assertThat(batches).extracting(TickBatch::size).containsExactly(1_000, 1_000, 500);
     assertThat(batches.stream().flatMap(b -> b.ticks().stream()).map(Tick::securityId))
         .containsExactlyElementsOf(ids);
+  }
+
+  /**
+   * A connection still closing and the one that replaced it publish at once, each on its own
+   * thread: what each gathers goes out whole with its own flush, never with the other's.
+   */
+  @Test
+  void two_connections_of_one_socket_gather_apart() throws Exception {
+    List<Integer> ids = IntStream.rangeClosed(1, 200).boxed().toList();
+    Watched key = watched("two", FeedMode.QUOTE, ids);
+    SocketRoutes routes = new SocketRoutes();
+    routes.replace(List.of(key.outlet()));
+    int messages = 200;
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> connections = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      TickSink sink = routes.sink();
+      Thread connection =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int m = 0; m < messages; m++) {
+                  ids.forEach(id -> sink.publish(quote(id, id)));
+                  sink.flush();
+                }
+              });
+      connection.start();
+      connections.add(connection);
+    }
+    go.countDown();
+    for (Thread connection : connections) {
+      connection.join(30_000);
+    }
+
+    // Every broker message of either connection arrives as one whole batch.
+    List<TickBatch> batches = key.probe().receiveSeveralMessages(2 * messages);
+    assertThat(batches)
+        .allSatisfy(
+            batch ->
+                assertThat(batch.ticks())
+                    .extracting(Tick::securityId)
+                    .containsExactlyElementsOf(ids));
+    assertThat(key.outlet().ticks()).isEqualTo(2L * messages * ids.size());
   }
 }
