@@ -135,27 +135,20 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
   }
 
   private void readHead() {
-    Inbound.Head read = inbound.head();
-    if (read instanceof Inbound.HeadTooLarge) {
-      answerAndFinish(
-          HttpHead.response(
-              431, "Request Header Fields Too Large", "text/plain", "request head too large"));
-    } else if (read instanceof Inbound.HeadRead complete) {
-      headRead = true;
-      if (complete.head().map(door::wantsBody).orElse(false)) {
-        awaitingBody = complete.head().get();
-        return;
-      }
-      cancelTimer(HEAD_TIMER);
-      complete
-          .head()
-          .ifPresentOrElse(
-              head ->
-                  door.answerOtherThanFeed(head)
-                      .ifPresentOrElse(this::answerAndFinish, () -> openFeed(head)),
-              () ->
-                  answerAndFinish(
-                      HttpHead.response(400, "Bad Request", "text/plain", "bad request")));
+    FeedDoor.Next next = door.afterHead(inbound.head());
+    if (next instanceof FeedDoor.NotYet) {
+      return;
+    }
+    headRead = true;
+    if (next instanceof FeedDoor.AwaitBody awaiting) {
+      awaitingBody = awaiting.head(); // the head timeout runs on until the body is in
+      return;
+    }
+    cancelTimer(HEAD_TIMER);
+    if (next instanceof FeedDoor.Answer answer) {
+      answerAndFinish(answer.response());
+    } else {
+      openFeed(((FeedDoor.Upgrade) next).head());
     }
   }
 
@@ -170,33 +163,24 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
   }
 
   private void openFeed(HttpHead head) {
-    state.connectionsOpened.incrementAndGet();
-    Optional<AuthRefusal> refusal = state.takeAuthRefusal();
-    Optional<ByteString> refused = door.refusedHandshake(refusal);
-    if (refused.isPresent()) {
-      answerAndFinish(refused.get());
+    Instant now = Instant.now();
+    FeedDoor.Admission admission = door.admit(head, now);
+    if (admission instanceof FeedDoor.HandshakeRefused refused) {
+      answerAndFinish(refused.answer());
       return;
     }
     send(HttpHead.switchingProtocols(head.header("sec-websocket-key")));
-    if (refusal.map(r -> r.style() == AuthRefusal.Style.RESET).orElse(false)) {
-      state.authFailures.incrementAndGet();
-      log.info("feed connection from {} will be reset after upgrade (fault switch)", remoteAddress);
+    if (admission instanceof FeedDoor.ResetAfterUpgrade) {
       finishing = true;
       scheduleOnce(RESET_TIMER, RESET_DELAY);
       return;
     }
-    Instant now = Instant.now();
-    int refusedWith =
-        refusal.map(AuthRefusal::reasonCode).orElseGet(() -> door.authenticate(head, now));
-    String clientId = head.query().getOrDefault("clientId", "");
-    String token = head.query().get("token");
-    if (refusedWith != 0) {
-      state.countAuthRefusal(refusedWith);
-      // The client id only: the token is a secret, even a wrong one.
-      log.info("feed auth refused for client '{}' with reason {}", clientId, refusedWith);
-      disconnect(refusedWith);
+    if (admission instanceof FeedDoor.Refused refused) {
+      disconnect(refused.reasonCode());
       return;
     }
+    String clientId = ((FeedDoor.Admitted) admission).clientId();
+    String token = ((FeedDoor.Admitted) admission).token();
     feedOpen = true;
     lastPongNanos = System.nanoTime();
     handle =
@@ -283,17 +267,13 @@ final class ClientSessionLogic extends TimerGraphStageLogic {
     state.subscribeMessages.incrementAndGet();
     SessionSubscriptions.Outcome outcome = subscriptions.subscribe(request);
     if (outcome instanceof SessionSubscriptions.OverLimit over) {
-      refuseOverLimit(over.what());
+      state.limitDisconnects.incrementAndGet();
+      log.info("connection {} exceeded the instrument limit ({}): 804", handle.id, over.what());
+      disconnect(DisconnectReason.INSTRUMENTS_EXCEED_LIMIT.code());
       return;
     }
     ((SessionSubscriptions.Subscribed) outcome).previousCloses().forEach(this::sendPacket);
     publish();
-  }
-
-  private void refuseOverLimit(String what) {
-    state.limitDisconnects.incrementAndGet();
-    log.info("connection {} exceeded the instrument limit ({}): 804", handle.id, what);
-    disconnect(DisconnectReason.INSTRUMENTS_EXCEED_LIMIT.code());
   }
 
   private void publish() {

@@ -32,8 +32,42 @@ final class FeedDoor {
     this.remoteAddress = remoteAddress;
   }
 
+  /** What a session does with the head read so far. */
+  sealed interface Next {}
+
+  /** Not all of the head has arrived. */
+  record NotYet() implements Next {}
+
+  /** Answered at once, and the connection ends. */
+  record Answer(ByteString response) implements Next {}
+
+  /** A chart API call: answered once its body has arrived. */
+  record AwaitBody(HttpHead head) implements Next {}
+
+  /** The feed's handshake. */
+  record Upgrade(HttpHead head) implements Next {}
+
+  Next afterHead(Inbound.Head read) {
+    if (read instanceof Inbound.HeadTooLarge) {
+      return new Answer(
+          HttpHead.response(
+              431, "Request Header Fields Too Large", "text/plain", "request head too large"));
+    }
+    if (!(read instanceof Inbound.HeadRead complete)) {
+      return new NotYet();
+    }
+    if (complete.head().isEmpty()) {
+      return new Answer(HttpHead.response(400, "Bad Request", "text/plain", "bad request"));
+    }
+    HttpHead head = complete.head().get();
+    if (wantsBody(head)) {
+      return new AwaitBody(head);
+    }
+    return answerOtherThanFeed(head).<Next>map(Answer::new).orElseGet(() -> new Upgrade(head));
+  }
+
   /** Whether the head is a chart API call, answered only once its body has arrived. */
-  boolean wantsBody(HttpHead head) {
+  private boolean wantsBody(HttpHead head) {
     return head.path().equals(IntradayChartApi.PATH);
   }
 
@@ -69,7 +103,7 @@ final class FeedDoor {
   }
 
   /** The answer to a head that is not the feed's WebSocket upgrade; empty: it is one. */
-  Optional<ByteString> answerOtherThanFeed(HttpHead head) {
+  private Optional<ByteString> answerOtherThanFeed(HttpHead head) {
     if (head.path().startsWith("/admin")) {
       AdminApi.Answer answer = admin.handle(head);
       return Optional.of(
@@ -85,8 +119,47 @@ final class FeedDoor {
     return Optional.empty();
   }
 
+  /** What becomes of a feed handshake: its credentials and the fault switch decide. */
+  sealed interface Admission {}
+
+  /** Answered with an HTTP error instead of the upgrade (the fault switch's 429 or 503). */
+  record HandshakeRefused(ByteString answer) implements Admission {}
+
+  /** Upgraded, then reset (the fault switch). */
+  record ResetAfterUpgrade() implements Admission {}
+
+  /** Upgraded, then disconnected with this reason. */
+  record Refused(int reasonCode) implements Admission {}
+
+  /** Upgraded and open. */
+  record Admitted(String clientId, String token) implements Admission {}
+
+  /** Decides the handshake, counting what it decides. */
+  Admission admit(HttpHead head, Instant now) {
+    state.connectionsOpened.incrementAndGet();
+    Optional<AuthRefusal> refusal = state.takeAuthRefusal();
+    Optional<ByteString> refused = refusedHandshake(refusal);
+    if (refused.isPresent()) {
+      return new HandshakeRefused(refused.get());
+    }
+    if (refusal.map(r -> r.style() == AuthRefusal.Style.RESET).orElse(false)) {
+      state.authFailures.incrementAndGet();
+      log.info("feed connection from {} will be reset after upgrade (fault switch)", remoteAddress);
+      return new ResetAfterUpgrade();
+    }
+    int refusedWith = refusal.map(AuthRefusal::reasonCode).orElseGet(() -> authenticate(head, now));
+    String clientId = head.query().getOrDefault("clientId", "");
+    if (refusedWith != 0) {
+      state.countAuthRefusal(refusedWith);
+      // The client id only: the token is a secret, even a wrong one.
+      log.info("feed auth refused for client '{}' with reason {}", clientId, refusedWith);
+      return new Refused(refusedWith);
+    }
+    return new Admitted(clientId, head.query().get("token"));
+  }
+
   /** The fault switch's HTTP answer to the handshake (429 or 503), if it holds one. */
-  Optional<ByteString> refusedHandshake(Optional<AuthRefusal> refusal) {
+  private Optional<ByteString> refusedHandshake(Optional<AuthRefusal> refusal) {
     AuthRefusal.Style style = refusal.map(AuthRefusal::style).orElse(null);
     if (style == AuthRefusal.Style.HTTP_429) {
       state.authFailures.incrementAndGet();
@@ -105,7 +178,7 @@ final class FeedDoor {
   }
 
   /** Zero when the query's credentials are accepted, else the disconnect reason to send. */
-  int authenticate(HttpHead head, Instant now) {
+  private int authenticate(HttpHead head, Instant now) {
     Map<String, String> query = head.query();
     String token = query.get("token");
     state.countAuthAttempt(token);

@@ -1,6 +1,7 @@
 package io.tickshard.streams.sharing;
 
 import io.tickshard.feed.FeedRequest;
+import io.tickshard.streams.outputs.TickOutputs;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.upstream.FeedConnection;
 import io.tickshard.streams.upstream.FeedSettings;
@@ -62,9 +63,14 @@ final class SocketFeed {
     return live == 0 && feed == null && (closingToStop || carriesNothing);
   }
 
-  void open(FeedSubscription subscription, TickSink sink, ActorRef<FeedConnection.Update> updates) {
+  /**
+   * Opens a connection publishing to {@code keys}, and to the node's side outputs too: they hear
+   * each tick once in the cluster, since each instrument rides on one socket (shared sockets).
+   */
+  void open(FeedSubscription subscription, TickSink keys, ActorRef<FeedConnection.Update> updates) {
     int opened = ++generation;
     live++;
+    TickSink sink = TickOutputs.get(context.getSystem()).alongside(keys);
     feed =
         context.spawn(
             Behaviors.supervise(FeedConnection.create(subscription, settings, sink, updates))

@@ -6,7 +6,6 @@ import io.tickshard.feed.Instrument;
 import io.tickshard.streams.CborSerializable;
 import io.tickshard.streams.NodeName;
 import io.tickshard.streams.StreamKey;
-import io.tickshard.streams.outputs.TickOutputs;
 import io.tickshard.streams.ticks.Tick;
 import io.tickshard.streams.upstream.FeedConnection;
 import io.tickshard.streams.upstream.FeedSettings;
@@ -302,11 +301,9 @@ public final class UpstreamSocket extends AbstractBehavior<UpstreamSocket.Comman
       lease.acquire();
       return;
     }
-    // The node's side outputs hear the socket's ticks too: once each in the cluster, since each
-    // instrument rides on one socket (with shared sockets).
     feed.open(
         table.subscription(label),
-        TickOutputs.get(getContext().getSystem()).alongside(keys.sink()),
+        keys.sink(),
         getContext().messageAdapter(FeedConnection.Update.class, FeedUpdated::new));
     getContext()
         .getLog()
