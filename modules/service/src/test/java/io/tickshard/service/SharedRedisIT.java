@@ -98,7 +98,14 @@ class SharedRedisIT {
       // Redis killed and started again, while the feed goes on.
       redis.stop();
       await().atMost(WAIT).until(() -> anyNodeSees("down")); // the socket's node, whose writes fail
-      Thread.sleep(2_000); // ticks arrive meanwhile; Redis is away for them
+      // The feed goes on while Redis is away: every viewer gets four rounds of its 20 instruments.
+      List<Long> before = viewers.stream().map(NumberedTicks::ticks).toList();
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  IntStream.range(0, viewers.size())
+                      .allMatch(v -> viewers.get(v).ticks() >= before.get(v) + 80));
       redis.startAgain();
       await().atMost(WAIT).until(() -> cluster.nodes().stream().allMatch(n -> sees(n, "up")));
       try (ChannelMessages after = new ChannelMessages(redis.url(), CHANNEL)) {
